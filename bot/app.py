@@ -1,0 +1,202 @@
+"""The core's entry point: adapters hand it commands, joins and the passing of time; it returns
+replies to deliver.  This is also the one boundary where errors become kind, translated replies
+and where a failed command is rolled back whole."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.commands.context import Context
+from bot.commands.parser import Invocation, Registry
+from bot.commands.registry import REGISTRY
+from bot.commands.spec import Permission
+from bot.domain import Group, GroupDefaults, JobState, Member
+from bot.errors import CercleError, PermissionDenied, UsageError
+from bot.events import Incoming
+from bot.handlers.common import agree_choice, ref
+from bot.handlers.jobs import JOB_HANDLERS
+from bot.i18n import translate
+from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.replies import Audience, Outgoing, Reply, Tone, UserText, private, room
+
+log = logging.getLogger("cercle.core")
+
+MAX_COMMAND_LENGTH = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entered:
+    group: Group
+    member: Member
+    welcome: list[Reply]
+    is_new: bool
+
+
+class Cercle:
+    """One instance per process, shared by every adapter."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        defaults: GroupDefaults | None = None,
+        registry: Registry = REGISTRY,
+    ) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._defaults = defaults or GroupDefaults()
+        self.registry = registry
+        # Commands and due jobs run one at a time: SQLite has a single writer anyway, and this
+        # keeps two "next" pressed together strictly ordered.
+        self._serial = asyncio.Lock()
+
+    @property
+    def defaults(self) -> GroupDefaults:
+        return self._defaults
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        async with self._serial:
+            try:
+                return await self._handle(incoming)
+            except Exception as error:  # the storage itself failed: say so, kindly
+                _log_failure("command", error)
+                reply = private(incoming.user_id, "error.internal")
+                return self._bind(self._placeholder(incoming), [reply], incoming.event_id)
+
+    async def member_joined(
+        self, platform: str, room_id: str, user_id: str, display_name: str, *, is_moderator: bool = False
+    ) -> list[Outgoing]:
+        """A platform join event: register the newcomer and welcome them with the charter."""
+        incoming = Incoming(platform, room_id, user_id, display_name, "", f"join:{user_id}", is_moderator)
+        async with self._serial, self._uow() as uow:
+            entered = await self._enter(uow, incoming, self._clock.now())
+            await uow.commit()
+        return self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
+
+    async def next_due(self) -> datetime | None:
+        async with self._uow() as uow:
+            return await uow.jobs.next_due()
+
+    async def run_due(self, limit: int = 200) -> list[Outgoing]:
+        """Run every job due now (up to ``limit``) in one transaction; returns what to send."""
+        async with self._serial, self._uow() as uow:
+            now = self._clock.now()
+            outgoing: list[Outgoing] = []
+            for job in await uow.jobs.claim_due(now, limit):
+                group = await uow.groups.get_by_id(job.group_id)
+                if group is None:
+                    await uow.jobs.mark(job.id, JobState.CANCELLED)
+                    continue
+                replies = await JOB_HANDLERS[job.kind](uow, now, group, job)
+                await uow.jobs.mark(job.id, JobState.DONE)
+                outgoing += self._bind(group, replies, f"job:{job.id}")
+                log.info("job done", extra={"job": job.kind.value, "group": group.id})
+            await uow.commit()
+            return outgoing
+
+    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            entered = await self._enter(uow, incoming, now)
+            ctx = Context(uow, now, entered.group, entered.member, entered.group.language)
+            try:
+                invocation = self._parse(incoming, ctx.language)
+                self._authorize(invocation, incoming, ctx.language)
+                assert invocation.command.handler is not None
+                replies = await invocation.command.handler(ctx, invocation.args)
+                await uow.commit()
+                log.info("command", extra={"command": invocation.name, "group": ctx.group.id})
+                return self._bind(ctx.group, [*entered.welcome, *replies], incoming.event_id)
+            except CercleError as error:
+                await uow.rollback()
+                failure = self._error_reply(incoming, ctx.language, error)
+                log.info("refused", extra={"reason": error.key, "group": ctx.group.id})
+            except Exception as error:
+                await uow.rollback()
+                _log_failure("command", error)
+                failure = private(incoming.user_id, "error.internal")
+        if entered.is_new:  # keep the newcomer (and their welcome) even though the command failed
+            async with self._uow() as uow:
+                entered = await self._enter(uow, incoming, now)
+                await uow.commit()
+        return self._bind(entered.group, [*entered.welcome, failure], incoming.event_id)
+
+    def _parse(self, incoming: Incoming, language: str) -> Invocation:
+        if len(incoming.text) > MAX_COMMAND_LENGTH:
+            raise UsageError("error.too_long", {"max": MAX_COMMAND_LENGTH, "length": len(incoming.text)})
+        if _CONTROL.search(incoming.text):
+            raise UsageError("error.control_characters")
+        return self.registry.parse(incoming.text, language)
+
+    def _authorize(self, invocation: Invocation, incoming: Incoming, language: str) -> None:
+        needs_moderator = any(c.permission is Permission.MODERATOR for c in invocation.path)
+        if needs_moderator and not incoming.is_moderator:
+            command = " ".join(c.display_name(language) for c in invocation.path)
+            raise PermissionDenied("error.moderators_only", {"command": command})
+
+    def _error_reply(self, incoming: Incoming, language: str, error: CercleError) -> Reply:
+        choices = agree_choice(language) if error.key == "error.charter_first" else ()
+        return Reply(error.key, error.params, Audience.PRIVATE, incoming.user_id, Tone.ERROR, choices)
+
+    async def _enter(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> _Entered:
+        group = await uow.groups.get(incoming.platform, incoming.room_id, for_update=True)
+        if group is None:
+            group = await uow.groups.add(
+                Group.new(incoming.platform, incoming.room_id, self._defaults, now)
+            )
+        member = await uow.members.get(group.id, incoming.user_id)
+        if member is not None:
+            member = member.seen(incoming.display_name, is_moderator=incoming.is_moderator, now=now)
+            await uow.members.update(member)
+            return _Entered(group, member, [], is_new=False)
+        member = Member.new(
+            group.id, incoming.user_id, incoming.display_name, is_moderator=incoming.is_moderator, now=now
+        )
+        await uow.members.add(member)
+        welcome = [
+            room("welcome.newcomer", member=ref(member)),
+            Reply(
+                "welcome.private",
+                {"charter": UserText(group.charter or translate("charter.default", group.language))},
+                Audience.PRIVATE,
+                member.user_id,
+                choices=agree_choice(group.language),
+            ),
+        ]
+        return _Entered(group, member, welcome, is_new=True)
+
+    def _placeholder(self, incoming: Incoming) -> Group:
+        return Group.new(incoming.platform, incoming.room_id, self._defaults, self._clock.now())
+
+    def _bind(self, group: Group, replies: Sequence[Reply], key: str) -> list[Outgoing]:
+        bound: list[Outgoing] = []
+        for index, reply in enumerate(replies):
+            panel = None
+            if reply.tone is Tone.PANEL:
+                panel = f"panel:{group.platform}:{group.room_id}"
+            bound.append(
+                Outgoing(
+                    group.platform,
+                    group.room_id,
+                    reply,
+                    group.language,
+                    group.timezone,
+                    f"{key}:{index}",
+                    panel,
+                )
+            )
+        return bound
+
+
+def _log_failure(what: str, error: BaseException) -> None:
+    """Log where it failed, never the exception's message (it could quote a member's words)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("%s failed with %s\n%s", what, type(error).__name__, frames)
+

@@ -1,0 +1,1 @@
+"""Commands declared once, as data, and the parser every adapter shares."""

@@ -1,0 +1,25 @@
+"""What a handler gets: the unit of work, the instant, the group, the person and their rights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain import Group, Member
+from bot.ports import UnitOfWork
+from bot.replies import Reply
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    now: datetime
+    group: Group
+    member: Member
+    language: str
+    extra: list[Reply] = field(default_factory=list)
+    """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
+
+    @property
+    def user_id(self) -> str:
+        return self.member.user_id

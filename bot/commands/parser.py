@@ -1,0 +1,206 @@
+"""Turns a typed line into a command and typed arguments, or a :class:`UsageError` that says
+what was expected (in the group's language, with a "did you mean" when a name is close)."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.commands.args import Args, parse_minutes
+from bot.commands.spec import Arg, ArgType, Command
+from bot.errors import UsageError
+from bot.i18n import translate
+
+
+def fold(word: str) -> str:
+    """Case- and accent-insensitive form used to look names up (``Séance`` → ``seance``)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    path: tuple[Command, ...]
+    """The command and, for groups such as ``stick``, the subcommand: the last one runs."""
+    args: Args
+
+    @property
+    def command(self) -> Command:
+        return self.path[-1]
+
+    @property
+    def name(self) -> str:
+        return " ".join(c.name for c in self.path)
+
+
+class Registry:
+    def __init__(self, commands: Sequence[Command]) -> None:
+        self.commands = tuple(commands)
+        self._index = _index(self.commands)
+
+    def find(self, word: str, among: Iterable[Command] | None = None) -> Command | None:
+        if among is None:
+            return self._index.get(fold(word))
+        return _index(tuple(among)).get(fold(word))
+
+    def get(self, *names: str) -> Command:
+        """Look a command up by its canonical path, e.g. ``get("stick", "next")``."""
+        found: Command | None = None
+        pool: Sequence[Command] = self.commands
+        for name in names:
+            found = next(c for c in pool if c.name == name)
+            pool = found.subcommands
+        if found is None:
+            raise KeyError(names)
+        return found
+
+    def walk(self) -> Iterable[tuple[tuple[Command, ...], Command]]:
+        """Every runnable command with its path (groups are expanded into their subcommands)."""
+        for command in self.commands:
+            if command.subcommands:
+                for sub in command.subcommands:
+                    yield (command, sub), sub
+            else:
+                yield (command,), command
+
+    def parse(self, line: str, language: str) -> Invocation:
+        tokens = line.split()
+        if not tokens:
+            raise UsageError("error.empty_command")
+        command = self.find(tokens[0])
+        if command is None:
+            raise UsageError(
+                "error.unknown_command",
+                {"command": tokens[0], "suggestions": self.suggest(tokens[0], language)},
+            )
+        path: tuple[Command, ...] = (command,)
+        rest = _rest_after(line, 1)
+        if command.subcommands:
+            if len(tokens) < 2:
+                raise UsageError(
+                    "error.missing_subcommand",
+                    {"usage": usage(path, language), "choices": _names(command, language)},
+                )
+            sub = self.find(tokens[1], command.subcommands)
+            if sub is None:
+                raise UsageError(
+                    "error.unknown_subcommand",
+                    {
+                        "command": command.display_name(language),
+                        "word": tokens[1],
+                        "choices": _names(command, language),
+                    },
+                )
+            path = (command, sub)
+            rest = _rest_after(line, 2)
+        return Invocation(path, _parse_args(path, rest, language))
+
+    def suggest(self, word: str, language: str) -> tuple[str, ...]:
+        names: dict[str, str] = {}
+        for command in self.commands:
+            shown = command.display_name(language)
+            for name in command.every_name():
+                names.setdefault(fold(name), shown)
+        close = difflib.get_close_matches(fold(word), list(names), n=3, cutoff=0.6)
+        return tuple(dict.fromkeys(names[c] for c in close))
+
+
+def _index(commands: Sequence[Command]) -> dict[str, Command]:
+    index: dict[str, Command] = {}
+    for command in commands:
+        for name in command.every_name():
+            index.setdefault(fold(name), command)
+    return index
+
+
+def _names(group: Command, language: str) -> tuple[str, ...]:
+    return tuple(sub.display_name(language) for sub in group.subcommands)
+
+
+def _rest_after(line: str, words: int) -> str:
+    parts = line.strip().split(None, words)
+    return parts[words] if len(parts) > words else ""
+
+
+def usage(path: Sequence[Command], language: str) -> str:
+    """``stick move <member> <position>`` in the given language."""
+    words = [c.display_name(language) for c in path]
+    command = path[-1]
+    for arg in command.args:
+        shown = translate(f"arg.{arg.name}", language)
+        if arg.type is ArgType.CHOICE and len(arg.choices) <= 3:
+            shown = "|".join(arg.choices)
+        words.append(f"<{shown}>" if arg.required else f"[{shown}]")
+    if command.subcommands:
+        words.append("|".join(_names(command, language)))
+    return " ".join(words)
+
+
+def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
+    specs = path[-1].args
+    tokens = rest.split()
+    values: dict[str, str | int] = {}
+    index = 0
+    for position, spec in enumerate(specs):
+        if index >= len(tokens):
+            if spec.required:
+                raise UsageError(
+                    "error.missing_argument",
+                    {"argument": translate(f"arg.{spec.name}", language), "usage": usage(path, language)},
+                )
+            continue
+        if spec.type in (ArgType.TEXT, ArgType.MEMBER):
+            keep = sum(1 for later in specs[position + 1 :] if later.required)
+            take = max(1, len(tokens) - index - keep)
+            if spec.type is ArgType.TEXT and position == len(specs) - 1:
+                raw = _rest_after(rest, index)
+            else:
+                raw = " ".join(tokens[index : index + take])
+            index += take
+        else:
+            raw = tokens[index]
+            index += 1
+        values[spec.name] = _convert(spec, raw, path, language)
+    if index < len(tokens):
+        raise UsageError(
+            "error.too_many_arguments",
+            {"extra": " ".join(tokens[index:]), "usage": usage(path, language)},
+        )
+    return Args(values)
+
+
+def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> str | int:
+    name = translate(f"arg.{spec.name}", language)
+    common = {"argument": name, "value": raw[:50], "usage": usage(path, language)}
+    if spec.type in (ArgType.TEXT, ArgType.MEMBER, ArgType.WORD):
+        if len(raw) > spec.max_length:
+            raise UsageError("error.text_too_long", {**common, "max": spec.max_length})
+        return raw
+    if spec.type is ArgType.CHOICE:
+        folded = fold(raw)
+        for choice in spec.choices:
+            if fold(choice) == folded:
+                return choice
+        for alias, choice in spec.aliases.items():
+            if fold(alias) == folded:
+                return choice
+        raise UsageError("error.bad_choice", {**common, "choices": spec.choices})
+    number = parse_minutes(raw) if spec.type is ArgType.MINUTES else _int(raw)
+    if number is None:
+        key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"
+        raise UsageError(key, common)
+    low = spec.minimum if spec.minimum is not None else number
+    high = spec.maximum if spec.maximum is not None else number
+    if not low <= number <= high:
+        key = "error.minutes_out_of_range" if spec.type is ArgType.MINUTES else "error.int_out_of_range"
+        raise UsageError(key, {**common, "min": low, "max": high})
+    return number
+
+
+def _int(raw: str) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        return None

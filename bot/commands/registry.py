@@ -1,0 +1,155 @@
+"""Every command Cercle understands, declared once.  Adapters render these (slash commands,
+``!`` parsing, the console) and ``cercle commands --markdown`` documents them."""
+
+from __future__ import annotations
+
+from bot.commands.parser import Registry
+from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.handlers import charter, group, help, observer, pause, session, stick
+
+MODERATOR = Permission.MODERATOR
+MEMBER = Arg("member", ArgType.MEMBER)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "help",
+        "help.help",
+        {"fr": ("aide",)},
+        args=(Arg("command", ArgType.TEXT, required=False, max_length=100),),
+        handler=help.help_,
+    ),
+    Command("rules", "help.rules", {"fr": ("charte", "règles")}, handler=charter.rules),
+    Command("agree", "help.agree", {"fr": ("accepte", "accepter")}, handler=charter.agree),
+    Command("hand", "help.hand", {"fr": ("main", "parole")}, handler=stick.hand),
+    Command("lower", "help.lower", {"fr": ("baisser",)}, handler=stick.lower),
+    Command("pass", "help.pass", {"fr": ("passe", "passer")}, handler=stick.pass_),
+    Command("queue", "help.queue", {"fr": ("file", "attente")}, handler=stick.show_queue),
+    Command(
+        "pause",
+        "help.pause",
+        {"fr": ("pause",)},
+        args=(
+            Arg(
+                "mode",
+                ArgType.CHOICE,
+                required=False,
+                choices=("anon",),
+                aliases={"anonyme": "anon", "anonymous": "anon"},
+            ),
+        ),
+        handler=pause.request,
+    ),
+    Command(
+        "observer",
+        "help.observer",
+        {"fr": ("observateur", "observatrice")},
+        args=(
+            Arg(
+                "state",
+                ArgType.CHOICE,
+                choices=("on", "off"),
+                aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
+            ),
+        ),
+        handler=observer.observer,
+    ),
+    Command(
+        "session",
+        "help.session",
+        {"fr": ("séance",)},
+        permission=MODERATOR,
+        subcommands=(
+            Command(
+                "start",
+                "help.session.start",
+                {"fr": ("ouvrir", "commencer", "début")},
+                permission=MODERATOR,
+                args=(Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),),
+                handler=session.start,
+            ),
+            Command(
+                "break",
+                "help.session.break",
+                {"fr": ("pause",)},
+                permission=MODERATOR,
+                args=(Arg("minutes", ArgType.MINUTES, required=False, minimum=1, maximum=60),),
+                handler=session.take_break,
+            ),
+            Command(
+                "resume",
+                "help.session.resume",
+                {"fr": ("reprendre", "reprise")},
+                permission=MODERATOR,
+                handler=session.resume,
+            ),
+            Command(
+                "end",
+                "help.session.end",
+                {"fr": ("clore", "fin", "terminer")},
+                permission=MODERATOR,
+                handler=session.end,
+            ),
+        ),
+    ),
+    Command(
+        "stick",
+        "help.stick",
+        {"fr": ("bâton",)},
+        permission=MODERATOR,
+        subcommands=(
+            Command(
+                "next",
+                "help.stick.next",
+                {"fr": ("suivant",)},
+                permission=MODERATOR,
+                args=(Arg("member", ArgType.MEMBER, required=False),),
+                handler=stick.next_,
+            ),
+            Command("give", "help.stick.give", {"fr": ("donner",)}, MODERATOR, (MEMBER,), stick.give),
+            Command("skip", "help.stick.skip", {"fr": ("sauter",)}, MODERATOR, (MEMBER,), stick.skip),
+            Command(
+                "remove", "help.stick.remove", {"fr": ("retirer",)}, MODERATOR, (MEMBER,), stick.remove
+            ),
+            Command(
+                "move",
+                "help.stick.move",
+                {"fr": ("déplacer",)},
+                MODERATOR,
+                (MEMBER, Arg("position", ArgType.INT, minimum=1, maximum=500)),
+                stick.move,
+            ),
+            Command("clear", "help.stick.clear", {"fr": ("vider",)}, MODERATOR, handler=stick.clear),
+            Command("round", "help.stick.round", {"fr": ("tour",)}, MODERATOR, handler=stick.round_),
+            Command(
+                "timer",
+                "help.stick.timer",
+                {"fr": ("minuteur",)},
+                MODERATOR,
+                (Arg("minutes", ArgType.WORD),),
+                stick.timer,
+            ),
+        ),
+    ),
+    Command(
+        "group",
+        "help.group",
+        {"fr": ("groupe",)},
+        permission=MODERATOR,
+        subcommands=(
+            Command(
+                "set",
+                "help.group.set",
+                {"fr": ("régler", "définir")},
+                MODERATOR,
+                (
+                    Arg("key", ArgType.CHOICE, choices=group.SETTING_KEYS, aliases=group.SETTING_ALIASES),
+                    Arg("value", ArgType.TEXT),
+                ),
+                group.set_,
+            ),
+            Command("show", "help.group.show", {"fr": ("afficher", "voir")}, MODERATOR, handler=group.show),
+        ),
+    ),
+)
+
+REGISTRY = Registry(COMMANDS)

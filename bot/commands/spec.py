@@ -1,0 +1,66 @@
+"""The shape of a command declaration: name, aliases, typed arguments, help key, permission."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.commands.args import Args
+    from bot.commands.context import Context
+    from bot.replies import Reply
+
+Handler = Callable[["Context", "Args"], Awaitable[list["Reply"]]]
+
+
+class Permission(StrEnum):
+    EVERYONE = "everyone"
+    MODERATOR = "moderator"
+
+
+class ArgType(StrEnum):
+    WORD = "word"
+    """One word."""
+    TEXT = "text"
+    """The rest of the line, spaces included."""
+    INT = "int"
+    MINUTES = "minutes"
+    """A length: ``90``, ``90m``, ``1h30``, ``2h``."""
+    MEMBER = "member"
+    """A member's name or id; may contain spaces when nothing follows but numbers."""
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    name: str
+    """Canonical (English) name; shown translated through the message key ``arg.<name>``."""
+    type: ArgType
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Other words accepted for a choice (e.g. French), mapped to the canonical choice."""
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help_key: str
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per language; the first alias of a language is the name shown in that language."""
+    permission: Permission = Permission.EVERYONE
+    args: tuple[Arg, ...] = ()
+    handler: Handler | None = None
+    subcommands: tuple[Command, ...] = ()
+
+    def display_name(self, language: str) -> str:
+        names = self.aliases.get(language, ())
+        return names[0] if names else self.name
+
+    def every_name(self) -> tuple[str, ...]:
+        return (self.name, *(a for names in self.aliases.values() for a in names))

@@ -1,0 +1,27 @@
+"""Plain frozen dataclasses and the pure rules that change them."""
+
+from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
+from bot.domain.jobs import Job, JobKind, JobState
+from bot.domain.member import Member, Role
+from bot.domain.pause import PauseRequest
+from bot.domain.session import Session, SessionState
+from bot.domain.stick import Handover, SpeakingTurn, Stick, StickChange
+
+__all__ = [
+    "AccompanyingPolicy",
+    "Group",
+    "GroupDefaults",
+    "Handover",
+    "Job",
+    "JobKind",
+    "JobState",
+    "Member",
+    "Need",
+    "PauseRequest",
+    "Role",
+    "Session",
+    "SessionState",
+    "SpeakingTurn",
+    "Stick",
+    "StickChange",
+]

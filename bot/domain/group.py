@@ -1,0 +1,78 @@
+"""A support circle bound to one room of one platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+LANGUAGES = ("fr", "en")
+
+
+class Need(StrEnum):
+    GRIEF = "grief"
+    ILLNESS = "illness"
+    SEPARATION = "separation"
+    OTHER = "other"
+
+
+class AccompanyingPolicy(StrEnum):
+    """Whether people accompanying a member (family, carers) may attend."""
+
+    WELCOME = "welcome"
+    NOT_ADMITTED = "not-admitted"
+    ASK = "ask"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDefaults:
+    """What a group gets when it is created on first use (from the bot's configuration)."""
+
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    session_minutes: int = 90
+    break_minutes: int = 10
+    reminder_leads: tuple[int, ...] = (24 * 60, 15)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    platform: str
+    room_id: str
+    name: str
+    need: Need
+    language: str
+    timezone: str
+    charter: str | None
+    """The group's own charter text, or None for the default charter of its language."""
+    accompanying: AccompanyingPolicy
+    reminder_leads: tuple[int, ...]
+    """Minutes before a session at which the room is reminded, largest first."""
+    session_minutes: int
+    break_minutes: int
+    first_speakers_first: bool
+    charter_required: bool
+    created_at: datetime
+
+    @classmethod
+    def new(
+        cls, platform: str, room_id: str, defaults: GroupDefaults, now: datetime, name: str = ""
+    ) -> Group:
+        return cls(
+            id=0,
+            platform=platform,
+            room_id=room_id,
+            name=name or room_id,
+            need=Need.OTHER,
+            language=defaults.language,
+            timezone=defaults.timezone,
+            charter=None,
+            accompanying=AccompanyingPolicy.ASK,
+            reminder_leads=tuple(sorted(defaults.reminder_leads, reverse=True)),
+            session_minutes=defaults.session_minutes,
+            break_minutes=defaults.break_minutes,
+            first_speakers_first=False,
+            charter_required=True,
+            created_at=now,
+        )

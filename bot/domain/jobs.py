@@ -1,0 +1,58 @@
+"""Work that falls due later (an outbox row): nudges, break ends, half-time offers.
+
+The database is the source of truth for what is due; a timer only wakes the dispatcher.  Every job
+has a unique ``key`` so scheduling the same thing twice is a no-op, and its id makes the platform
+send idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class JobKind(StrEnum):
+    TURN_NUDGE = "turn-nudge"
+    BREAK_END = "break-end"
+    HALF_TIME = "half-time"
+
+
+class JobState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    key: str
+    kind: JobKind
+    group_id: int
+    due_at: datetime
+    state: JobState = JobState.PENDING
+    session_id: int | None = None
+    payload: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def new(
+        cls,
+        kind: JobKind,
+        key: str,
+        group_id: int,
+        due_at: datetime,
+        *,
+        session_id: int | None = None,
+        payload: dict[str, str] | None = None,
+    ) -> Job:
+        return cls(
+            id=0,
+            key=key,
+            kind=kind,
+            group_id=group_id,
+            due_at=due_at,
+            session_id=session_id,
+            payload=dict(payload or {}),
+        )

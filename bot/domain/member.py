@@ -1,0 +1,57 @@
+"""A platform identity inside one group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    OBSERVER = "observer"
+    ACCOMPANYING = "accompanying"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    group_id: int
+    user_id: str
+    display_name: str
+    role: Role
+    is_moderator: bool
+    """As the platform last said (role, permission or power level); refreshed at every command."""
+    charter_accepted_at: datetime | None
+    dm_reminders: bool
+    language: str | None
+    joined_at: datetime
+    last_seen_at: datetime
+
+    @classmethod
+    def new(
+        cls, group_id: int, user_id: str, display_name: str, *, is_moderator: bool, now: datetime
+    ) -> Member:
+        return cls(
+            group_id=group_id,
+            user_id=user_id,
+            display_name=display_name or user_id,
+            role=Role.PARTICIPANT,
+            is_moderator=is_moderator,
+            charter_accepted_at=None,
+            dm_reminders=False,
+            language=None,
+            joined_at=now,
+            last_seen_at=now,
+        )
+
+    @property
+    def may_speak(self) -> bool:
+        return self.role is not Role.OBSERVER
+
+    def seen(self, display_name: str, *, is_moderator: bool, now: datetime) -> Member:
+        return replace(
+            self,
+            display_name=display_name or self.display_name,
+            is_moderator=is_moderator,
+            last_seen_at=now,
+        )

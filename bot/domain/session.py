@@ -1,0 +1,88 @@
+"""A meeting of a group: scheduled → open ⇄ on break → closed, or scheduled → cancelled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.errors import StateError
+
+
+class SessionState(StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    ON_BREAK = "on-break"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_STATES = frozenset({SessionState.OPEN, SessionState.ON_BREAK})
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: int
+    group_id: int
+    state: SessionState
+    planned_start: datetime
+    planned_minutes: int
+    title: str | None = None
+    theme: str | None = None
+    recurrence: str | None = None
+    """An RFC 5545 RRULE in the group's time zone, or None for a one-off session."""
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    break_ends_at: datetime | None = None
+
+    @classmethod
+    def started_now(cls, group_id: int, now: datetime, minutes: int) -> Session:
+        return cls(
+            id=0,
+            group_id=group_id,
+            state=SessionState.OPEN,
+            planned_start=now,
+            planned_minutes=minutes,
+            opened_at=now,
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def planned_end(self) -> datetime:
+        start = self.opened_at or self.planned_start
+        return start + timedelta(minutes=self.planned_minutes)
+
+    @property
+    def half_time(self) -> datetime:
+        start = self.opened_at or self.planned_start
+        return start + timedelta(minutes=self.planned_minutes / 2)
+
+    def open(self, now: datetime, minutes: int | None = None) -> Session:
+        if self.state is not SessionState.SCHEDULED:
+            raise StateError("error.session_not_scheduled")
+        return replace(
+            self,
+            state=SessionState.OPEN,
+            opened_at=now,
+            planned_minutes=minutes or self.planned_minutes,
+        )
+
+    def start_break(self, now: datetime, minutes: int) -> Session:
+        if self.state is SessionState.ON_BREAK:
+            raise StateError("error.already_on_break")
+        if self.state is not SessionState.OPEN:
+            raise StateError("error.no_open_session")
+        return replace(self, state=SessionState.ON_BREAK, break_ends_at=now + timedelta(minutes=minutes))
+
+    def resume(self) -> Session:
+        if self.state is not SessionState.ON_BREAK:
+            raise StateError("error.not_on_break")
+        return replace(self, state=SessionState.OPEN, break_ends_at=None)
+
+    def close(self, now: datetime) -> Session:
+        if not self.is_active:
+            raise StateError("error.no_open_session")
+        return replace(self, state=SessionState.CLOSED, closed_at=now, break_ends_at=None)

@@ -1,0 +1,172 @@
+"""The talking stick: who speaks now and who waits, as pure functions on a frozen value.
+
+Invariants (checked by property tests): nobody is twice in the queue, the holder is never in the
+queue, and when nobody holds the stick the queue is empty (the first in line always gets it).
+Observers are kept out by the handlers, which know roles; this module knows only user ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.errors import StateError
+
+
+@dataclass(frozen=True, slots=True)
+class Stick:
+    session_id: int
+    holder: str | None = None
+    holder_since: datetime | None = None
+    queue: tuple[str, ...] = ()
+    turn_minutes: int | None = None
+    """A gentle guideline: the holder is nudged privately after this long, never cut off."""
+    spoken: frozenset[str] = frozenset()
+    """Everyone who has held the stick in this session (derived from the speaking log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """The stick moved: ``previous`` held it since ``previous_since``; ``current`` has it now."""
+
+    previous: str | None
+    previous_since: datetime | None
+    current: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakingTurn:
+    """One entry of the speaking log: who held the stick and for how long, never what was said."""
+
+    session_id: int
+    user_id: str
+    started_at: datetime
+    ended_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StickChange:
+    stick: Stick
+    handovers: tuple[Handover, ...] = ()
+
+    @property
+    def new_holder(self) -> str | None:
+        """Who received the stick through this change, if anyone did."""
+        if self.handovers and self.handovers[-1].current is not None:
+            return self.handovers[-1].current
+        return None
+
+
+def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
+    handover = Handover(stick.holder, stick.holder_since, user)
+    spoken = stick.spoken | {user} if user else stick.spoken
+    queue = tuple(u for u in stick.queue if u != user)
+    moved = replace(
+        stick, holder=user, holder_since=now if user else None, queue=queue, spoken=spoken
+    )
+    return StickChange(moved, (handover,))
+
+
+def _settle(change: StickChange, now: datetime) -> StickChange:
+    """When nobody holds the stick, the first in the queue gets it."""
+    stick = change.stick
+    if stick.holder is None and stick.queue:
+        follow = _hand_to(stick, stick.queue[0], now)
+        return StickChange(follow.stick, change.handovers + follow.handovers)
+    return change
+
+
+def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int:
+    if not first_speakers_first or user in stick.spoken:
+        return len(stick.queue)
+    # Someone who has not spoken yet goes after the other first-timers, before those who have.
+    for index, waiting in enumerate(stick.queue):
+        if waiting in stick.spoken:
+            return index
+    return len(stick.queue)
+
+
+def raise_hand(stick: Stick, user: str, now: datetime, *, first_speakers_first: bool) -> StickChange:
+    if stick.holder == user:
+        raise StateError("error.already_holder")
+    if user in stick.queue:
+        raise StateError("error.already_queued", {"position": stick.queue.index(user) + 1})
+    position = _insert_position(stick, user, first_speakers_first)
+    queue = (*stick.queue[:position], user, *stick.queue[position:])
+    return _settle(StickChange(replace(stick, queue=queue)), now)
+
+
+def lower_hand(stick: Stick, user: str) -> StickChange:
+    if user not in stick.queue:
+        raise StateError("error.not_queued")
+    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+
+
+def pass_turn(stick: Stick, user: str, now: datetime) -> StickChange:
+    """The holder gives the stick up, or someone waiting gives up their place."""
+    if stick.holder == user:
+        return _settle(_hand_to(stick, None, now), now)
+    if user in stick.queue:
+        return lower_hand(stick, user)
+    raise StateError("error.nothing_to_pass")
+
+
+def next_turn(stick: Stick, now: datetime) -> StickChange:
+    """End the current turn; the first in line (if any) gets the stick."""
+    if stick.holder is None:
+        raise StateError("error.nobody_holds_stick")
+    return _settle(_hand_to(stick, None, now), now)
+
+
+def give(stick: Stick, user: str, now: datetime) -> StickChange:
+    if stick.holder == user:
+        raise StateError("error.already_holds", {"member": user})
+    return _hand_to(stick, user, now)
+
+
+def skip(stick: Stick, user: str, now: datetime) -> StickChange:
+    """Let the others go first this time: ``user`` moves to the end of the line."""
+    if stick.holder == user:
+        ended = _hand_to(stick, None, now)
+        requeued = replace(ended.stick, queue=(*ended.stick.queue, user))
+        return _settle(StickChange(requeued, ended.handovers), now)
+    if user not in stick.queue:
+        raise StateError("error.member_not_in_line", {"member": user})
+    queue = (*(u for u in stick.queue if u != user), user)
+    return StickChange(replace(stick, queue=queue))
+
+
+def remove(stick: Stick, user: str, now: datetime) -> StickChange:
+    if stick.holder == user:
+        return _settle(_hand_to(stick, None, now), now)
+    if user not in stick.queue:
+        raise StateError("error.member_not_in_line", {"member": user})
+    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+
+
+def move(stick: Stick, user: str, position: int) -> StickChange:
+    """Put ``user`` at 1-based ``position`` in the queue (clamped to the queue's length)."""
+    if user not in stick.queue:
+        raise StateError("error.member_not_queued", {"member": user})
+    others = [u for u in stick.queue if u != user]
+    index = max(0, min(position - 1, len(others)))
+    others.insert(index, user)
+    return StickChange(replace(stick, queue=tuple(others)))
+
+
+def clear(stick: Stick) -> StickChange:
+    return StickChange(replace(stick, queue=()))
+
+
+def round_table(stick: Stick, users: tuple[str, ...], now: datetime) -> StickChange:
+    """Queue everyone in ``users`` who is neither holding the stick nor already waiting."""
+    waiting = set(stick.queue)
+    added = tuple(u for u in dict.fromkeys(users) if u != stick.holder and u not in waiting)
+    return _settle(StickChange(replace(stick, queue=(*stick.queue, *added))), now)
+
+
+def leave(stick: Stick, user: str, now: datetime) -> StickChange:
+    """Take ``user`` out of the stick entirely (became an observer, left the group); never fails."""
+    if stick.holder == user:
+        return _settle(_hand_to(stick, None, now), now)
+    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))

@@ -1,0 +1,75 @@
+"""Lookups and notices shared by several handlers."""
+
+from __future__ import annotations
+
+from bot.commands.context import Context
+from bot.commands.parser import fold
+from bot.domain import Member, Session
+from bot.errors import NotFound, StateError
+from bot.ports import UnitOfWork
+from bot.i18n import translate
+from bot.replies import Audience, Choice, Param, Reply, UserRef, UserText, room
+
+
+def ref(member: Member) -> UserRef:
+    return UserRef(member.user_id, member.display_name)
+
+
+async def active_session(ctx: Context) -> Session:
+    session = await ctx.uow.sessions.active(ctx.group.id)
+    if session is None:
+        raise StateError("error.no_open_session")
+    return session
+
+
+async def find_member(ctx: Context, name: str) -> Member:
+    """A member of this group by exact id, then by name (case- and accent-insensitive), then by
+    a unique beginning of their name."""
+    member = await ctx.uow.members.get(ctx.group.id, name)
+    if member is not None:
+        return member
+    wanted = fold(name.strip().lstrip("@"))
+    everyone = await ctx.uow.members.list(ctx.group.id)
+    exact = [m for m in everyone if fold(m.display_name) == wanted or fold(m.user_id) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [m for m in everyone if fold(m.display_name).startswith(wanted)]
+    if len(starts) == 1 and wanted:
+        return starts[0]
+    if len(exact) > 1 or len(starts) > 1:
+        matches = tuple(ref(m) for m in (exact or starts))
+        raise NotFound("error.member_ambiguous", {"name": UserText(name), "matches": matches})
+    raise NotFound("error.member_not_found", {"name": UserText(name)})
+
+
+async def notify_moderators(
+    uow: UnitOfWork, group_id: int, key: str, choices: tuple[Choice, ...] = (), **params: Param
+) -> list[Reply]:
+    """A private notice to every moderator the group knows."""
+    return [
+        Reply(key, params, Audience.PRIVATE, m.user_id, choices=choices)
+        for m in await uow.members.list(group_id)
+        if m.is_moderator
+    ]
+
+
+def charter_text(ctx: Context) -> str:
+    return ctx.group.charter or translate("charter.default", ctx.group.language)
+
+
+def charter_reply(ctx: Context, key: str = "charter.reminder") -> Reply:
+    """The confidentiality reminder, posted in the room."""
+    return room(key, charter=UserText(charter_text(ctx)))
+
+
+def command_line(language: str, *names: str) -> str:
+    """How a command is typed in ``language``, e.g. ``("session", "break")`` → ``séance pause``."""
+    from bot.commands.registry import REGISTRY  # the registry imports the handlers
+
+    return " ".join(
+        REGISTRY.get(*names[: depth + 1]).display_name(language) for depth in range(len(names))
+    )
+
+
+def agree_choice(language: str) -> tuple[Choice, ...]:
+    return (Choice(translate("choice.agree", language), command_line(language, "agree")),)

@@ -1,0 +1,259 @@
+"""``group set <key> <value>`` and ``group show``: a group's settings, each validated on its own."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.commands.args import Args, parse_minutes
+from bot.commands.context import Context
+from bot.commands.parser import fold
+from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
+from bot.errors import UsageError
+from bot.replies import Duration, Key, Param, Reply, UserText, room
+
+SettingValue = str | int | bool | tuple[int, ...] | None
+
+_YES = frozenset({"on", "yes", "oui", "true", "vrai", "1", "active", "actif"})
+_NO = frozenset({"off", "no", "non", "false", "faux", "0", "desactive", "inactif"})
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    french: str
+    parse: Callable[[str], SettingValue]
+    apply: Callable[[Group, SettingValue], Group]
+    show: Callable[[Group], Param]
+
+
+def _bad(key: str, value: str, **params: Param) -> UsageError:
+    return UsageError(f"error.setting.{key}", {"value": UserText(value[:50]), **params})
+
+
+def _choice(key: str, table: dict[str, str]) -> Callable[[str], SettingValue]:
+    def parse(value: str) -> SettingValue:
+        found = table.get(fold(value.strip()))
+        if found is None:
+            raise _bad(key, value)
+        return found
+
+    return parse
+
+
+def _switch(key: str) -> Callable[[str], SettingValue]:
+    def parse(value: str) -> SettingValue:
+        word = fold(value.strip())
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise _bad(key, value)
+
+    return parse
+
+
+def _minutes(key: str, low: int, high: int) -> Callable[[str], SettingValue]:
+    def parse(value: str) -> SettingValue:
+        minutes = parse_minutes(value)
+        if minutes is None or not low <= minutes <= high:
+            raise _bad(key, value, min=Duration(low), max=Duration(high))
+        return minutes
+
+    return parse
+
+
+def _name(value: str) -> SettingValue:
+    name = " ".join(value.split())
+    if not 1 <= len(name) <= 100:
+        raise _bad("name", value)
+    return name
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(value: str) -> SettingValue:
+    wanted = value.strip()
+    try:
+        ZoneInfo(wanted)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        close = difflib.get_close_matches(wanted, sorted(_zones()), n=3, cutoff=0.5)
+        raise _bad("timezone", value, suggestions=tuple(close)) from error
+    return wanted
+
+
+def _charter(value: str) -> SettingValue:
+    text = value.strip()
+    if fold(text) in {"default", "defaut", "par-defaut"}:
+        return None
+    if len(text) < 10:
+        raise _bad("charter", value)
+    return text
+
+
+_LEAD = re.compile(r"[,;\s]+")
+
+
+def _reminders(value: str) -> SettingValue:
+    if fold(value.strip()) in _NO | {"none", "aucun", "aucuns"}:
+        return ()
+    leads: list[int] = []
+    for part in filter(None, _LEAD.split(value.strip())):
+        minutes = _lead_minutes(part)
+        if minutes is None or not 1 <= minutes <= 7 * 24 * 60:
+            raise _bad("reminders", value)
+        leads.append(minutes)
+    if not 1 <= len(leads) <= 5:
+        raise _bad("reminders", value)
+    return tuple(sorted(set(leads), reverse=True))
+
+
+def _lead_minutes(part: str) -> int | None:
+    days = re.fullmatch(r"(\d{1,2})\s*[dj]", part, re.IGNORECASE)
+    if days:
+        return int(days[1]) * 24 * 60
+    return parse_minutes(part)
+
+
+def _as_str(value: SettingValue) -> str:
+    assert isinstance(value, str)
+    return value
+
+
+def _as_int(value: SettingValue) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _as_leads(value: SettingValue) -> tuple[int, ...]:
+    assert isinstance(value, tuple)
+    return value
+
+
+def _yes_no(flag: bool) -> Key:
+    return Key("value.yes" if flag else "value.no")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "name", "nom", _name, lambda g, v: replace(g, name=_as_str(v)), lambda g: UserText(g.name)
+    ),
+    Setting(
+        "need",
+        "besoin",
+        _choice(
+            "need",
+            {
+                **{n.value: n.value for n in Need},
+                "deuil": "grief",
+                "maladie": "illness",
+                "separation": "separation",
+                "autre": "other",
+            },
+        ),
+        lambda g, v: replace(g, need=Need(_as_str(v))),
+        lambda g: Key(f"need.{g.need.value}"),
+    ),
+    Setting(
+        "language",
+        "langue",
+        _choice(
+            "language",
+            {"fr": "fr", "en": "en", "francais": "fr", "french": "fr", "anglais": "en", "english": "en"},
+        ),
+        lambda g, v: replace(g, language=_as_str(v)),
+        lambda g: Key(f"language.{g.language}"),
+    ),
+    Setting(
+        "timezone",
+        "fuseau",
+        _timezone,
+        lambda g, v: replace(g, timezone=_as_str(v)),
+        lambda g: g.timezone,
+    ),
+    Setting(
+        "charter",
+        "charte",
+        _charter,
+        lambda g, v: replace(g, charter=v if isinstance(v, str) else None),
+        lambda g: UserText(g.charter) if g.charter else Key("charter.default_label"),
+    ),
+    Setting(
+        "accompanying",
+        "accompagnants",
+        _choice(
+            "accompanying",
+            {
+                **{p.value: p.value for p in AccompanyingPolicy},
+                "bienvenus": "welcome",
+                "bienvenue": "welcome",
+                "non-admis": "not-admitted",
+                "refuses": "not-admitted",
+                "demander": "ask",
+            },
+        ),
+        lambda g, v: replace(g, accompanying=AccompanyingPolicy(_as_str(v))),
+        lambda g: Key(f"accompanying.{g.accompanying.value}"),
+    ),
+    Setting(
+        "reminders",
+        "rappels",
+        _reminders,
+        lambda g, v: replace(g, reminder_leads=_as_leads(v)),
+        lambda g: tuple(Duration(m) for m in g.reminder_leads),
+    ),
+    Setting(
+        "duration",
+        "duree",
+        _minutes("duration", 15, 240),
+        lambda g, v: replace(g, session_minutes=_as_int(v)),
+        lambda g: Duration(g.session_minutes),
+    ),
+    Setting(
+        "break",
+        "pause",
+        _minutes("break", 1, 60),
+        lambda g, v: replace(g, break_minutes=_as_int(v)),
+        lambda g: Duration(g.break_minutes),
+    ),
+    Setting(
+        "first-speakers-first",
+        "nouveaux-d-abord",
+        _switch("first-speakers-first"),
+        lambda g, v: replace(g, first_speakers_first=bool(v)),
+        lambda g: _yes_no(g.first_speakers_first),
+    ),
+    Setting(
+        "charter-required",
+        "charte-obligatoire",
+        _switch("charter-required"),
+        lambda g, v: replace(g, charter_required=bool(v)),
+        lambda g: _yes_no(g.charter_required),
+    ),
+)
+
+SETTING_KEYS = tuple(s.key for s in SETTINGS)
+SETTING_ALIASES = {s.french: s.key for s in SETTINGS}
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+assert set(LANGUAGES) == {"fr", "en"}
+
+
+async def set_(ctx: Context, args: Args) -> list[Reply]:
+    setting = _BY_KEY[args.require_text("key")]
+    value = setting.parse(args.require_text("value"))
+    ctx.group = setting.apply(ctx.group, value)
+    await ctx.uow.groups.update(ctx.group)
+    return [room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))]
+
+
+async def show(ctx: Context, args: Args) -> list[Reply]:
+    params: dict[str, Param] = {s.key.replace("-", "_"): s.show(ctx.group) for s in SETTINGS}
+    return [room("group.show", **params)]

@@ -1,0 +1,33 @@
+"""Asking for a break, openly or anonymously.  Anyone may ask, observers included."""
+
+from __future__ import annotations
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import PauseRequest
+from bot.domain.session import SessionState
+from bot.errors import StateError
+from bot.handlers.common import active_session, command_line, notify_moderators, ref
+from bot.replies import Choice, Key, Param, Reply, private, room
+
+
+async def request(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    if session.state is SessionState.ON_BREAK:
+        raise StateError("error.already_on_break")
+    anonymous = args.text("mode") == "anon"
+    await ctx.uow.pauses.add(
+        PauseRequest(
+            id=0,
+            session_id=session.id,
+            requested_by=None if anonymous else ctx.user_id,
+            requested_at=ctx.now,
+        )
+    )
+    line = command_line(ctx.language, "session", "break")
+    who: Param = Key("pause.someone") if anonymous else ref(ctx.member)
+    told = await notify_moderators(
+        ctx.uow, ctx.group.id, "pause.moderators", (Choice(line, line),), member=who, command=line
+    )
+    public = room("pause.requested_anonymous") if anonymous else room("pause.requested", member=ref(ctx.member))
+    return [public, *told, private(ctx.user_id, "pause.thanks")]

@@ -1,0 +1,87 @@
+"""Opening, pausing, resuming and closing a session by hand (``session start|break|resume|end``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import Job, JobKind, Session, SpeakingTurn, Stick
+from bot.errors import StateError
+from bot.handlers.common import active_session, charter_reply
+from bot.handlers.stick_flow import load_stick, nudge_key, panel
+from bot.replies import Duration, Reply, Tone, room
+
+
+def break_end_key(session: Session) -> str:
+    assert session.break_ends_at is not None
+    return f"break-end:{session.id}:{session.break_ends_at.isoformat()}"
+
+
+async def start(ctx: Context, args: Args) -> list[Reply]:
+    if await ctx.uow.sessions.active(ctx.group.id) is not None:
+        raise StateError("error.session_already_open")
+    minutes = args.int("duration") or ctx.group.session_minutes
+    session = await ctx.uow.sessions.add(Session.started_now(ctx.group.id, ctx.now, minutes))
+    stick = Stick(session_id=session.id)
+    await ctx.uow.sticks.save(stick)
+    await ctx.uow.jobs.schedule(
+        Job.new(
+            JobKind.HALF_TIME,
+            f"half-time:{session.id}",
+            ctx.group.id,
+            session.half_time,
+            session_id=session.id,
+        )
+    )
+    return [
+        room("session.opened", duration=Duration(minutes), end=session.planned_end),
+        charter_reply(ctx),
+        panel(stick, {}),
+    ]
+
+
+async def take_break(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    minutes = args.int("minutes") or ctx.group.break_minutes
+    on_break = session.start_break(ctx.now, minutes)
+    await ctx.uow.sessions.update(on_break)
+    await ctx.uow.jobs.cancel(f"half-time:{session.id}")
+    assert on_break.break_ends_at is not None
+    await ctx.uow.jobs.schedule(
+        Job.new(
+            JobKind.BREAK_END,
+            break_end_key(on_break),
+            ctx.group.id,
+            on_break.break_ends_at,
+            session_id=session.id,
+        )
+    )
+    return [room("session.break_started", minutes=Duration(minutes), until=on_break.break_ends_at)]
+
+
+async def resume(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    resumed = session.resume()
+    if session.break_ends_at is not None:
+        await ctx.uow.jobs.cancel(break_end_key(session))
+    await ctx.uow.sessions.update(resumed)
+    return [room("session.resumed"), charter_reply(ctx, "charter.after_break")]
+
+
+async def end(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    closed = session.close(ctx.now)
+    await ctx.uow.sessions.update(closed)
+    await ctx.uow.jobs.cancel_for_session(session.id)
+    stick = await load_stick(ctx, session)
+    if stick.holder is not None and stick.holder_since is not None:
+        await ctx.uow.sticks.add_turn(SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now))
+        await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
+    await ctx.uow.sticks.save(Stick(session_id=session.id, turn_minutes=stick.turn_minutes))
+    speakers = len({t.user_id for t in await ctx.uow.sticks.turns(session.id)})
+    length = (ctx.now - (session.opened_at or session.planned_start)) / timedelta(minutes=1)
+    return [
+        room("session.closed", duration=Duration(length), speakers=speakers),
+        Reply("stick.panel_closed", tone=Tone.PANEL),
+    ]

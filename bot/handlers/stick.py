@@ -1,0 +1,163 @@
+"""The talking stick commands: members' hand/lower/pass/queue and the moderators' ``stick …``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.commands.args import Args, parse_minutes
+from bot.commands.context import Context
+from bot.commands.parser import fold
+from bot.domain import stick as rules
+from bot.domain.member import Role
+from bot.errors import StateError, UsageError
+from bot.handlers.common import active_session, find_member, ref
+from bot.handlers.stick_flow import (
+    apply_change,
+    ensure_may_take_stick,
+    load_stick,
+    nudge_key,
+    queue_params,
+    schedule_nudge,
+)
+from bot.replies import Duration, Reply, UserRef, private, room
+
+STALE_NEXT_WINDOW = timedelta(seconds=10)
+"""A ``next`` that names nobody, arriving this soon after the stick moved, is taken for a
+double press and refused: it would otherwise end the turn of someone who just started."""
+
+
+async def hand(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    ensure_may_take_stick(ctx, ctx.member, self_request=True)
+    stick = await load_stick(ctx, session)
+    change = rules.raise_hand(
+        stick, ctx.user_id, ctx.now, first_speakers_first=ctx.group.first_speakers_first
+    )
+    replies = await apply_change(ctx, session, change)
+    if change.stick.holder != ctx.user_id:
+        position = change.stick.queue.index(ctx.user_id) + 1
+        replies.insert(0, room("stick.hand_raised", member=ref(ctx.member), position=position))
+    return replies
+
+
+async def lower(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    change = rules.lower_hand(await load_stick(ctx, session), ctx.user_id)
+    return [room("stick.hand_lowered", member=ref(ctx.member)), *await apply_change(ctx, session, change)]
+
+
+async def pass_(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    stick = await load_stick(ctx, session)
+    was_holder = stick.holder == ctx.user_id
+    change = rules.pass_turn(stick, ctx.user_id, ctx.now)
+    key = "stick.passed" if was_holder else "stick.place_given_up"
+    return [room(key, member=ref(ctx.member)), *await apply_change(ctx, session, change)]
+
+
+async def show_queue(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    stick = await load_stick(ctx, session)
+    members = {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+    return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
+
+
+async def next_(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    stick = await load_stick(ctx, session)
+    if stick.holder is None:
+        raise StateError("error.nobody_holds_stick")
+    holder = await ctx.uow.members.get(ctx.group.id, stick.holder)
+    holder_ref = ref(holder) if holder else UserRef(stick.holder, stick.holder)
+    named = args.text("member")
+    if named is not None:
+        expected = await find_member(ctx, named)
+        if expected.user_id != stick.holder:
+            raise StateError("error.stale_next", {"member": ref(expected), "holder": holder_ref})
+    elif stick.holder_since is not None and ctx.now - stick.holder_since < STALE_NEXT_WINDOW:
+        raise StateError("error.next_too_soon", {"holder": holder_ref})
+    change = rules.next_turn(stick, ctx.now)
+    return [room("stick.turn_ended", member=holder_ref), *await apply_change(ctx, session, change)]
+
+
+async def give(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    member = await find_member(ctx, args.require_text("member"))
+    ensure_may_take_stick(ctx, member, self_request=False)
+    change = rules.give(await load_stick(ctx, session), member.user_id, ctx.now)
+    return await apply_change(ctx, session, change)
+
+
+async def skip(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    member = await find_member(ctx, args.require_text("member"))
+    change = rules.skip(await load_stick(ctx, session), member.user_id, ctx.now)
+    return [room("stick.skipped", member=ref(member)), *await apply_change(ctx, session, change)]
+
+
+async def remove(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    member = await find_member(ctx, args.require_text("member"))
+    change = rules.remove(await load_stick(ctx, session), member.user_id, ctx.now)
+    return [room("stick.removed", member=ref(member)), *await apply_change(ctx, session, change)]
+
+
+async def move(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    member = await find_member(ctx, args.require_text("member"))
+    position = args.int("position") or 1
+    change = rules.move(await load_stick(ctx, session), member.user_id, position)
+    actual = change.stick.queue.index(member.user_id) + 1
+    return [room("stick.moved", member=ref(member), position=actual), *await apply_change(ctx, session, change)]
+
+
+async def clear(ctx: Context, args: Args) -> list[Reply]:
+    session = await active_session(ctx)
+    change = rules.clear(await load_stick(ctx, session))
+    return [room("stick.cleared"), *await apply_change(ctx, session, change)]
+
+
+async def round_(ctx: Context, args: Args) -> list[Reply]:
+    """Tour de table: queue every participant present in this session, observers excluded."""
+    session = await active_session(ctx)
+    opened = session.opened_at or session.planned_start
+    present = [
+        m
+        for m in await ctx.uow.members.list(ctx.group.id)
+        if m.role is not Role.OBSERVER
+        and m.last_seen_at >= opened
+        and (m.charter_accepted_at is not None or not ctx.group.charter_required)
+    ]
+    stick = await load_stick(ctx, session)
+    change = rules.round_table(stick, tuple(m.user_id for m in present), ctx.now)
+    added = [m for m in present if m.user_id not in stick.queue and m.user_id != stick.holder]
+    if not added:
+        raise StateError("error.round_nobody")
+    return [
+        room("stick.round", members=tuple(ref(m) for m in added)),
+        *await apply_change(ctx, session, change),
+    ]
+
+
+OFF_WORDS = frozenset({"off", "non", "no", "stop", "arret", "aucun", "none", "0"})
+
+
+async def timer(ctx: Context, args: Args) -> list[Reply]:
+    """A turn guideline: the holder gets a private, gentle nudge after it; nobody is cut off."""
+    raw = args.require_text("minutes")
+    minutes: int | None = None
+    if fold(raw) not in OFF_WORDS:
+        minutes = parse_minutes(raw)
+        if minutes is None or not 1 <= minutes <= 60:
+            raise UsageError("error.bad_timer", {"value": raw[:50]})
+    session = await active_session(ctx)
+    stick = await load_stick(ctx, session)
+    if stick.holder is not None and stick.holder_since is not None:
+        await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
+    updated = replace(stick, turn_minutes=minutes)
+    await ctx.uow.sticks.save(updated)
+    if minutes is None:
+        return [room("stick.timer_off")]
+    await schedule_nudge(ctx, updated)
+    return [room("stick.timer_set", minutes=Duration(minutes))]

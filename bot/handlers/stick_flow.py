@@ -1,0 +1,90 @@
+"""Applying a change of the talking stick: speaking log, nudge timer, announcements, panel."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.commands.context import Context
+from bot.domain import Job, JobKind, Member, Session, SpeakingTurn, Stick, StickChange
+from bot.domain.member import Role
+from bot.errors import StateError
+from bot.handlers.common import ref
+from bot.replies import Key, Param, Reply, Tone, UserRef, private, room
+
+
+async def load_stick(ctx: Context, session: Session) -> Stick:
+    stick = await ctx.uow.sticks.get(session.id)
+    return stick if stick is not None else Stick(session_id=session.id)
+
+
+def nudge_key(session_id: int, holder: str, since: datetime) -> str:
+    return f"nudge:{session_id}:{holder}:{since.isoformat()}"
+
+
+async def schedule_nudge(ctx: Context, stick: Stick) -> None:
+    if stick.turn_minutes is None or stick.holder is None or stick.holder_since is None:
+        return
+    due = max(ctx.now, stick.holder_since + timedelta(minutes=stick.turn_minutes))
+    await ctx.uow.jobs.schedule(
+        Job.new(
+            JobKind.TURN_NUDGE,
+            nudge_key(stick.session_id, stick.holder, stick.holder_since),
+            ctx.group.id,
+            due,
+            session_id=stick.session_id,
+            payload={"holder": stick.holder, "since": stick.holder_since.isoformat()},
+        )
+    )
+
+
+async def apply_change(ctx: Context, session: Session, change: StickChange) -> list[Reply]:
+    """Store the new stick, log finished turns, (re)arm the nudge, and say what changed."""
+    before_holder: str | None = None
+    for handover in change.handovers:
+        if handover.previous is not None and handover.previous_since is not None:
+            await ctx.uow.sticks.add_turn(
+                SpeakingTurn(session.id, handover.previous, handover.previous_since, ctx.now)
+            )
+            await ctx.uow.jobs.cancel(nudge_key(session.id, handover.previous, handover.previous_since))
+        if before_holder is None:
+            before_holder = handover.previous
+    stick = change.stick
+    await ctx.uow.sticks.save(stick)
+    members = {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+    replies: list[Reply] = []
+    if change.handovers:
+        if stick.holder is not None:
+            await schedule_nudge(ctx, stick)
+            holder = _ref(members, stick.holder)
+            replies.append(room("stick.turn_of", member=holder))
+            replies.append(private(stick.holder, "stick.your_turn"))
+        else:
+            replies.append(room("stick.free"))
+    replies.append(panel(stick, members))
+    return replies
+
+
+def _ref(members: dict[str, Member], user_id: str) -> UserRef:
+    member = members.get(user_id)
+    return ref(member) if member else UserRef(user_id, user_id)
+
+
+def panel(stick: Stick, members: dict[str, Member]) -> Reply:
+    holder: Param = _ref(members, stick.holder) if stick.holder else Key("stick.nobody")
+    queue = tuple(_ref(members, u) for u in stick.queue)
+    return Reply("stick.panel", {"holder": holder, "queue": queue}, tone=Tone.PANEL)
+
+
+def queue_params(stick: Stick, members: dict[str, Member]) -> dict[str, Param]:
+    holder: Param = _ref(members, stick.holder) if stick.holder else Key("stick.nobody")
+    return {"holder": holder, "queue": tuple(_ref(members, u) for u in stick.queue)}
+
+
+def ensure_may_take_stick(ctx: Context, member: Member, *, self_request: bool) -> None:
+    """Observers never hold or wait for the stick; the charter comes first where required."""
+    if member.role is Role.OBSERVER:
+        key = "error.observer_no_stick" if self_request else "error.member_is_observer"
+        raise StateError(key, {"member": ref(member)})
+    if ctx.group.charter_required and member.charter_accepted_at is None:
+        key = "error.charter_first" if self_request else "error.member_charter_first"
+        raise StateError(key, {"member": ref(member)})

@@ -1,0 +1,231 @@
+"""English messages.  Keep the tone gentle: people here are often going through a hard time."""
+
+MESSAGES: dict[str, str] = {
+    # formats
+    "format.datetime": "EEEE d MMMM y 'at' HH:mm",
+    "format.minutes": "{n} min",
+    "format.hours": "{n} h",
+    "format.hours_minutes": "{h} h {m}",
+    "list.empty": "nobody",
+    "value.yes": "yes",
+    "value.no": "no",
+    "choice.agree": "I agree",
+    # argument names (usage lines)
+    "arg.command": "command",
+    "arg.mode": "anon",
+    "arg.state": "on|off",
+    "arg.duration": "duration",
+    "arg.minutes": "minutes",
+    "arg.member": "member",
+    "arg.position": "position",
+    "arg.key": "setting",
+    "arg.value": "value",
+    # charter and welcome
+    "charter.default": (
+        "Confidentiality is our golden rule: what is said in the group stays in the group. "
+        "We listen without judging, we speak for ourselves, at our own pace, and nobody has to "
+        "speak. Silences are part of the exchange. If you feel moved, you can ask for a break "
+        "at any time."
+    ),
+    "charter.default_label": "the default charter",
+    "charter.reminder": "🤝 A reminder for all of us: {charter}",
+    "charter.after_break": "🤝 Welcome back. A reminder for all of us: {charter}",
+    "charter.show": "📜 Our charter: {charter}",
+    "charter.accepted": "🤝 Thank you {member}, you have accepted the charter.",
+    "charter.already_accepted": "You already accepted the charter ({when}). Thank you.",
+    "welcome.newcomer": (
+        "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
+        "only when and if you wish."
+    ),
+    "welcome.private": (
+        "Welcome to the group. Before you take part, please read our charter: {charter}\n"
+        "Reply with “agree” to accept it. You may also join as an observer (“observer on”)."
+    ),
+    # sessions
+    "session.opened": (
+        "🕯️ The session is open, for {duration} (until about {end}). Take your time; "
+        "raise your hand with “hand” when you wish to speak."
+    ),
+    "session.break_started": "☕ Let's take a {minutes} break, until {until}. Drink some water.",
+    "session.break_over": "🔔 The break is over. Welcome back.",
+    "session.resumed": "🔔 We are resuming the session.",
+    "session.closed": (
+        "🌙 The session is closed after {duration}. {speakers} person(s) took the stick. "
+        "Thank you all for your trust and your listening."
+    ),
+    "session.half_time": (
+        "We are halfway through the session. It may be a good moment for a {minutes} break: "
+        "“{command}”."
+    ),
+    # talking stick
+    "stick.panel": "🎤 Speaking: {holder} · waiting: {queue}",
+    "stick.panel_closed": "🎤 The talking stick is put away until the next session.",
+    "stick.nobody": "nobody",
+    "stick.hand_raised": "✋ {member} raised their hand (position {position}).",
+    "stick.hand_lowered": "{member} lowered their hand.",
+    "stick.turn_of": "🎤 {member} has the talking stick.",
+    "stick.your_turn": "🎤 It's your turn. Take all the time you need; “pass” when you are done.",
+    "stick.free": "The talking stick is free: raise your hand with “hand”.",
+    "stick.passed": "{member} passed the stick. Thank you for sharing.",
+    "stick.place_given_up": "{member} gave up their place in line.",
+    "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}",
+    "stick.turn_ended": "Thank you {member}.",
+    "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
+    "stick.removed": "{member} is no longer in the turn order.",
+    "stick.moved": "{member} is now at position {position}.",
+    "stick.cleared": "The line is empty now.",
+    "stick.round": "🔄 A round: {members} will speak in turn. Anyone may pass.",
+    "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
+    "stick.timer_off": "⏳ No turn guideline any more.",
+    "stick.nudge": (
+        "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; "
+        "when you are ready, “pass” gives others their turn."
+    ),
+    # pauses
+    "pause.requested": "☕ {member} would like a break. The moderators have been told.",
+    "pause.requested_anonymous": "☕ A break was requested. The moderators have been told.",
+    "pause.someone": "someone (anonymous)",
+    "pause.moderators": "☕ Break requested by {member}. To start it: “{command}”.",
+    "pause.thanks": (
+        "Your request was passed on. It is normal to be moved: take your time, drink some water."
+    ),
+    # observers
+    "observer.on": "👂 {member} is listening as an observer.",
+    "observer.off": "{member} is no longer an observer and may take the stick.",
+    # group settings
+    "group.updated": "⚙️ {setting} is now: {value}",
+    "group.show": (
+        "⚙️ Group settings\n"
+        "name: {name}\nneed: {need}\nlanguage: {language}\ntime zone: {timezone}\n"
+        "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
+        "session length: {duration}\nbreak length: {break}\n"
+        "first-time speakers first: {first_speakers_first}\n"
+        "charter required to speak: {charter_required}\ncharter: {charter}"
+    ),
+    "setting.name": "The name",
+    "setting.need": "The need",
+    "setting.language": "The language",
+    "setting.timezone": "The time zone",
+    "setting.charter": "The charter",
+    "setting.accompanying": "The accompanying persons policy",
+    "setting.reminders": "The reminders",
+    "setting.duration": "The session length",
+    "setting.break": "The break length",
+    "setting.first-speakers-first": "“First-time speakers first”",
+    "setting.charter-required": "“Charter required to speak”",
+    "need.grief": "grief",
+    "need.illness": "illness",
+    "need.separation": "separation",
+    "need.other": "other",
+    "language.fr": "French",
+    "language.en": "English",
+    "accompanying.welcome": "welcome",
+    "accompanying.not-admitted": "not admitted",
+    "accompanying.ask": "ask the moderators",
+    # help
+    "help.overview": "Here is what I can do:\n{commands}",
+    "help.command": "{command}: {description}\n{details}",
+    "help.moderator_marker": " (moderators)",
+    "help.help": "list the commands, or explain one",
+    "help.rules": "show the group's charter",
+    "help.agree": "accept the charter",
+    "help.hand": "raise your hand to speak",
+    "help.lower": "lower your hand",
+    "help.pass": "pass the stick, or give up your place in line",
+    "help.queue": "show who speaks and who is waiting",
+    "help.pause": "ask for a break (add “anon” to stay anonymous)",
+    "help.observer": "listen as an observer, never put in the turn order",
+    "help.session": "open, pause, resume and close a session",
+    "help.session.start": "open a session now (default length from the group settings)",
+    "help.session.break": "start a break (default length from the group settings)",
+    "help.session.resume": "end the break now",
+    "help.session.end": "close the session",
+    "help.stick": "manage the talking stick",
+    "help.stick.next": "end the current turn (naming the holder avoids skipping someone)",
+    "help.stick.give": "give the stick to a member",
+    "help.stick.skip": "move a member to the end of the line",
+    "help.stick.remove": "take a member out of the line",
+    "help.stick.move": "move a member to a position in the line",
+    "help.stick.clear": "empty the line",
+    "help.stick.round": "a round: queue every participant present",
+    "help.stick.timer": "a gentle, private turn guideline in minutes, or “off”",
+    "help.group": "the group's settings",
+    "help.group.set": "change a setting",
+    "help.group.show": "show the settings",
+    # errors
+    "error.internal": (
+        "Sorry, something went wrong on my side. Nothing was changed; please try again in a moment."
+    ),
+    "error.empty_command": "I did not receive a command. “help” lists them.",
+    "error.unknown_command": "I don't know the command “{command}”. Did you mean: {suggestions}? “help” lists them all.",
+    "error.unknown_subcommand": "“{command}” has no “{word}”. Possible: {choices}.",
+    "error.missing_subcommand": "What should I do? Usage: {usage}",
+    "error.missing_argument": "Something is missing: {argument}. Usage: {usage}",
+    "error.too_many_arguments": "I did not expect “{extra}”. Usage: {usage}",
+    "error.bad_choice": "“{value}” is not possible for {argument}: choose {choices}. Usage: {usage}",
+    "error.bad_int": "{argument} should be a whole number, not “{value}”. Usage: {usage}",
+    "error.bad_minutes": (
+        "{argument} should be a length such as 90, 90m or 1h30, not “{value}”. Usage: {usage}"
+    ),
+    "error.int_out_of_range": "{argument} should be between {min} and {max}. Usage: {usage}",
+    "error.minutes_out_of_range": (
+        "{argument} should be between {min} and {max} minutes. Usage: {usage}"
+    ),
+    "error.text_too_long": "{argument} is too long (at most {max} characters).",
+    "error.too_long": "This message is too long for a command ({length} characters, at most {max}).",
+    "error.control_characters": (
+        "Your command contains invisible control characters. Please type it again."
+    ),
+    "error.bad_timer": "The turn guideline should be 1 to 60 minutes, or “off” (not “{value}”).",
+    "error.moderators_only": "Only the moderators can use “{command}”.",
+    "error.no_open_session": "No session is open at the moment.",
+    "error.session_already_open": "A session is already open.",
+    "error.session_not_scheduled": "This session cannot be opened any more.",
+    "error.already_on_break": "We are already on a break.",
+    "error.not_on_break": "We are not on a break.",
+    "error.already_holder": "You already have the stick. Take your time.",
+    "error.already_queued": "Your hand is already raised (position {position}).",
+    "error.not_queued": "Your hand is not raised.",
+    "error.nothing_to_pass": "You neither hold the stick nor wait in line.",
+    "error.nobody_holds_stick": "Nobody holds the stick at the moment.",
+    "error.already_holds": "They already hold the stick.",
+    "error.member_not_in_line": "{member} is neither speaking nor waiting in line.",
+    "error.member_not_queued": "{member} is not waiting in line.",
+    "error.stale_next": (
+        "{holder} has the stick now, not {member}: nothing was changed."
+    ),
+    "error.next_too_soon": (
+        "{holder} has only just received the stick, so I did not end their turn. "
+        "If you really mean to, name them: “stick next {holder}”."
+    ),
+    "error.observer_no_stick": (
+        "You are listening as an observer. “observer off” if you would like to speak."
+    ),
+    "error.member_is_observer": "{member} is an observer and is never put in the turn order.",
+    "error.charter_first": (
+        "Before taking the stick, please read the charter (“rules”) and accept it (“agree”)."
+    ),
+    "error.member_charter_first": "{member} has not accepted the charter yet.",
+    "error.observer_already_on": "You are already an observer.",
+    "error.observer_already_off": "You are not an observer.",
+    "error.round_nobody": "Nobody else present can be added to the round.",
+    "error.member_not_found": "I don't know any member called “{name}” in this group.",
+    "error.member_ambiguous": "Several members match “{name}”: {matches}. Please be more precise.",
+    "error.setting.name": "The name should have 1 to 100 characters.",
+    "error.setting.need": "The need should be grief, illness, separation or other (not “{value}”).",
+    "error.setting.language": "The language should be fr or en (not “{value}”).",
+    "error.setting.timezone": (
+        "“{value}” is not a time zone I know. Use a name such as Europe/Paris. Close: {suggestions}."
+    ),
+    "error.setting.charter": "The charter should be at least 10 characters long, or “default”.",
+    "error.setting.accompanying": (
+        "Accompanying persons should be welcome, not-admitted or ask (not “{value}”)."
+    ),
+    "error.setting.reminders": (
+        "Reminders should be one to five lengths before the session, such as “24h 15m”, or “off”."
+    ),
+    "error.setting.duration": "The session length should be between {min} and {max} (not “{value}”).",
+    "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
+    "error.setting.first-speakers-first": "Please answer on or off (not “{value}”).",
+    "error.setting.charter-required": "Please answer on or off (not “{value}”).",
+}

@@ -1,0 +1,140 @@
+"""What the core needs from the outside world.  Storage and adapters implement these.
+
+One command = one unit of work = one transaction: leaving the ``async with`` block without
+``commit()`` discards everything the command wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.domain import Group, Job, JobState, Member, PauseRequest, Session, SpeakingTurn, Stick
+from bot.replies import Outgoing
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware (UTC)."""
+        ...
+
+
+class GroupRepository(Protocol):
+    async def get(self, platform: str, room_id: str, *, for_update: bool = False) -> Group | None:
+        """``for_update`` serialises concurrent commands of one group (a row lock where the
+        database has them)."""
+        ...
+
+    async def get_by_id(self, group_id: int) -> Group | None: ...
+
+    async def add(self, group: Group) -> Group:
+        """Store a new group; returns it with its id."""
+        ...
+
+    async def update(self, group: Group) -> None: ...
+
+
+class MemberRepository(Protocol):
+    async def get(self, group_id: int, user_id: str) -> Member | None: ...
+
+    async def add(self, member: Member) -> None: ...
+
+    async def update(self, member: Member) -> None: ...
+
+    async def list(self, group_id: int) -> Sequence[Member]:
+        """Members of the group in the order they joined."""
+        ...
+
+
+class SessionRepository(Protocol):
+    async def get(self, session_id: int) -> Session | None: ...
+
+    async def active(self, group_id: int) -> Session | None:
+        """The group's open or on-break session, if any."""
+        ...
+
+    async def add(self, session: Session) -> Session: ...
+
+    async def update(self, session: Session) -> None: ...
+
+
+class StickRepository(Protocol):
+    async def get(self, session_id: int) -> Stick | None:
+        """The stick of a session, with ``spoken`` filled from the speaking log."""
+        ...
+
+    async def save(self, stick: Stick) -> None:
+        """Insert or replace the stick's holder, queue and guideline."""
+        ...
+
+    async def add_turn(self, turn: SpeakingTurn) -> None: ...
+
+    async def turns(self, session_id: int) -> Sequence[SpeakingTurn]: ...
+
+
+class PauseRepository(Protocol):
+    async def add(self, request: PauseRequest) -> PauseRequest: ...
+
+    async def for_session(self, session_id: int) -> Sequence[PauseRequest]: ...
+
+
+class JobRepository(Protocol):
+    async def schedule(self, job: Job) -> bool:
+        """Add a pending job unless one with the same key exists; True if added."""
+        ...
+
+    async def cancel(self, key: str) -> None:
+        """Cancel the pending job with this key, if there is one."""
+        ...
+
+    async def cancel_for_session(self, session_id: int) -> None:
+        """Cancel every pending job of a session."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
+        """Pending jobs due at or before ``now``, earliest first.  Where several processes share
+        the database, a job is returned to only one of them (row lock, SKIP LOCKED)."""
+        ...
+
+    async def mark(self, job_id: int, state: JobState) -> None: ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending job falls due."""
+        ...
+
+    async def list(self, group_id: int) -> Sequence[Job]: ...
+
+
+class UnitOfWork(Protocol):
+    groups: GroupRepository
+    members: MemberRepository
+    sessions: SessionRepository
+    sticks: StickRepository
+    pauses: PauseRepository
+    jobs: JobRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Messenger(Protocol):
+    async def send(self, outgoing: Outgoing) -> None:
+        """Deliver one reply; sending the same ``idempotency_key`` twice must post once."""
+        ...

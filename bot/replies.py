@@ -1,0 +1,96 @@
+"""Replies as data: a message key, its parameters, who sees it, and optional choices.
+
+Handlers return these; each adapter renders them (embeds and ephemeral messages on Discord, HTML +
+plain notices on Matrix, text lines in the console) through :mod:`bot.i18n`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A member named in a reply; adapters may render a mention, the console shows the name."""
+
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserText:
+    """Text a person typed (a theme, a charter…): never pings anyone, whatever it contains."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A nested message key, translated in the reply's language (e.g. a role name)."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    minutes: float
+
+
+Param = str | int | datetime | UserRef | UserText | Key | Duration | tuple["Param", ...]
+
+
+class Audience(StrEnum):
+    ROOM = "room"
+    PRIVATE = "private"
+
+
+class Tone(StrEnum):
+    INFO = "info"
+    ERROR = "error"
+    PANEL = "panel"
+    """The stick panel: adapters show it once per session and edit it in place."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Something the person can do next, as a command line (adapters make buttons of it)."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    audience: Audience = Audience.ROOM
+    user_id: str | None = None
+    """The person who sees a private reply."""
+    tone: Tone = Tone.INFO
+    choices: tuple[Choice, ...] = ()
+
+
+def room(key: str, **params: Param) -> Reply:
+    return Reply(key, params)
+
+
+def private(user_id: str, key: str, **params: Param) -> Reply:
+    return Reply(key, params, Audience.PRIVATE, user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply bound for a place, with what it needs to be rendered there."""
+
+    platform: str
+    room_id: str
+    reply: Reply
+    language: str
+    timezone: str
+    idempotency_key: str
+    """Stable for one logical message: adapters derive a Matrix txnId / Discord nonce from it."""
+    panel_id: str | None = None
+    """For Tone.PANEL: which panel to edit in place (one per session)."""

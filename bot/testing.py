@@ -1,0 +1,246 @@
+"""Fakes for tests (and the console's virtual clock): a settable clock, an in-memory unit of
+work with real transaction semantics, and a messenger that records what it was asked to send."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+
+from bot.domain import Group, Job, JobState, Member, PauseRequest, Session, SpeakingTurn, Stick
+from bot.domain.session import ACTIVE_STATES
+from bot.replies import Outgoing
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+        if self._now.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware datetime")
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware datetime")
+        self._now = when.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+
+@dataclass
+class _Tables:
+    groups: dict[int, Group] = field(default_factory=dict)
+    members: dict[tuple[int, str], Member] = field(default_factory=dict)
+    sessions: dict[int, Session] = field(default_factory=dict)
+    sticks: dict[int, Stick] = field(default_factory=dict)
+    turns: list[SpeakingTurn] = field(default_factory=list)
+    pauses: dict[int, PauseRequest] = field(default_factory=dict)
+    jobs: dict[int, Job] = field(default_factory=dict)
+    next_id: int = 1
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+
+class InMemoryStore:
+    """The committed state shared by every :class:`InMemoryUnitOfWork` made from it."""
+
+    def __init__(self) -> None:
+        self.tables = _Tables()
+        self.commits = 0
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self)
+
+
+class _Repo:
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def t(self) -> _Tables:
+        return self._uow.working
+
+
+class _Groups(_Repo):
+    async def get(self, platform: str, room_id: str, *, for_update: bool = False) -> Group | None:
+        return next(
+            (g for g in self.t.groups.values() if (g.platform, g.room_id) == (platform, room_id)),
+            None,
+        )
+
+    async def get_by_id(self, group_id: int) -> Group | None:
+        return self.t.groups.get(group_id)
+
+    async def add(self, group: Group) -> Group:
+        if await self.get(group.platform, group.room_id) is not None:
+            raise ValueError("a group already exists for this room")
+        stored = replace(group, id=self.t.new_id())
+        self.t.groups[stored.id] = stored
+        return stored
+
+    async def update(self, group: Group) -> None:
+        self.t.groups[group.id] = group
+
+
+class _Members(_Repo):
+    async def get(self, group_id: int, user_id: str) -> Member | None:
+        return self.t.members.get((group_id, user_id))
+
+    async def add(self, member: Member) -> None:
+        key = (member.group_id, member.user_id)
+        if key in self.t.members:
+            raise ValueError("member already exists")
+        self.t.members[key] = member
+
+    async def update(self, member: Member) -> None:
+        self.t.members[(member.group_id, member.user_id)] = member
+
+    async def list(self, group_id: int) -> Sequence[Member]:
+        found = [m for (g, _), m in self.t.members.items() if g == group_id]
+        return sorted(found, key=lambda m: (m.joined_at, m.user_id))
+
+
+class _Sessions(_Repo):
+    async def get(self, session_id: int) -> Session | None:
+        return self.t.sessions.get(session_id)
+
+    async def active(self, group_id: int) -> Session | None:
+        return next(
+            (
+                s
+                for s in self.t.sessions.values()
+                if s.group_id == group_id and s.state in ACTIVE_STATES
+            ),
+            None,
+        )
+
+    async def add(self, session: Session) -> Session:
+        stored = replace(session, id=self.t.new_id())
+        self.t.sessions[stored.id] = stored
+        return stored
+
+    async def update(self, session: Session) -> None:
+        self.t.sessions[session.id] = session
+
+
+class _Sticks(_Repo):
+    async def get(self, session_id: int) -> Stick | None:
+        stick = self.t.sticks.get(session_id)
+        if stick is None:
+            return None
+        spoken = {t.user_id for t in self.t.turns if t.session_id == session_id}
+        if stick.holder:
+            spoken.add(stick.holder)
+        return replace(stick, spoken=frozenset(spoken))
+
+    async def save(self, stick: Stick) -> None:
+        self.t.sticks[stick.session_id] = replace(stick, spoken=frozenset())
+
+    async def add_turn(self, turn: SpeakingTurn) -> None:
+        self.t.turns.append(turn)
+
+    async def turns(self, session_id: int) -> Sequence[SpeakingTurn]:
+        return [t for t in self.t.turns if t.session_id == session_id]
+
+
+class _Pauses(_Repo):
+    async def add(self, request: PauseRequest) -> PauseRequest:
+        stored = replace(request, id=self.t.new_id())
+        self.t.pauses[stored.id] = stored
+        return stored
+
+    async def for_session(self, session_id: int) -> Sequence[PauseRequest]:
+        return [p for p in self.t.pauses.values() if p.session_id == session_id]
+
+
+class _Jobs(_Repo):
+    async def schedule(self, job: Job) -> bool:
+        if any(j.key == job.key for j in self.t.jobs.values()):
+            return False
+        stored = replace(job, id=self.t.new_id())
+        self.t.jobs[stored.id] = stored
+        return True
+
+    async def cancel(self, key: str) -> None:
+        for job in list(self.t.jobs.values()):
+            if job.key == key and job.state is JobState.PENDING:
+                self.t.jobs[job.id] = replace(job, state=JobState.CANCELLED)
+
+    async def cancel_for_session(self, session_id: int) -> None:
+        for job in list(self.t.jobs.values()):
+            if job.session_id == session_id and job.state is JobState.PENDING:
+                self.t.jobs[job.id] = replace(job, state=JobState.CANCELLED)
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
+        due = [j for j in self.t.jobs.values() if j.state is JobState.PENDING and j.due_at <= now]
+        return sorted(due, key=lambda j: (j.due_at, j.id))[:limit]
+
+    async def mark(self, job_id: int, state: JobState) -> None:
+        self.t.jobs[job_id] = replace(self.t.jobs[job_id], state=state)
+
+    async def next_due(self) -> datetime | None:
+        pending = [j.due_at for j in self.t.jobs.values() if j.state is JobState.PENDING]
+        return min(pending, default=None)
+
+    async def list(self, group_id: int) -> Sequence[Job]:
+        return sorted(
+            (j for j in self.t.jobs.values() if j.group_id == group_id), key=lambda j: j.id
+        )
+
+
+class InMemoryUnitOfWork:
+    """Works on a private copy of the store; ``commit`` publishes it, anything else drops it."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self.working = _Tables()
+        self.groups = _Groups(self)
+        self.members = _Members(self)
+        self.sessions = _Sessions(self)
+        self.sticks = _Sticks(self)
+        self.pauses = _Pauses(self)
+        self.jobs = _Jobs(self)
+
+    async def __aenter__(self) -> Self:
+        self.working = copy.deepcopy(self._store.tables)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self._store.tables = copy.deepcopy(self.working)
+        self._store.commits += 1
+
+    async def rollback(self) -> None:
+        self.working = copy.deepcopy(self._store.tables)
+
+
+class RecordingMessenger:
+    """Keeps every outgoing reply; a repeated idempotency key is recorded once, as a platform
+    with idempotent sends would post it once."""
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+        self._keys: set[str] = set()
+
+    async def send(self, outgoing: Outgoing) -> None:
+        if outgoing.idempotency_key in self._keys:
+            return
+        self._keys.add(outgoing.idempotency_key)
+        self.sent.append(outgoing)
