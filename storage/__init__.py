@@ -1,0 +1,23 @@
+"""SQLAlchemy 2 (async) implementation of the core's storage ports, with Alembic migrations.
+
+Start-up::
+
+    engine = create_engine(config.database_url)
+    await upgrade(engine)
+    store = SqlStore(engine)          # a bot.ports.UnitOfWorkFactory
+    ...
+    await dispose(engine)
+"""
+
+from storage.engine import create_engine, dispose
+from storage.migrate import current_revision, upgrade
+from storage.uow import SqlStore, SqlUnitOfWork
+
+__all__ = [
+    "SqlStore",
+    "SqlUnitOfWork",
+    "create_engine",
+    "current_revision",
+    "dispose",
+    "upgrade",
+]

@@ -1,0 +1,521 @@
+"""One repository per port of :mod:`bot.ports`, on the connection of a :class:`SqlUnitOfWork`.
+
+Every method is one statement (one round trip).  Statements are built once at import time
+with named parameters, so a call only binds values; SQLAlchemy caches their compiled form.
+Inserts that may collide use ``INSERT … ON CONFLICT DO NOTHING RETURNING`` rather than catching
+an integrity error, because on PostgreSQL a failed statement aborts the whole transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.domain import (
+    AccompanyingPolicy,
+    Group,
+    Job,
+    JobKind,
+    JobState,
+    Member,
+    Need,
+    PauseRequest,
+    Role,
+    Session,
+    SessionState,
+    SpeakingTurn,
+    Stick,
+)
+from bot.domain.session import ACTIVE_STATES
+from sqlalchemy import Integer, bindparam, func, insert, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tables import groups, jobs, members, pause_requests, sessions, speaking_turns, sticks
+
+
+class ConnectionSource(Protocol):
+    """What a repository needs from its unit of work."""
+
+    @property
+    def connection(self) -> AsyncConnection: ...
+
+    @property
+    def dialect(self) -> str: ...
+
+
+class _Repository:
+    __slots__ = ("_uow",)
+
+    def __init__(self, uow: ConnectionSource) -> None:
+        self._uow = uow
+
+
+def _by_dialect(
+    table: Any,
+) -> dict[str, postgresql.Insert | sqlite.Insert]:
+    return {"postgresql": postgresql.insert(table), "sqlite": sqlite.insert(table)}
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+def _group(row: RowMapping) -> Group:
+    return Group(
+        id=row["id"],
+        platform=row["platform"],
+        room_id=row["room_id"],
+        name=row["name"],
+        need=Need(row["need"]),
+        language=row["language"],
+        timezone=row["timezone"],
+        charter=row["charter"],
+        accompanying=AccompanyingPolicy(row["accompanying"]),
+        reminder_leads=tuple(row["reminder_leads"]),
+        session_minutes=row["session_minutes"],
+        break_minutes=row["break_minutes"],
+        first_speakers_first=row["first_speakers_first"],
+        charter_required=row["charter_required"],
+        created_at=row["created_at"],
+    )
+
+
+def _group_values(group: Group) -> dict[str, Any]:
+    return {
+        "platform": group.platform,
+        "room_id": group.room_id,
+        "name": group.name,
+        "need": group.need.value,
+        "language": group.language,
+        "timezone": group.timezone,
+        "charter": group.charter,
+        "accompanying": group.accompanying.value,
+        "reminder_leads": list(group.reminder_leads),
+        "session_minutes": group.session_minutes,
+        "break_minutes": group.break_minutes,
+        "first_speakers_first": group.first_speakers_first,
+        "charter_required": group.charter_required,
+        "created_at": group.created_at,
+    }
+
+
+_GROUP_BY_ROOM = select(groups).where(
+    groups.c.platform == bindparam("platform"), groups.c.room_id == bindparam("room_id")
+)
+# FOR UPDATE on PostgreSQL; SQLite ignores it (its transactions already start with the write lock).
+_GROUP_BY_ROOM_FOR_UPDATE = _GROUP_BY_ROOM.with_for_update()
+_GROUP_BY_ID = select(groups).where(groups.c.id == bindparam("group_id"))
+_ADD_GROUP = {
+    name: stmt.on_conflict_do_nothing(
+        index_elements=[groups.c.platform, groups.c.room_id]
+    ).returning(groups.c.id)
+    for name, stmt in _by_dialect(groups).items()
+}
+_UPDATE_GROUP = update(groups).where(groups.c.id == bindparam("b_id"))
+
+
+class SqlGroups(_Repository):
+    __slots__ = ()
+
+    async def get(self, platform: str, room_id: str, *, for_update: bool = False) -> Group | None:
+        stmt = _GROUP_BY_ROOM_FOR_UPDATE if for_update else _GROUP_BY_ROOM
+        result = await self._uow.connection.execute(
+            stmt, {"platform": platform, "room_id": room_id}
+        )
+        row = result.mappings().first()
+        return None if row is None else _group(row)
+
+    async def get_by_id(self, group_id: int) -> Group | None:
+        result = await self._uow.connection.execute(_GROUP_BY_ID, {"group_id": group_id})
+        row = result.mappings().first()
+        return None if row is None else _group(row)
+
+    async def add(self, group: Group) -> Group:
+        result = await self._uow.connection.execute(
+            _ADD_GROUP[self._uow.dialect], _group_values(group)
+        )
+        new_id = result.scalar()
+        if new_id is None:
+            raise ValueError("a group already exists for this room")
+        return replace(group, id=new_id)
+
+    async def update(self, group: Group) -> None:
+        await self._uow.connection.execute(
+            _UPDATE_GROUP, {"b_id": group.id, **_group_values(group)}
+        )
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+def _member(row: RowMapping) -> Member:
+    return Member(
+        group_id=row["group_id"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        is_moderator=row["is_moderator"],
+        charter_accepted_at=row["charter_accepted_at"],
+        dm_reminders=row["dm_reminders"],
+        language=row["language"],
+        joined_at=row["joined_at"],
+        last_seen_at=row["last_seen_at"],
+    )
+
+
+def _member_values(member: Member) -> dict[str, Any]:
+    return {
+        "group_id": member.group_id,
+        "user_id": member.user_id,
+        "display_name": member.display_name,
+        "role": member.role.value,
+        "is_moderator": member.is_moderator,
+        "charter_accepted_at": member.charter_accepted_at,
+        "dm_reminders": member.dm_reminders,
+        "language": member.language,
+        "joined_at": member.joined_at,
+        "last_seen_at": member.last_seen_at,
+    }
+
+
+_GET_MEMBER = select(members).where(
+    members.c.group_id == bindparam("group_id"), members.c.user_id == bindparam("user_id")
+)
+_ADD_MEMBER = {
+    name: stmt.on_conflict_do_nothing(
+        index_elements=[members.c.group_id, members.c.user_id]
+    ).returning(members.c.user_id)
+    for name, stmt in _by_dialect(members).items()
+}
+_UPDATE_MEMBER = update(members).where(
+    members.c.group_id == bindparam("b_group_id"), members.c.user_id == bindparam("b_user_id")
+)
+_LIST_MEMBERS = (
+    select(members)
+    .where(members.c.group_id == bindparam("group_id"))
+    .order_by(members.c.joined_at, members.c.user_id)
+)
+
+
+class SqlMembers(_Repository):
+    __slots__ = ()
+
+    async def get(self, group_id: int, user_id: str) -> Member | None:
+        result = await self._uow.connection.execute(
+            _GET_MEMBER, {"group_id": group_id, "user_id": user_id}
+        )
+        row = result.mappings().first()
+        return None if row is None else _member(row)
+
+    async def add(self, member: Member) -> None:
+        result = await self._uow.connection.execute(
+            _ADD_MEMBER[self._uow.dialect], _member_values(member)
+        )
+        if result.scalar() is None:
+            raise ValueError("member already exists")
+
+    async def update(self, member: Member) -> None:
+        values = _member_values(member)
+        del values["group_id"], values["user_id"]
+        await self._uow.connection.execute(
+            _UPDATE_MEMBER, {"b_group_id": member.group_id, "b_user_id": member.user_id, **values}
+        )
+
+    async def list(self, group_id: int) -> Sequence[Member]:
+        result = await self._uow.connection.execute(_LIST_MEMBERS, {"group_id": group_id})
+        return [_member(row) for row in result.mappings()]
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+def _session(row: RowMapping) -> Session:
+    return Session(
+        id=row["id"],
+        group_id=row["group_id"],
+        state=SessionState(row["state"]),
+        planned_start=row["planned_start"],
+        planned_minutes=row["planned_minutes"],
+        title=row["title"],
+        theme=row["theme"],
+        recurrence=row["recurrence"],
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        break_ends_at=row["break_ends_at"],
+    )
+
+
+def _session_values(session: Session) -> dict[str, Any]:
+    return {
+        "group_id": session.group_id,
+        "state": session.state.value,
+        "planned_start": session.planned_start,
+        "planned_minutes": session.planned_minutes,
+        "title": session.title,
+        "theme": session.theme,
+        "recurrence": session.recurrence,
+        "opened_at": session.opened_at,
+        "closed_at": session.closed_at,
+        "break_ends_at": session.break_ends_at,
+    }
+
+
+_GET_SESSION = select(sessions).where(sessions.c.id == bindparam("session_id"))
+_ACTIVE_SESSION = (
+    select(sessions)
+    .where(
+        sessions.c.group_id == bindparam("group_id"),
+        sessions.c.state.in_(sorted(s.value for s in ACTIVE_STATES)),
+    )
+    .order_by(sessions.c.id)
+    .limit(1)
+)
+_ADD_SESSION = insert(sessions).returning(sessions.c.id)
+_UPDATE_SESSION = update(sessions).where(sessions.c.id == bindparam("b_id"))
+
+
+class SqlSessions(_Repository):
+    __slots__ = ()
+
+    async def get(self, session_id: int) -> Session | None:
+        result = await self._uow.connection.execute(_GET_SESSION, {"session_id": session_id})
+        row = result.mappings().first()
+        return None if row is None else _session(row)
+
+    async def active(self, group_id: int) -> Session | None:
+        result = await self._uow.connection.execute(_ACTIVE_SESSION, {"group_id": group_id})
+        row = result.mappings().first()
+        return None if row is None else _session(row)
+
+    async def add(self, session: Session) -> Session:
+        result = await self._uow.connection.execute(_ADD_SESSION, _session_values(session))
+        return replace(session, id=result.scalar_one())
+
+    async def update(self, session: Session) -> None:
+        await self._uow.connection.execute(
+            _UPDATE_SESSION, {"b_id": session.id, **_session_values(session)}
+        )
+
+
+# --- sticks and the speaking log ----------------------------------------------------------
+
+_spoken = (
+    select(speaking_turns.c.user_id)
+    .where(speaking_turns.c.session_id == bindparam("session_id"))
+    .distinct()
+    .subquery("spoken")
+)
+# One round trip for the stick and everyone who has spoken: one row per distinct speaker
+# (or a single row with a NULL speaker), the stick's columns repeated on each.
+_GET_STICK = (
+    select(sticks, _spoken.c.user_id.label("spoken_by"))
+    .select_from(sticks.outerjoin(_spoken, true()))
+    .where(sticks.c.session_id == bindparam("session_id"))
+)
+_SAVE_STICK = {}
+for _name, _stmt in _by_dialect(sticks).items():
+    _SAVE_STICK[_name] = _stmt.on_conflict_do_update(
+        index_elements=[sticks.c.session_id],
+        set_={
+            column: _stmt.excluded[column]
+            for column in ("holder", "holder_since", "queue", "turn_minutes")
+        },
+    )
+_ADD_TURN = insert(speaking_turns)
+_LIST_TURNS = (
+    select(
+        speaking_turns.c.session_id,
+        speaking_turns.c.user_id,
+        speaking_turns.c.started_at,
+        speaking_turns.c.ended_at,
+    )
+    .where(speaking_turns.c.session_id == bindparam("session_id"))
+    .order_by(speaking_turns.c.id)
+)
+
+
+class SqlSticks(_Repository):
+    __slots__ = ()
+
+    async def get(self, session_id: int) -> Stick | None:
+        result = await self._uow.connection.execute(_GET_STICK, {"session_id": session_id})
+        rows = result.mappings().all()
+        if not rows:
+            return None
+        first = rows[0]
+        spoken = {row["spoken_by"] for row in rows if row["spoken_by"] is not None}
+        if first["holder"] is not None:
+            spoken.add(first["holder"])
+        return Stick(
+            session_id=first["session_id"],
+            holder=first["holder"],
+            holder_since=first["holder_since"],
+            queue=tuple(first["queue"]),
+            turn_minutes=first["turn_minutes"],
+            spoken=frozenset(spoken),
+        )
+
+    async def save(self, stick: Stick) -> None:
+        await self._uow.connection.execute(
+            _SAVE_STICK[self._uow.dialect],
+            {
+                "session_id": stick.session_id,
+                "holder": stick.holder,
+                "holder_since": stick.holder_since,
+                "queue": list(stick.queue),
+                "turn_minutes": stick.turn_minutes,
+            },
+        )
+
+    async def add_turn(self, turn: SpeakingTurn) -> None:
+        await self._uow.connection.execute(
+            _ADD_TURN,
+            {
+                "session_id": turn.session_id,
+                "user_id": turn.user_id,
+                "started_at": turn.started_at,
+                "ended_at": turn.ended_at,
+            },
+        )
+
+    async def turns(self, session_id: int) -> Sequence[SpeakingTurn]:
+        result = await self._uow.connection.execute(_LIST_TURNS, {"session_id": session_id})
+        return [
+            SpeakingTurn(
+                session_id=row["session_id"],
+                user_id=row["user_id"],
+                started_at=row["started_at"],
+                ended_at=row["ended_at"],
+            )
+            for row in result.mappings()
+        ]
+
+
+# --- pause requests -----------------------------------------------------------------------
+
+_ADD_PAUSE = insert(pause_requests).returning(pause_requests.c.id)
+_LIST_PAUSES = (
+    select(pause_requests)
+    .where(pause_requests.c.session_id == bindparam("session_id"))
+    .order_by(pause_requests.c.id)
+)
+
+
+class SqlPauses(_Repository):
+    __slots__ = ()
+
+    async def add(self, request: PauseRequest) -> PauseRequest:
+        result = await self._uow.connection.execute(
+            _ADD_PAUSE,
+            {
+                "session_id": request.session_id,
+                "requested_by": request.requested_by,
+                "requested_at": request.requested_at,
+            },
+        )
+        return replace(request, id=result.scalar_one())
+
+    async def for_session(self, session_id: int) -> Sequence[PauseRequest]:
+        result = await self._uow.connection.execute(_LIST_PAUSES, {"session_id": session_id})
+        return [
+            PauseRequest(
+                id=row["id"],
+                session_id=row["session_id"],
+                requested_by=row["requested_by"],
+                requested_at=row["requested_at"],
+            )
+            for row in result.mappings()
+        ]
+
+
+# --- jobs (the outbox) --------------------------------------------------------------------
+
+
+def _job(row: RowMapping) -> Job:
+    return Job(
+        id=row["id"],
+        key=row["key"],
+        kind=JobKind(row["kind"]),
+        group_id=row["group_id"],
+        due_at=row["due_at"],
+        state=JobState(row["state"]),
+        session_id=row["session_id"],
+        payload=dict(row["payload"]),
+    )
+
+
+_PENDING = JobState.PENDING.value
+_SCHEDULE_JOB = {
+    name: stmt.on_conflict_do_nothing(index_elements=[jobs.c.key]).returning(jobs.c.id)
+    for name, stmt in _by_dialect(jobs).items()
+}
+_CANCEL_JOB = (
+    update(jobs)
+    .where(jobs.c.key == bindparam("b_key"), jobs.c.state == _PENDING)
+    .values(state=JobState.CANCELLED.value)
+)
+_CANCEL_SESSION_JOBS = (
+    update(jobs)
+    .where(jobs.c.session_id == bindparam("b_session_id"), jobs.c.state == _PENDING)
+    .values(state=JobState.CANCELLED.value)
+)
+# FOR UPDATE SKIP LOCKED on PostgreSQL: concurrent dispatchers skip the rows another one holds.
+# SQLite ignores the clause; there a transaction holds the database's only write lock.
+_CLAIM_DUE = (
+    select(jobs)
+    .where(jobs.c.state == _PENDING, jobs.c.due_at <= bindparam("now"))
+    .order_by(jobs.c.due_at, jobs.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)
+)
+_MARK_JOB = update(jobs).where(jobs.c.id == bindparam("b_id"))
+_NEXT_DUE = select(func.min(jobs.c.due_at)).where(jobs.c.state == _PENDING)
+_LIST_JOBS = select(jobs).where(jobs.c.group_id == bindparam("group_id")).order_by(jobs.c.id)
+
+
+class SqlJobs(_Repository):
+    __slots__ = ()
+
+    async def schedule(self, job: Job) -> bool:
+        result = await self._uow.connection.execute(
+            _SCHEDULE_JOB[self._uow.dialect],
+            {
+                "key": job.key,
+                "kind": job.kind.value,
+                "group_id": job.group_id,
+                "session_id": job.session_id,
+                "due_at": job.due_at,
+                "state": job.state.value,
+                "payload": dict(job.payload),
+            },
+        )
+        return result.scalar() is not None
+
+    async def cancel(self, key: str) -> None:
+        await self._uow.connection.execute(_CANCEL_JOB, {"b_key": key})
+
+    async def cancel_for_session(self, session_id: int) -> None:
+        await self._uow.connection.execute(_CANCEL_SESSION_JOBS, {"b_session_id": session_id})
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
+        result = await self._uow.connection.execute(_CLAIM_DUE, {"now": now, "limit": limit})
+        return [_job(row) for row in result.mappings()]
+
+    async def mark(self, job_id: int, state: JobState) -> None:
+        result = await self._uow.connection.execute(
+            _MARK_JOB, {"b_id": job_id, "state": state.value}
+        )
+        if result.rowcount == 0:
+            raise KeyError(job_id)
+
+    async def next_due(self) -> datetime | None:
+        result = await self._uow.connection.execute(_NEXT_DUE)
+        due: datetime | None = result.scalar()
+        return due
+
+    async def list(self, group_id: int) -> Sequence[Job]:
+        result = await self._uow.connection.execute(_LIST_JOBS, {"group_id": group_id})
+        return [_job(row) for row in result.mappings()]

@@ -1,0 +1,176 @@
+"""The database schema as SQLAlchemy Core tables.
+
+The domain's frozen dataclasses are not mapped: :mod:`storage.repositories` converts rows to
+values and back.  Enumerations are stored as their string values, lists as JSON, instants as
+UTC.  A change here needs a new migration in ``storage/migrations/versions`` (a test compares
+the migrated schema with this metadata).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from storage.coltypes import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ENUM = String(32)
+"""Enumerations (need, role, state, kind…) are stored as their string value."""
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("room_id", String(255), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("need", ENUM, nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("charter", Text, nullable=True),
+    Column("accompanying", ENUM, nullable=False),
+    Column("reminder_leads", JSON, nullable=False),
+    Column("session_minutes", Integer, nullable=False),
+    Column("break_minutes", Integer, nullable=False),
+    Column("first_speakers_first", Boolean, nullable=False),
+    Column("charter_required", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "room_id"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_id", String(255), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("role", ENUM, nullable=False),
+    Column("is_moderator", Boolean, nullable=False),
+    Column("charter_accepted_at", UTCDateTime, nullable=True),
+    Column("dm_reminders", Boolean, nullable=False),
+    Column("language", String(16), nullable=True),
+    Column("joined_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("state", ENUM, nullable=False),
+    Column("planned_start", UTCDateTime, nullable=False),
+    Column("planned_minutes", Integer, nullable=False),
+    Column("title", Text, nullable=True),
+    Column("theme", Text, nullable=True),
+    Column("recurrence", Text, nullable=True),
+    Column("opened_at", UTCDateTime, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("break_ends_at", UTCDateTime, nullable=True),
+    Index(None, "group_id", "state"),
+)
+
+sticks = Table(
+    "sticks",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("holder", String(255), nullable=True),
+    Column("holder_since", UTCDateTime, nullable=True),
+    Column("queue", JSON, nullable=False),
+    Column("turn_minutes", Integer, nullable=True),
+)
+
+speaking_turns = Table(
+    "speaking_turns",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("user_id", String(255), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=False),
+    # (session_id, user_id) lets "who has spoken" be answered from the index alone.
+    Index(None, "session_id", "user_id"),
+)
+
+pause_requests = Table(
+    "pause_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # None for an anonymous request: the name is never stored.
+    Column("requested_by", String(255), nullable=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Index(None, "session_id"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False),
+    Column("kind", ENUM, nullable=False),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("state", ENUM, nullable=False),
+    Column("payload", JSON, nullable=False),
+    UniqueConstraint("key"),
+    Index(None, "state", "due_at"),
+    Index(None, "group_id"),
+    Index(None, "session_id"),
+)

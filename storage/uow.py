@@ -1,0 +1,97 @@
+"""The unit of work: one database transaction per command, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from bot.ports import (
+    GroupRepository,
+    JobRepository,
+    MemberRepository,
+    PauseRepository,
+    SessionRepository,
+    StickRepository,
+)
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.engine import begin_immediate
+from storage.repositories import SqlGroups, SqlJobs, SqlMembers, SqlPauses, SqlSessions, SqlSticks
+
+SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+
+
+class SqlUnitOfWork:
+    """Implements :class:`bot.ports.UnitOfWork`.
+
+    Entering checks a connection out of the pool; the transaction begins with the first
+    statement (``BEGIN IMMEDIATE`` on SQLite).  ``commit()`` ends it, and a later statement
+    starts a new one.  Leaving the block without committing rolls back, exception or not.
+    """
+
+    groups: GroupRepository
+    members: MemberRepository
+    sessions: SessionRepository
+    sticks: StickRepository
+    pauses: PauseRepository
+    jobs: JobRepository
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.groups = SqlGroups(self)
+        self.members = SqlMembers(self)
+        self.sessions = SqlSessions(self)
+        self.sticks = SqlSticks(self)
+        self.pauses = SqlPauses(self)
+        self.jobs = SqlJobs(self)
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    @property
+    def connection(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside 'async with'")
+        return self._connection
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already in use")
+        self._connection = await self._engine.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            # Closing rolls back whatever was not committed and returns the connection.
+            await connection.close()
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()
+
+
+class SqlStore:
+    """A :data:`bot.ports.UnitOfWorkFactory`: ``store()`` returns a new unit of work."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        dialect = engine.dialect.name
+        if dialect not in SUPPORTED_DIALECTS:
+            raise ValueError(f"unsupported database {dialect!r}: SQLite or PostgreSQL")
+        if dialect == "sqlite" and not event.contains(engine.sync_engine, "begin", begin_immediate):
+            # Without BEGIN IMMEDIATE concurrent commands fail with "database is locked".
+            raise ValueError("create SQLite engines with storage.create_engine()")
+        self.engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
