@@ -71,10 +71,18 @@ class Cercle:
                 return self._bind(self._placeholder(incoming), [reply], incoming.event_id)
 
     async def member_joined(
-        self, platform: str, room_id: str, user_id: str, display_name: str, *, is_moderator: bool = False
+        self,
+        platform: str,
+        room_id: str,
+        user_id: str,
+        display_name: str,
+        *,
+        is_moderator: bool = False,
     ) -> list[Outgoing]:
         """A platform join event: register the newcomer and welcome them with the charter."""
-        incoming = Incoming(platform, room_id, user_id, display_name, "", f"join:{user_id}", is_moderator)
+        incoming = Incoming(
+            platform, room_id, user_id, display_name, "", f"join:{user_id}", is_moderator
+        )
         async with self._serial, self._uow() as uow:
             entered = await self._enter(uow, incoming, self._clock.now())
             await uow.commit()
@@ -130,7 +138,9 @@ class Cercle:
 
     def _parse(self, incoming: Incoming, language: str) -> Invocation:
         if len(incoming.text) > MAX_COMMAND_LENGTH:
-            raise UsageError("error.too_long", {"max": MAX_COMMAND_LENGTH, "length": len(incoming.text)})
+            raise UsageError(
+                "error.too_long", {"max": MAX_COMMAND_LENGTH, "length": len(incoming.text)}
+            )
         if _CONTROL.search(incoming.text):
             raise UsageError("error.control_characters")
         return self.registry.parse(incoming.text, language)
@@ -143,7 +153,9 @@ class Cercle:
 
     def _error_reply(self, incoming: Incoming, language: str, error: CercleError) -> Reply:
         choices = agree_choice(language) if error.key == "error.charter_first" else ()
-        return Reply(error.key, error.params, Audience.PRIVATE, incoming.user_id, Tone.ERROR, choices)
+        return Reply(
+            error.key, error.params, Audience.PRIVATE, incoming.user_id, Tone.ERROR, choices
+        )
 
     async def _enter(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> _Entered:
         group = await uow.groups.get(incoming.platform, incoming.room_id, for_update=True)
@@ -157,14 +169,22 @@ class Cercle:
             await uow.members.update(member)
             return _Entered(group, member, [], is_new=False)
         member = Member.new(
-            group.id, incoming.user_id, incoming.display_name, is_moderator=incoming.is_moderator, now=now
+            group.id,
+            incoming.user_id,
+            incoming.display_name,
+            is_moderator=incoming.is_moderator,
+            now=now,
         )
         await uow.members.add(member)
         welcome = [
             room("welcome.newcomer", member=ref(member)),
             Reply(
                 "welcome.private",
-                {"charter": UserText(group.charter or translate("charter.default", group.language))},
+                {
+                    "charter": UserText(
+                        group.charter or translate("charter.default", group.language)
+                    )
+                },
                 Audience.PRIVATE,
                 member.user_id,
                 choices=agree_choice(group.language),
@@ -197,6 +217,8 @@ class Cercle:
 
 def _log_failure(what: str, error: BaseException) -> None:
     """Log where it failed, never the exception's message (it could quote a member's words)."""
-    frames = "".join(traceback.format_tb(error.__traceback__))
-    log.error("%s failed with %s\n%s", what, type(error).__name__, frames)
-
+    frames = " < ".join(
+        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+        for frame in reversed(traceback.extract_tb(error.__traceback__))
+    )
+    log.error("%s failed with %s at %s", what, type(error).__name__, frames)

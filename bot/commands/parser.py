@@ -71,10 +71,7 @@ class Registry:
             raise UsageError("error.empty_command")
         command = self.find(tokens[0])
         if command is None:
-            raise UsageError(
-                "error.unknown_command",
-                {"command": tokens[0], "suggestions": self.suggest(tokens[0], language)},
-            )
+            raise self.unknown(tokens[0], language)
         path: tuple[Command, ...] = (command,)
         rest = _rest_after(line, 1)
         if command.subcommands:
@@ -96,6 +93,15 @@ class Registry:
             path = (command, sub)
             rest = _rest_after(line, 2)
         return Invocation(path, _parse_args(path, rest, language))
+
+    def unknown(self, word: str, language: str) -> UsageError:
+        """The refusal for an unknown command, with a "did you mean" when a name is close."""
+        suggestions = self.suggest(word, language)
+        if suggestions:
+            return UsageError(
+                "error.unknown_command", {"command": word[:50], "suggestions": suggestions}
+            )
+        return UsageError("error.unknown_command_no_suggestion", {"command": word[:50]})
 
     def suggest(self, word: str, language: str) -> tuple[str, ...]:
         names: dict[str, str] = {}
@@ -148,7 +154,10 @@ def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
             if spec.required:
                 raise UsageError(
                     "error.missing_argument",
-                    {"argument": translate(f"arg.{spec.name}", language), "usage": usage(path, language)},
+                    {
+                        "argument": translate(f"arg.{spec.name}", language),
+                        "usage": usage(path, language),
+                    },
                 )
             continue
         if spec.type in (ArgType.TEXT, ArgType.MEMBER):
@@ -194,7 +203,11 @@ def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> s
     low = spec.minimum if spec.minimum is not None else number
     high = spec.maximum if spec.maximum is not None else number
     if not low <= number <= high:
-        key = "error.minutes_out_of_range" if spec.type is ArgType.MINUTES else "error.int_out_of_range"
+        key = (
+            "error.minutes_out_of_range"
+            if spec.type is ArgType.MINUTES
+            else "error.int_out_of_range"
+        )
         raise UsageError(key, {**common, "min": low, "max": high})
     return number
 

@@ -105,10 +105,19 @@ COMMANDS: tuple[Command, ...] = (
                 args=(Arg("member", ArgType.MEMBER, required=False),),
                 handler=stick.next_,
             ),
-            Command("give", "help.stick.give", {"fr": ("donner",)}, MODERATOR, (MEMBER,), stick.give),
-            Command("skip", "help.stick.skip", {"fr": ("sauter",)}, MODERATOR, (MEMBER,), stick.skip),
             Command(
-                "remove", "help.stick.remove", {"fr": ("retirer",)}, MODERATOR, (MEMBER,), stick.remove
+                "give", "help.stick.give", {"fr": ("donner",)}, MODERATOR, (MEMBER,), stick.give
+            ),
+            Command(
+                "skip", "help.stick.skip", {"fr": ("sauter",)}, MODERATOR, (MEMBER,), stick.skip
+            ),
+            Command(
+                "remove",
+                "help.stick.remove",
+                {"fr": ("retirer",)},
+                MODERATOR,
+                (MEMBER,),
+                stick.remove,
             ),
             Command(
                 "move",
@@ -118,8 +127,12 @@ COMMANDS: tuple[Command, ...] = (
                 (MEMBER, Arg("position", ArgType.INT, minimum=1, maximum=500)),
                 stick.move,
             ),
-            Command("clear", "help.stick.clear", {"fr": ("vider",)}, MODERATOR, handler=stick.clear),
-            Command("round", "help.stick.round", {"fr": ("tour",)}, MODERATOR, handler=stick.round_),
+            Command(
+                "clear", "help.stick.clear", {"fr": ("vider",)}, MODERATOR, handler=stick.clear
+            ),
+            Command(
+                "round", "help.stick.round", {"fr": ("tour",)}, MODERATOR, handler=stick.round_
+            ),
             Command(
                 "timer",
                 "help.stick.timer",
@@ -142,12 +155,23 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("régler", "définir")},
                 MODERATOR,
                 (
-                    Arg("key", ArgType.CHOICE, choices=group.SETTING_KEYS, aliases=group.SETTING_ALIASES),
+                    Arg(
+                        "key",
+                        ArgType.CHOICE,
+                        choices=group.SETTING_KEYS,
+                        aliases=group.SETTING_ALIASES,
+                    ),
                     Arg("value", ArgType.TEXT),
                 ),
                 group.set_,
             ),
-            Command("show", "help.group.show", {"fr": ("afficher", "voir")}, MODERATOR, handler=group.show),
+            Command(
+                "show",
+                "help.group.show",
+                {"fr": ("afficher", "voir")},
+                MODERATOR,
+                handler=group.show,
+            ),
         ),
     ),
 )

@@ -75,7 +75,9 @@ class Session:
             raise StateError("error.already_on_break")
         if self.state is not SessionState.OPEN:
             raise StateError("error.no_open_session")
-        return replace(self, state=SessionState.ON_BREAK, break_ends_at=now + timedelta(minutes=minutes))
+        return replace(
+            self, state=SessionState.ON_BREAK, break_ends_at=now + timedelta(minutes=minutes)
+        )
 
     def resume(self) -> Session:
         if self.state is not SessionState.ON_BREAK:

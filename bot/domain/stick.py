@@ -86,7 +86,9 @@ def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int
     return len(stick.queue)
 
 
-def raise_hand(stick: Stick, user: str, now: datetime, *, first_speakers_first: bool) -> StickChange:
+def raise_hand(
+    stick: Stick, user: str, now: datetime, *, first_speakers_first: bool
+) -> StickChange:
     if stick.holder == user:
         raise StateError("error.already_holder")
     if user in stick.queue:
@@ -120,7 +122,7 @@ def next_turn(stick: Stick, now: datetime) -> StickChange:
 
 def give(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.holder == user:
-        raise StateError("error.already_holds", {"member": user})
+        raise StateError("error.already_holds")
     return _hand_to(stick, user, now)
 
 
@@ -131,7 +133,7 @@ def skip(stick: Stick, user: str, now: datetime) -> StickChange:
         requeued = replace(ended.stick, queue=(*ended.stick.queue, user))
         return _settle(StickChange(requeued, ended.handovers), now)
     if user not in stick.queue:
-        raise StateError("error.member_not_in_line", {"member": user})
+        raise StateError("error.member_not_in_line")
     queue = (*(u for u in stick.queue if u != user), user)
     return StickChange(replace(stick, queue=queue))
 
@@ -140,14 +142,14 @@ def remove(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
     if user not in stick.queue:
-        raise StateError("error.member_not_in_line", {"member": user})
+        raise StateError("error.member_not_in_line")
     return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
 
 
 def move(stick: Stick, user: str, position: int) -> StickChange:
     """Put ``user`` at 1-based ``position`` in the queue (clamped to the queue's length)."""
     if user not in stick.queue:
-        raise StateError("error.member_not_queued", {"member": user})
+        raise StateError("error.member_not_queued")
     others = [u for u in stick.queue if u != user]
     index = max(0, min(position - 1, len(others)))
     others.insert(index, user)

@@ -19,7 +19,9 @@ async def rules(ctx: Context, args: Args) -> list[Reply]:
 
 async def agree(ctx: Context, args: Args) -> list[Reply]:
     if ctx.member.charter_accepted_at is not None:
-        return [private(ctx.user_id, "charter.already_accepted", when=ctx.member.charter_accepted_at)]
+        return [
+            private(ctx.user_id, "charter.already_accepted", when=ctx.member.charter_accepted_at)
+        ]
     ctx.member = replace(ctx.member, charter_accepted_at=ctx.now)
     await ctx.uow.members.update(ctx.member)
     return [room("charter.accepted", member=ref(ctx.member))]

@@ -6,8 +6,8 @@ from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import Member, Session
 from bot.errors import NotFound, StateError
-from bot.ports import UnitOfWork
 from bot.i18n import translate
+from bot.ports import UnitOfWork
 from bot.replies import Audience, Choice, Param, Reply, UserRef, UserText, room
 
 

@@ -166,7 +166,14 @@ SETTINGS: tuple[Setting, ...] = (
         "langue",
         _choice(
             "language",
-            {"fr": "fr", "en": "en", "francais": "fr", "french": "fr", "anglais": "en", "english": "en"},
+            {
+                "fr": "fr",
+                "en": "en",
+                "francais": "fr",
+                "french": "fr",
+                "anglais": "en",
+                "english": "en",
+            },
         ),
         lambda g, v: replace(g, language=_as_str(v)),
         lambda g: Key(f"language.{g.language}"),
@@ -251,7 +258,9 @@ async def set_(ctx: Context, args: Args) -> list[Reply]:
     value = setting.parse(args.require_text("value"))
     ctx.group = setting.apply(ctx.group, value)
     await ctx.uow.groups.update(ctx.group)
-    return [room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))]
+    return [
+        room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))
+    ]
 
 
 async def show(ctx: Context, args: Args) -> list[Reply]:

@@ -6,7 +6,6 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.commands.parser import Registry, usage
 from bot.commands.spec import Command, Permission
-from bot.errors import UsageError
 from bot.i18n import translate
 from bot.replies import Reply, private
 
@@ -34,10 +33,7 @@ async def help_(ctx: Context, args: Args) -> list[Reply]:
     words = wanted.split()
     command = REGISTRY.find(words[0])
     if command is None:
-        raise UsageError(
-            "error.unknown_command",
-            {"command": words[0], "suggestions": REGISTRY.suggest(words[0], ctx.language)},
-        )
+        raise REGISTRY.unknown(words[0], ctx.language)
     path: tuple[Command, ...] = (command,)
     if command.subcommands and len(words) > 1:
         sub = REGISTRY.find(words[1], command.subcommands)

@@ -23,6 +23,7 @@ async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> 
     stick = await uow.sticks.get(job.session_id)
     if (
         stick is None
+        or stick.holder is None
         or stick.holder != job.payload.get("holder")
         or stick.holder_since is None
         or stick.holder_since.isoformat() != job.payload.get("since")

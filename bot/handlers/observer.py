@@ -18,7 +18,9 @@ async def observer(ctx: Context, args: Args) -> list[Reply]:
     turning_on = args.text("state") == "on"
     wanted = Role.OBSERVER if turning_on else Role.PARTICIPANT
     if ctx.member.role is wanted:
-        raise StateError("error.observer_already_on" if turning_on else "error.observer_already_off")
+        raise StateError(
+            "error.observer_already_on" if turning_on else "error.observer_already_off"
+        )
     ctx.member = replace(ctx.member, role=wanted)
     await ctx.uow.members.update(ctx.member)
     replies = [room("observer.on" if turning_on else "observer.off", member=ref(ctx.member))]

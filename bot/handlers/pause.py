@@ -29,5 +29,9 @@ async def request(ctx: Context, args: Args) -> list[Reply]:
     told = await notify_moderators(
         ctx.uow, ctx.group.id, "pause.moderators", (Choice(line, line),), member=who, command=line
     )
-    public = room("pause.requested_anonymous") if anonymous else room("pause.requested", member=ref(ctx.member))
+    public = (
+        room("pause.requested_anonymous")
+        if anonymous
+        else room("pause.requested", member=ref(ctx.member))
+    )
     return [public, *told, private(ctx.user_id, "pause.thanks")]

@@ -76,7 +76,9 @@ async def end(ctx: Context, args: Args) -> list[Reply]:
     await ctx.uow.jobs.cancel_for_session(session.id)
     stick = await load_stick(ctx, session)
     if stick.holder is not None and stick.holder_since is not None:
-        await ctx.uow.sticks.add_turn(SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now))
+        await ctx.uow.sticks.add_turn(
+            SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now)
+        )
         await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
     await ctx.uow.sticks.save(Stick(session_id=session.id, turn_minutes=stick.turn_minutes))
     speakers = len({t.user_id for t in await ctx.uow.sticks.turns(session.id)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -9,7 +11,7 @@ from bot.commands.args import Args, parse_minutes
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
-from bot.domain.member import Role
+from bot.domain.member import Member, Role
 from bot.errors import StateError, UsageError
 from bot.handlers.common import active_session, find_member, ref
 from bot.handlers.stick_flow import (
@@ -21,6 +23,17 @@ from bot.handlers.stick_flow import (
     schedule_nudge,
 )
 from bot.replies import Duration, Reply, UserRef, private, room
+
+
+@contextmanager
+def _about(member: Member) -> Iterator[None]:
+    """Name the member in a refusal from the stick rules, which only know user ids."""
+    try:
+        yield
+    except StateError as error:
+        error.params["member"] = ref(member)
+        raise
+
 
 STALE_NEXT_WINDOW = timedelta(seconds=10)
 """A ``next`` that names nobody, arriving this soon after the stick moved, is taken for a
@@ -44,7 +57,10 @@ async def hand(ctx: Context, args: Args) -> list[Reply]:
 async def lower(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     change = rules.lower_hand(await load_stick(ctx, session), ctx.user_id)
-    return [room("stick.hand_lowered", member=ref(ctx.member)), *await apply_change(ctx, session, change)]
+    return [
+        room("stick.hand_lowered", member=ref(ctx.member)),
+        *await apply_change(ctx, session, change),
+    ]
 
 
 async def pass_(ctx: Context, args: Args) -> list[Reply]:
@@ -85,21 +101,27 @@ async def give(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     member = await find_member(ctx, args.require_text("member"))
     ensure_may_take_stick(ctx, member, self_request=False)
-    change = rules.give(await load_stick(ctx, session), member.user_id, ctx.now)
+    stick = await load_stick(ctx, session)
+    with _about(member):
+        change = rules.give(stick, member.user_id, ctx.now)
     return await apply_change(ctx, session, change)
 
 
 async def skip(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     member = await find_member(ctx, args.require_text("member"))
-    change = rules.skip(await load_stick(ctx, session), member.user_id, ctx.now)
+    stick = await load_stick(ctx, session)
+    with _about(member):
+        change = rules.skip(stick, member.user_id, ctx.now)
     return [room("stick.skipped", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
 async def remove(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     member = await find_member(ctx, args.require_text("member"))
-    change = rules.remove(await load_stick(ctx, session), member.user_id, ctx.now)
+    stick = await load_stick(ctx, session)
+    with _about(member):
+        change = rules.remove(stick, member.user_id, ctx.now)
     return [room("stick.removed", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
@@ -107,9 +129,14 @@ async def move(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     member = await find_member(ctx, args.require_text("member"))
     position = args.int("position") or 1
-    change = rules.move(await load_stick(ctx, session), member.user_id, position)
+    stick = await load_stick(ctx, session)
+    with _about(member):
+        change = rules.move(stick, member.user_id, position)
     actual = change.stick.queue.index(member.user_id) + 1
-    return [room("stick.moved", member=ref(member), position=actual), *await apply_change(ctx, session, change)]
+    return [
+        room("stick.moved", member=ref(member), position=actual),
+        *await apply_change(ctx, session, change),
+    ]
 
 
 async def clear(ctx: Context, args: Args) -> list[Reply]:

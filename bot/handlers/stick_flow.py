@@ -45,7 +45,9 @@ async def apply_change(ctx: Context, session: Session, change: StickChange) -> l
             await ctx.uow.sticks.add_turn(
                 SpeakingTurn(session.id, handover.previous, handover.previous_since, ctx.now)
             )
-            await ctx.uow.jobs.cancel(nudge_key(session.id, handover.previous, handover.previous_since))
+            await ctx.uow.jobs.cancel(
+                nudge_key(session.id, handover.previous, handover.previous_since)
+            )
         if before_holder is None:
             before_holder = handover.previous
     stick = change.stick

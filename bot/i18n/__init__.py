@@ -76,7 +76,9 @@ def format_duration(minutes: float, language: str) -> str:
 
 def render(outgoing: Outgoing) -> str:
     """The plain-text form of a reply, in its language and time zone."""
-    return render_reply(outgoing.reply.key, outgoing.reply.params, outgoing.language, outgoing.timezone)
+    return render_reply(
+        outgoing.reply.key, outgoing.reply.params, outgoing.language, outgoing.timezone
+    )
 
 
 def render_reply(key: str, params: Mapping[str, Param], language: str, timezone: str) -> str:

@@ -93,7 +93,7 @@ MESSAGES: dict[str, str] = {
     "observer.on": "👂 {member} is listening as an observer.",
     "observer.off": "{member} is no longer an observer and may take the stick.",
     # group settings
-    "group.updated": "⚙️ {setting} is now: {value}",
+    "group.updated": "⚙️ Updated: {setting} → {value}",
     "group.show": (
         "⚙️ Group settings\n"
         "name: {name}\nneed: {need}\nlanguage: {language}\ntime zone: {timezone}\n"
@@ -102,17 +102,17 @@ MESSAGES: dict[str, str] = {
         "first-time speakers first: {first_speakers_first}\n"
         "charter required to speak: {charter_required}\ncharter: {charter}"
     ),
-    "setting.name": "The name",
-    "setting.need": "The need",
-    "setting.language": "The language",
-    "setting.timezone": "The time zone",
-    "setting.charter": "The charter",
-    "setting.accompanying": "The accompanying persons policy",
-    "setting.reminders": "The reminders",
-    "setting.duration": "The session length",
-    "setting.break": "The break length",
-    "setting.first-speakers-first": "“First-time speakers first”",
-    "setting.charter-required": "“Charter required to speak”",
+    "setting.name": "name",
+    "setting.need": "need",
+    "setting.language": "language",
+    "setting.timezone": "time zone",
+    "setting.charter": "charter",
+    "setting.accompanying": "accompanying persons",
+    "setting.reminders": "reminders",
+    "setting.duration": "session length",
+    "setting.break": "break length",
+    "setting.first-speakers-first": "first-time speakers first",
+    "setting.charter-required": "charter required to speak",
     "need.grief": "grief",
     "need.illness": "illness",
     "need.separation": "separation",
@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     ),
     "error.empty_command": "I did not receive a command. “help” lists them.",
     "error.unknown_command": "I don't know the command “{command}”. Did you mean: {suggestions}? “help” lists them all.",
+    "error.unknown_command_no_suggestion": "I don't know the command “{command}”. “help” lists them all.",
     "error.unknown_subcommand": "“{command}” has no “{word}”. Possible: {choices}.",
     "error.missing_subcommand": "What should I do? Usage: {usage}",
     "error.missing_argument": "Something is missing: {argument}. Usage: {usage}",
@@ -191,9 +192,7 @@ MESSAGES: dict[str, str] = {
     "error.already_holds": "They already hold the stick.",
     "error.member_not_in_line": "{member} is neither speaking nor waiting in line.",
     "error.member_not_queued": "{member} is not waiting in line.",
-    "error.stale_next": (
-        "{holder} has the stick now, not {member}: nothing was changed."
-    ),
+    "error.stale_next": ("{holder} has the stick now, not {member}: nothing was changed."),
     "error.next_too_soon": (
         "{holder} has only just received the stick, so I did not end their turn. "
         "If you really mean to, name them: “stick next {holder}”."

@@ -99,7 +99,7 @@ MESSAGES: dict[str, str] = {
     "observer.on": "👂 {member} écoute en observateur.",
     "observer.off": "{member} n'est plus observateur et peut prendre la parole.",
     # réglages du groupe
-    "group.updated": "⚙️ {setting} est maintenant : {value}",
+    "group.updated": "⚙️ Réglage modifié : {setting} → {value}",
     "group.show": (
         "⚙️ Réglages du groupe\n"
         "nom : {name}\nbesoin : {need}\nlangue : {language}\nfuseau horaire : {timezone}\n"
@@ -108,17 +108,17 @@ MESSAGES: dict[str, str] = {
         "nouveaux d'abord : {first_speakers_first}\n"
         "charte obligatoire pour parler : {charter_required}\ncharte : {charter}"
     ),
-    "setting.name": "Le nom",
-    "setting.need": "Le besoin",
-    "setting.language": "La langue",
-    "setting.timezone": "Le fuseau horaire",
-    "setting.charter": "La charte",
-    "setting.accompanying": "L'accueil des accompagnants",
-    "setting.reminders": "Les rappels",
-    "setting.duration": "La durée d'une séance",
-    "setting.break": "La durée de la pause",
-    "setting.first-speakers-first": "« Nouveaux d'abord »",
-    "setting.charter-required": "« Charte obligatoire pour parler »",
+    "setting.name": "nom",
+    "setting.need": "besoin",
+    "setting.language": "langue",
+    "setting.timezone": "fuseau horaire",
+    "setting.charter": "charte",
+    "setting.accompanying": "accompagnants",
+    "setting.reminders": "rappels",
+    "setting.duration": "durée d'une séance",
+    "setting.break": "durée de la pause",
+    "setting.first-speakers-first": "nouveaux d'abord",
+    "setting.charter-required": "charte obligatoire pour parler",
     "need.grief": "deuil",
     "need.illness": "maladie",
     "need.separation": "séparation",
@@ -168,6 +168,7 @@ MESSAGES: dict[str, str] = {
         "Je ne connais pas la commande « {command} ». Vouliez-vous dire : {suggestions} ? "
         "« aide » les liste toutes."
     ),
+    "error.unknown_command_no_suggestion": "Je ne connais pas la commande « {command} ». « aide » les liste toutes.",
     "error.unknown_subcommand": "« {command} » n'a pas de « {word} ». Possible : {choices}.",
     "error.missing_subcommand": "Que dois-je faire ? Utilisation : {usage}",
     "error.missing_argument": "Il manque quelque chose : {argument}. Utilisation : {usage}",

@@ -1,0 +1,94 @@
+"""A small driver for the core: a group on the in-memory store, a fake clock, typed commands."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.app import Cercle
+from bot.domain import GroupDefaults
+from bot.events import Incoming
+from bot.i18n import render
+from bot.ports import UnitOfWorkFactory
+from bot.replies import Audience, Outgoing, Tone
+from bot.testing import FakeClock, InMemoryStore
+
+START = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+
+
+@dataclass
+class Said:
+    outgoing: list[Outgoing]
+
+    @property
+    def room(self) -> list[str]:
+        return [
+            render(o)
+            for o in self.outgoing
+            if o.reply.audience is Audience.ROOM and o.reply.tone is not Tone.PANEL
+        ]
+
+    def private(self, user: str) -> list[str]:
+        return [
+            render(o)
+            for o in self.outgoing
+            if o.reply.audience is Audience.PRIVATE and o.reply.user_id == user
+        ]
+
+    @property
+    def keys(self) -> list[str]:
+        return [o.reply.key for o in self.outgoing]
+
+    @property
+    def errors(self) -> list[str]:
+        return [o.reply.key for o in self.outgoing if o.reply.tone is Tone.ERROR]
+
+
+@dataclass
+class Harness:
+    store: UnitOfWorkFactory = field(default_factory=InMemoryStore)
+    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
+    language: str = "en"
+    moderators: set[str] = field(default_factory=lambda: {"mod"})
+    room: str = "room-1"
+    app: Cercle = field(init=False)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        self.app = Cercle(self.store, self.clock, GroupDefaults(language=self.language))
+
+    async def say(self, user: str, text: str) -> Said:
+        incoming = Incoming(
+            "test",
+            self.room,
+            user,
+            user.capitalize(),
+            text,
+            f"e{next(self._ids)}",
+            is_moderator=user in self.moderators,
+        )
+        return Said(await self.app.handle(incoming))
+
+    async def ok(self, user: str, text: str) -> Said:
+        said = await self.say(user, text)
+        assert not said.errors, (text, said.errors, [render(o) for o in said.outgoing])
+        return said
+
+    async def advance(self, delta: timedelta) -> Said:
+        """Move the clock, running whatever falls due on the way, in order."""
+        target = self.clock.now() + delta
+        out: list[Outgoing] = []
+        while (due := await self.app.next_due()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            out += await self.app.run_due()
+        self.clock.set(target)
+        return Said(out)
+
+    async def open_with(self, *members: str) -> None:
+        """A session open, each member having accepted the charter."""
+        await self.ok("mod", "agree")
+        for member in members:
+            await self.ok(member, "agree")
+        await self.ok("mod", "session start")
+        self.clock.advance(timedelta(minutes=1))

@@ -1,0 +1,199 @@
+"""The talking stick through the core: members' and moderators' commands, with the fake clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.testing import InMemoryStore
+
+from tests.unit.harness import Harness
+
+
+async def stick_of(h: Harness) -> tuple[str | None, tuple[str, ...]]:
+    async with h.store() as uow:
+        group = await uow.groups.get("test", h.room)
+        assert group is not None
+        session = await uow.sessions.active(group.id)
+        assert session is not None
+        stick = await uow.sticks.get(session.id)
+        assert stick is not None
+        return stick.holder, stick.queue
+
+
+async def test_hands_queue_pass_and_the_first_in_line_is_told() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob", "cat")
+    said = await h.ok("ann", "hand")
+    assert said.room == ["🎤 Ann has the talking stick."]
+    assert said.private("ann") == [
+        "🎤 It's your turn. Take all the time you need; “pass” when you are done."
+    ]
+    assert (await h.ok("bob", "hand")).room == ["✋ Bob raised their hand (position 1)."]
+    await h.ok("cat", "hand")
+    queue = await h.ok("cat", "queue")
+    assert queue.private("cat") == ["🎤 Speaking: Ann · waiting: Bob and Cat"]
+    said = await h.ok("ann", "pass")
+    assert said.room[:2] == [
+        "Ann passed the stick. Thank you for sharing.",
+        "🎤 Bob has the talking stick.",
+    ]
+    assert said.private("bob")
+    assert await stick_of(h) == ("bob", ("cat",))
+
+
+async def test_non_holder_pass_and_lower() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob")
+    await h.ok("ann", "hand")
+    assert (await h.say("bob", "pass")).errors == ["error.nothing_to_pass"]
+    assert (await h.say("bob", "lower")).errors == ["error.not_queued"]
+    await h.ok("bob", "hand")
+    await h.ok("bob", "lower")
+    assert await stick_of(h) == ("ann", ())
+
+
+async def test_charter_must_be_accepted_before_taking_the_stick() -> None:
+    h = Harness()
+    await h.open_with()
+    said = await h.say("newbie", "hand")
+    assert said.errors == ["error.charter_first"]
+    assert [c.command for o in said.outgoing for c in o.reply.choices] == ["agree", "agree"]
+    await h.ok("newbie", "agree")
+    await h.ok("newbie", "hand")
+
+
+async def test_charter_requirement_can_be_switched_off() -> None:
+    h = Harness()
+    await h.open_with()
+    await h.ok("mod", "group set charter-required off")
+    await h.ok("newbie", "hand")
+
+
+async def test_observers_are_never_queued() -> None:
+    h = Harness()
+    await h.open_with("ann", "obs")
+    await h.ok("obs", "hand")
+    await h.ok("ann", "hand")
+    said = await h.ok("obs", "observer on")
+    assert "👂 Obs is listening as an observer." in said.room
+    assert await stick_of(h) == ("ann", ())
+    assert (await h.say("obs", "hand")).errors == ["error.observer_no_stick"]
+    assert (await h.say("mod", "stick give obs")).errors == ["error.member_is_observer"]
+    await h.ok("mod", "stick round")
+    assert await stick_of(h) == ("ann", ("mod",))
+    await h.ok("obs", "observer off")
+    await h.ok("obs", "hand")
+
+
+async def test_moderator_commands() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob", "cat", "dan")
+    for user in ("ann", "bob", "cat", "dan"):
+        await h.ok(user, "hand")
+    await h.ok("mod", "stick move dan 1")
+    assert await stick_of(h) == ("ann", ("dan", "bob", "cat"))
+    await h.ok("mod", "stick skip dan")
+    assert await stick_of(h) == ("ann", ("bob", "cat", "dan"))
+    await h.ok("mod", "stick remove cat")
+    assert await stick_of(h) == ("ann", ("bob", "dan"))
+    await h.ok("mod", "stick give dan")
+    assert await stick_of(h) == ("dan", ("bob",))
+    h.clock.advance(timedelta(minutes=2))
+    await h.ok("mod", "stick next")
+    assert await stick_of(h) == ("bob", ())
+    await h.ok("mod", "stick clear")
+    assert await stick_of(h) == ("bob", ())
+    assert (await h.say("mod", "stick move nobody 1")).errors == ["error.member_not_found"]
+    assert (await h.say("mod", "stick skip cat")).errors == ["error.member_not_in_line"]
+
+
+async def test_members_are_found_by_name_prefix_or_id() -> None:
+    h = Harness()
+    await h.open_with("marie", "martin")
+    await h.ok("marie", "hand")
+    await h.ok("martin", "hand")
+    assert (await h.say("mod", "stick move mar 1")).errors == ["error.member_ambiguous"]
+    await h.ok("mod", "stick move MART 1")
+    await h.ok("mod", "stick give @martin")
+
+
+async def test_two_next_pressed_together_do_not_skip_a_speaker() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob", "cat")
+    for user in ("ann", "bob", "cat"):
+        await h.ok(user, "hand")
+    h.clock.advance(timedelta(minutes=5))
+    await h.ok("mod", "stick next")
+    # A second moderator pressed "next" for ann's turn at the same moment.
+    said = await h.say("mod", "stick next")
+    assert said.errors == ["error.next_too_soon"]
+    assert await stick_of(h) == ("bob", ("cat",))
+    # A "next" naming the holder it ends is refused once that turn is over.
+    said = await h.say("mod", "stick next ann")
+    assert said.errors == ["error.stale_next"]
+    assert await stick_of(h) == ("bob", ("cat",))
+    await h.ok("mod", "stick next bob")
+    assert await stick_of(h) == ("cat", ())
+
+
+async def test_round_queues_participants_present_since_the_session_opened() -> None:
+    h = Harness()
+    await h.ok("away", "agree")  # seen before the session, not since
+    h.clock.advance(timedelta(minutes=10))
+    await h.open_with("ann", "bob")
+    await h.ok("ann", "queue")
+    await h.ok("bob", "queue")
+    said = await h.ok("mod", "stick round")
+    # in the order they joined the group (here the same instant, then by id)
+    assert said.room[0] == "🔄 A round: Ann, Bob, and Mod will speak in turn. Anyone may pass."
+    assert await stick_of(h) == ("ann", ("bob", "mod"))
+    assert (await h.say("mod", "stick round")).errors == ["error.round_nobody"]
+
+
+async def test_turn_timer_sends_only_a_private_gentle_nudge() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob")
+    await h.ok("mod", "stick timer 5")
+    await h.ok("ann", "hand")
+    await h.ok("bob", "hand")
+    said = await h.advance(timedelta(minutes=4, seconds=59))
+    assert said.outgoing == []
+    said = await h.advance(timedelta(seconds=1))
+    assert said.room == []
+    assert said.private("ann") == [
+        "⏳ A gentle note: you have held the stick for about 5 min. There is no hurry; "
+        "when you are ready, “pass” gives others their turn."
+    ]
+    assert await stick_of(h) == ("ann", ("bob",))  # never cut off
+    later = await h.advance(timedelta(hours=1))
+    assert later.keys == ["session.half_time"]  # the nudge came only once per turn
+    await h.ok("ann", "pass")
+    await h.ok("mod", "stick timer off")
+    assert (await h.advance(timedelta(hours=1))).outgoing == []
+
+
+async def test_nudge_is_dropped_when_the_turn_ends_first() -> None:
+    h = Harness()
+    await h.open_with("ann", "bob")
+    await h.ok("mod", "stick timer 5")
+    await h.ok("ann", "hand")
+    h.clock.advance(timedelta(minutes=2))
+    await h.ok("ann", "pass")
+    await h.ok("bob", "hand")
+    said = await h.advance(timedelta(minutes=4))
+    assert said.outgoing == []
+    said = await h.advance(timedelta(minutes=1, seconds=1))
+    assert said.private("bob") and not said.private("ann")
+
+
+async def test_speaking_log_keeps_durations_never_words() -> None:
+    store = InMemoryStore()
+    h = Harness(store=store)
+    await h.open_with("ann", "bob")
+    await h.ok("ann", "hand")
+    h.clock.advance(timedelta(minutes=7))
+    await h.ok("ann", "pass")
+    turns = store.tables.turns
+    assert [(t.user_id, t.ended_at - t.started_at) for t in turns] == [
+        ("ann", timedelta(minutes=7))
+    ]
