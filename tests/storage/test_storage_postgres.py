@@ -1,0 +1,69 @@
+"""PostgreSQL specifics: several dispatchers claiming due jobs never get the same one."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from bot.domain import JobState
+
+from tests.storage.conftest import Backend
+from tests.storage.samples import at, job, seed_group
+
+pytestmark = pytest.mark.postgres
+
+# A regression to a plain FOR UPDATE would block the second claimer: fail instead of hanging.
+NO_HANG = 30
+
+
+async def test_a_locked_job_is_skipped_by_the_next_claimer(postgres_backend: Backend) -> None:
+    store = postgres_backend.store
+    g = await seed_group(store)
+    async with store() as uow:
+        for i in range(10):
+            await uow.jobs.schedule(job(g.id, f"k{i}", i))
+        await uow.commit()
+    async with asyncio.timeout(NO_HANG), store() as first, store() as second:
+        mine = await first.jobs.claim_due(at(60), limit=4)
+        theirs = await second.jobs.claim_due(at(60), limit=100)
+        assert [j.key for j in mine] == ["k0", "k1", "k2", "k3"]
+        assert [j.key for j in theirs] == [f"k{i}" for i in range(4, 10)]
+        for claimed in mine:
+            await first.jobs.mark(claimed.id, JobState.DONE)
+        await first.commit()
+        for claimed in theirs:
+            await second.jobs.mark(claimed.id, JobState.DONE)
+        await second.commit()
+    async with store() as uow:
+        assert await uow.jobs.claim_due(at(60), limit=100) == []
+        assert await uow.jobs.next_due() is None
+
+
+async def test_concurrent_dispatchers_share_the_work_without_duplicates(
+    postgres_backend: Backend,
+) -> None:
+    store = postgres_backend.store
+    g = await seed_group(store)
+    async with store() as uow:
+        for i in range(60):
+            await uow.jobs.schedule(job(g.id, f"k{i:02}", i % 7))
+        await uow.commit()
+
+    async def dispatcher() -> list[int]:
+        claimed_ids: list[int] = []
+        while True:
+            async with store() as uow:
+                batch = await uow.jobs.claim_due(at(10), limit=3)
+                if not batch:
+                    return claimed_ids
+                for claimed in batch:
+                    await uow.jobs.mark(claimed.id, JobState.DONE)
+                await uow.commit()
+            claimed_ids += [claimed.id for claimed in batch]
+
+    async with asyncio.timeout(NO_HANG):
+        results = await asyncio.gather(*(dispatcher() for _ in range(4)))
+    everything = [job_id for ids in results for job_id in ids]
+    assert len(everything) == len(set(everything)) == 60
+    async with store() as uow:
+        assert {j.state for j in await uow.jobs.list(g.id)} == {JobState.DONE}

@@ -1,0 +1,196 @@
+"""SQLite specifics: connection settings, start-up and shutdown, and a restart on the same file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import cast
+
+import pytest
+from bot.domain import JobState, PauseRequest, SpeakingTurn, Stick
+from bot.domain.stick import raise_hand
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage import SqlStore, create_engine, current_revision, dispose, upgrade
+from tests.storage.conftest import Backend
+from tests.storage.samples import at, group, job, member, opened
+
+
+async def test_connections_use_wal_and_foreign_keys(sqlite_backend: Backend) -> None:
+    assert sqlite_backend.engine is not None
+    async with sqlite_backend.engine.connect() as connection:
+        pragmas = {
+            name: (await connection.execute(text(f"PRAGMA {name}"))).scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
+
+
+async def test_foreign_keys_are_enforced(sqlite_backend: Backend) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    async with sqlite_backend.store() as uow:
+        with pytest.raises(IntegrityError):
+            await uow.members.add(member(4242, "@ana:example.org"))
+
+
+async def test_the_database_directory_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "deeper" / "cercle.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        assert await current_revision(engine) is None
+        await upgrade(engine)
+        assert await current_revision(engine) == "0001"
+    finally:
+        assert await dispose(engine)
+    assert path.is_file()
+
+
+@pytest.mark.parametrize(
+    ("url", "complaint"),
+    [
+        ("sqlite+aiosqlite://", "must be a file"),
+        ("sqlite+aiosqlite:///:memory:", "must be a file"),
+        ("sqlite:///cercle.db", "sqlite\\+aiosqlite"),
+        ("postgresql://u@h/db", "postgresql\\+asyncpg"),
+        ("mysql+aiomysql://u:secret@h/db", "SQLite or PostgreSQL"),
+    ],
+)
+def test_unsupported_urls_are_refused(url: str, complaint: str) -> None:
+    with pytest.raises(ValueError, match=complaint) as refused:
+        create_engine(url)
+    assert "secret" not in str(refused.value)
+
+
+async def test_sqlite_engines_must_come_from_create_engine(tmp_path: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'plain.db'}")
+    try:
+        with pytest.raises(ValueError, match=r"storage\.create_engine"):
+            SqlStore(engine)
+    finally:
+        await dispose(engine)
+
+
+async def test_concurrent_writers_queue_instead_of_failing(sqlite_backend: Backend) -> None:
+    """Twenty commands at once, none with a row lock: BEGIN IMMEDIATE serialises them."""
+    store = sqlite_backend.store
+    async with store() as uow:
+        g = await uow.groups.add(group())
+        session = await uow.sessions.add(opened(g.id))
+        await uow.sticks.save(Stick(session.id))
+        await uow.commit()
+
+    async def hand(user: str) -> None:
+        async with store() as uow:
+            stick = await uow.sticks.get(session.id)
+            assert stick is not None
+            await uow.sticks.save(raise_hand(stick, user, at(1), first_speakers_first=False).stick)
+            await uow.commit()
+
+    users = [f"@u{i}:example.org" for i in range(20)]
+    await asyncio.gather(*(hand(user) for user in users))
+    async with store() as uow:
+        final = await uow.sticks.get(session.id)
+    assert final is not None
+    assert final.holder is not None
+    assert sorted((final.holder, *final.queue)) == sorted(users)
+
+
+async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cercle.db'}"
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        store = SqlStore(engine)
+        async with store() as uow:
+            g = await uow.groups.add(group())
+            await uow.members.add(member(g.id, "@ana:example.org"))
+            await uow.members.add(member(g.id, "@bob:example.org", joined_minute=1))
+            session = await uow.sessions.add(opened(g.id))
+            stick = Stick(
+                session.id,
+                holder="@ana:example.org",
+                holder_since=at(4.5),
+                queue=("@bob:example.org", "@zoé:example.org"),
+                turn_minutes=5,
+            )
+            await uow.sticks.save(stick)
+            await uow.sticks.add_turn(SpeakingTurn(session.id, "@bob:example.org", at(1), at(4.5)))
+            pause = await uow.pauses.add(PauseRequest(0, session.id, None, at(30)))
+            await uow.jobs.schedule(job(g.id, "nudge", 9.5, session_id=session.id))
+            await uow.commit()
+        async with store() as uow:
+            before = (
+                await uow.groups.get_by_id(g.id),
+                await uow.members.list(g.id),
+                await uow.sessions.active(g.id),
+                await uow.sticks.get(session.id),
+                await uow.sticks.turns(session.id),
+                await uow.pauses.for_session(session.id),
+                await uow.jobs.list(g.id),
+            )
+    finally:
+        assert await dispose(engine)
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)  # nothing to do on an up-to-date file
+        store = SqlStore(engine)
+        async with store() as uow:
+            after = (
+                await uow.groups.get_by_id(g.id),
+                await uow.members.list(g.id),
+                await uow.sessions.active(g.id),
+                await uow.sticks.get(session.id),
+                await uow.sticks.turns(session.id),
+                await uow.pauses.for_session(session.id),
+                await uow.jobs.list(g.id),
+            )
+            assert await uow.jobs.next_due() == at(9.5)
+    finally:
+        assert await dispose(engine)
+
+    assert after == before
+    assert before[0] == g
+    assert before[3] == Stick(
+        session.id,
+        "@ana:example.org",
+        at(4.5),
+        ("@bob:example.org", "@zoé:example.org"),
+        5,
+        spoken={"@ana:example.org", "@bob:example.org"},
+    )
+    assert list(before[5]) == [pause]
+    assert [j.state for j in before[6]] == [JobState.PENDING]
+
+
+class HangingEngine:
+    """Stands for an engine whose driver never finishes closing (aiosqlite #369/#371)."""
+
+    def __init__(self) -> None:
+        self.closing = asyncio.Event()
+
+    async def dispose(self) -> None:
+        self.closing.set()
+        await asyncio.Event().wait()
+
+
+async def test_dispose_gives_up_instead_of_hanging() -> None:
+    hanging = HangingEngine()
+    assert await dispose(cast(AsyncEngine, hanging), timeout=0) is False
+    assert hanging.closing.is_set()
+
+
+async def test_dispose_closes_a_real_engine(sqlite_backend: Backend) -> None:
+    assert sqlite_backend.engine is not None
+    async with sqlite_backend.store() as uow:
+        assert await uow.groups.get("matrix", "!room:example.org") is None
+    assert await dispose(sqlite_backend.engine, timeout=5) is True
+    # Disposing twice (start-up failure paths do) is harmless.
+    assert await dispose(sqlite_backend.engine) is True
