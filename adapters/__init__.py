@@ -1,0 +1,1 @@
+"""The outside world: configuration, start-up, and the platforms (console, Matrix, Discord)."""

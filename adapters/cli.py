@@ -1,0 +1,158 @@
+"""The ``cercle`` command.
+
+::
+
+    cercle console [--script FILE] [--db PATH] [--config FILE]
+    cercle db upgrade [--config FILE | --db PATH]
+    cercle commands [--markdown] [--language en|fr]
+
+Exit status: 0 when all went well, 2 for something to fix in the command line, the
+configuration or the script (the message on stderr says what and where), 1 when the database
+or the bot itself failed, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from adapters.config import Config, ConfigError, load_config
+from adapters.console.script import ScriptError
+from adapters.startup import configure_logging
+
+PROG = "cercle"
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger("cercle.cli")
+
+
+def sqlite_url(path: str) -> str:
+    """``--db PATH`` as a database URL (relative paths are from the working directory)."""
+    return f"sqlite+aiosqlite:///{Path(path).expanduser().resolve()}"
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for a terminal: never its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Cercle: a gentle bot for peer-support groups (Discord, Matrix, console).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    console = commands.add_parser(
+        "console",
+        help="the whole bot in this terminal (one pretend room, SQLite, no account)",
+        description=(
+            "Interactive: type commands; /as NAME speaks as NAME, /moderator NAME makes NAME a "
+            "moderator, /quit leaves. With --script, replay FILE on a virtual clock and print "
+            "the transcript."
+        ),
+    )
+    console.add_argument("--script", metavar="FILE", type=Path, help="replay this script")
+    console.add_argument(
+        "--db", metavar="PATH", help="SQLite file (default: the configuration's, else cercle.db)"
+    )
+    console.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+
+    database = commands.add_parser("db", help="database maintenance")
+    db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser(
+        "upgrade", help="create the database or migrate it to the latest schema"
+    )
+    where = upgrade.add_mutually_exclusive_group()
+    where.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+    where.add_argument("--db", metavar="PATH", help="a SQLite file (default: cercle.db)")
+
+    reference = commands.add_parser(
+        "commands", help="print the command reference (from the command registry)"
+    )
+    reference.add_argument(
+        "--markdown", action="store_true", help="a Markdown table, for the README"
+    )
+    reference.add_argument("--language", choices=("en", "fr"), default="en")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "commands":
+            return _commands(args)
+        config = _config(args)
+        if args.command == "db":
+            return _db_upgrade(config)
+        return _console(args, config)
+    except (ConfigError, ScriptError) as error:
+        return _fail(str(error), EXIT_USAGE)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    if args.db is not None:
+        config = config.with_database(sqlite_url(args.db))
+    level = config.bot.log_level or "WARNING"
+    configure_logging(level)
+    return config
+
+
+def _commands(args: argparse.Namespace) -> int:
+    from adapters.reference import commands_markdown, commands_text
+
+    render = commands_markdown if args.markdown else commands_text
+    sys.stdout.write(render(args.language))
+    return EXIT_OK
+
+
+def _db_upgrade(config: Config) -> int:
+    from adapters.startup import upgrade_database
+
+    url = shown_url(config.bot.database_url)
+    try:
+        revision = asyncio.run(upgrade_database(config))
+    except Exception as error:
+        log.debug("upgrade failed", exc_info=True)
+        return _fail(f"could not upgrade {url}: {type(error).__name__}: {error}", EXIT_FAILED)
+    print(f"{url} is at revision {revision}.")
+    return EXIT_OK
+
+
+def _console(args: argparse.Namespace, config: Config) -> int:
+    from adapters.console.main import ConsoleError, run_prompt, run_script
+
+    try:
+        if args.script is not None:
+            asyncio.run(run_script(config, args.script))
+        else:
+            asyncio.run(run_prompt(config))
+    except ConsoleError as error:
+        return _fail(str(error), EXIT_USAGE)
+    except (ConfigError, ScriptError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        log.debug("the console stopped", exc_info=True)
+        return _fail(f"the console stopped: {type(error).__name__}: {error}", EXIT_FAILED)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""The bot's configuration: one typed, frozen object, parsed once from TOML.
+
+Every key is checked when the file is read; anything unknown, of the wrong type or out of range
+stops start-up with a :class:`ConfigError` that names the key (``bot.timezone``) and says what
+was expected.  Secrets never live in the file: they come from environment variables
+(``CERCLE_DATABASE_URL`` may carry a PostgreSQL password instead of ``bot.database_url``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain import GroupDefaults
+from bot.domain.group import LANGUAGES
+
+DATABASE_URL_ENV = "CERCLE_DATABASE_URL"
+"""When set, replaces ``bot.database_url`` (keeps a database password out of the file)."""
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cercle.db"
+DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SESSION_MINUTES = (15, 240)
+BREAK_MINUTES = (1, 60)
+REMINDER_LEAD_MINUTES = (1, 7 * 24 * 60)
+MAX_REMINDER_LEADS = 5
+
+T = TypeVar("T")
+
+
+class ConfigError(Exception):
+    """A configuration problem that stops start-up.  ``key`` is the dotted key at fault, if any."""
+
+    def __init__(self, message: str, key: str | None = None, source: str | None = None) -> None:
+        super().__init__(message, key, source)
+        self.message = message
+        self.key = key
+        self.source = source
+
+    def __str__(self) -> str:
+        where = [part for part in (self.source, self.key) if part]
+        return ": ".join([*where, self.message])
+
+
+@dataclass(frozen=True, slots=True)
+class BotConfig:
+    """The ``[bot]`` section."""
+
+    language: str = "fr"
+    """Language of new groups: ``fr`` or ``en``."""
+    timezone: str = "Europe/Paris"
+    """Time zone of new groups (IANA name)."""
+    database_url: str = DEFAULT_DATABASE_URL
+    session_minutes: int = 90
+    """Default length of a session for new groups."""
+    break_minutes: int = 10
+    """Default length of a break for new groups."""
+    reminder_leads: tuple[int, ...] = (24 * 60, 15)
+    """Minutes before a session at which new groups are reminded, largest first."""
+    log_level: str | None = None
+    """``None``: the adapter's default (INFO for the bot, WARNING for the console)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    bot: BotConfig = field(default_factory=BotConfig)
+    source: str | None = None
+    """Where the configuration was read from (a path), for messages."""
+
+    def defaults(self) -> GroupDefaults:
+        """What a group gets when it is first used."""
+        return GroupDefaults(
+            language=self.bot.language,
+            timezone=self.bot.timezone,
+            session_minutes=self.bot.session_minutes,
+            break_minutes=self.bot.break_minutes,
+            reminder_leads=self.bot.reminder_leads,
+        )
+
+    def with_database(self, database_url: str) -> Config:
+        """The same configuration on another database (``cercle console --db PATH``)."""
+        url = _database_url("bot.database_url", database_url)
+        return replace(self, bot=replace(self.bot, database_url=url))
+
+    @classmethod
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        environ: Mapping[str, str] | None = None,
+        source: str | None = None,
+    ) -> Config:
+        """Validate parsed TOML.  ``environ`` defaults to the process environment."""
+        env = os.environ if environ is None else environ
+        _only_known(data, {"bot"}, prefix="", what="section")
+        section = data.get("bot", {})
+        if not isinstance(section, Mapping):
+            raise ConfigError(f"expected a [bot] section (a table), got {_kind(section)}", "bot")
+        bot = _bot_section(section)
+        from_env = env.get(DATABASE_URL_ENV)
+        if from_env:
+            bot = replace(bot, database_url=_database_url(DATABASE_URL_ENV, from_env))
+        return cls(bot=bot, source=source)
+
+    @classmethod
+    def from_toml(
+        cls, text: str, *, environ: Mapping[str, str] | None = None, source: str | None = None
+    ) -> Config:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"not valid TOML: {error}", source=source) from None
+        try:
+            return cls.from_mapping(data, environ=environ, source=source)
+        except ConfigError as error:
+            raise ConfigError(error.message, error.key, source) from None
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Config:
+    """Read and check the configuration file; without a path, the defaults (plus environment)."""
+    if path is None:
+        return Config.from_mapping({}, environ=environ)
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {file}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the configuration file {file}: {error}") from None
+    return Config.from_toml(text, environ=environ, source=str(file))
+
+
+# --- the [bot] section ---------------------------------------------------------------------------
+
+_BOT_KEYS = {
+    "language",
+    "timezone",
+    "database_url",
+    "session_minutes",
+    "break_minutes",
+    "reminder_leads",
+    "log_level",
+}
+
+
+def _bot_section(section: Mapping[str, Any]) -> BotConfig:
+    _only_known(section, _BOT_KEYS, prefix="bot.", what="key")
+    defaults = BotConfig()
+
+    def get(key: str, parse: Callable[[str, Any], T], default: T) -> T:
+        if key not in section:
+            return default
+        return parse(f"bot.{key}", section[key])
+
+    return BotConfig(
+        language=get("language", _language, defaults.language),
+        timezone=get("timezone", _timezone, defaults.timezone),
+        database_url=get("database_url", _database_url, defaults.database_url),
+        session_minutes=get("session_minutes", _range(*SESSION_MINUTES), defaults.session_minutes),
+        break_minutes=get("break_minutes", _range(*BREAK_MINUTES), defaults.break_minutes),
+        reminder_leads=get("reminder_leads", _reminder_leads, defaults.reminder_leads),
+        log_level=get("log_level", _log_level, defaults.log_level),
+    )
+
+
+def _only_known(data: Mapping[str, Any], known: set[str], *, prefix: str, what: str) -> None:
+    for key in data:
+        if key not in known:
+            expected = ", ".join(sorted(known))
+            if what == "section":
+                expected = ", ".join(f"[{k}]" for k in sorted(known))
+            raise ConfigError(f"unknown {what} (expected one of: {expected})", f"{prefix}{key}")
+
+
+def _kind(value: object) -> str:
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
+    return next((name for t, name in names.items() if isinstance(value, t)), type(value).__name__)
+
+
+def _string(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"expected a string, got {_kind(value)}", key)
+    return value
+
+
+def _language(key: str, value: Any) -> str:
+    text = _string(key, value).strip().lower()
+    if text not in LANGUAGES:
+        raise ConfigError(f"expected one of {', '.join(map(repr, LANGUAGES))}, got {value!r}", key)
+    return text
+
+
+def _timezone(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"expected an IANA time zone such as 'Europe/Paris', got {value!r}",
+            key,
+        ) from None
+    return text
+
+
+def _database_url(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if not text.startswith(DATABASE_SCHEMES) or text in DATABASE_SCHEMES:
+        raise ConfigError(
+            "expected 'sqlite+aiosqlite:///PATH' or 'postgresql+asyncpg://USER@HOST/DATABASE'",
+            key,
+        )
+    return text
+
+
+def _integer(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"expected a whole number of minutes, got {_kind(value)}", key)
+    return value
+
+
+def _range(low: int, high: int) -> Callable[[str, Any], int]:
+    def parse(key: str, value: Any) -> int:
+        number = _integer(key, value)
+        if not low <= number <= high:
+            raise ConfigError(f"expected minutes between {low} and {high}, got {number}", key)
+        return number
+
+    return parse
+
+
+def _reminder_leads(key: str, value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"expected a list of minutes before a session, such as [1440, 15], got {_kind(value)}",
+            key,
+        )
+    if len(value) > MAX_REMINDER_LEADS:
+        raise ConfigError(f"expected at most {MAX_REMINDER_LEADS} reminders, got {len(value)}", key)
+    low, high = REMINDER_LEAD_MINUTES
+    leads: set[int] = set()
+    for index, item in enumerate(value):
+        where = f"{key}[{index}]"
+        number = _integer(where, item)
+        if not low <= number <= high:
+            raise ConfigError(
+                f"expected minutes between {low} and {high} (one week), got {number}", where
+            )
+        leads.add(number)
+    return tuple(sorted(leads, reverse=True))
+
+
+def _log_level(key: str, value: Any) -> str:
+    text = _string(key, value).strip().upper()
+    if text not in LOG_LEVELS:
+        raise ConfigError(f"expected one of {', '.join(LOG_LEVELS)}, got {value!r}", key)
+    return text

@@ -1,0 +1,42 @@
+"""Replies as plain transcript lines: ``[room] …`` and ``[private → NAME] …``, no colour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.i18n import render
+from bot.replies import Audience, Outgoing, Tone
+
+CHOICE_MARK = "↳"
+
+
+def prefix(outgoing: Outgoing) -> str:
+    reply = outgoing.reply
+    if reply.audience is Audience.PRIVATE:
+        return f"[private → {reply.user_id}]"
+    return "[room]"
+
+
+def format_outgoing(outgoing: Outgoing) -> list[str]:
+    """The lines for one reply; none for the stick panel (Discord and Matrix edit it in place,
+    the console already shows every change of the stick as it happens)."""
+    reply = outgoing.reply
+    if reply.tone is Tone.PANEL:
+        return []
+    head = prefix(outgoing)
+    indent = " " * (len(head) + 1)
+    text_lines = render(outgoing).splitlines() or [""]
+    lines = [f"{head} {text_lines[0]}".rstrip()]
+    lines += [f"{indent}{line}".rstrip() for line in text_lines[1:]]
+    if reply.choices:
+        hint = " · ".join(choice.command for choice in reply.choices)
+        lines.append(f"    {CHOICE_MARK} {hint}")
+    return lines
+
+
+def format_all(outgoing: Iterable[Outgoing]) -> list[str]:
+    return [line for item in outgoing for line in format_outgoing(item)]
+
+
+def echo(name: str, text: str) -> str:
+    return f"{name}: {text}"

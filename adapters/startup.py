@@ -1,0 +1,70 @@
+"""The one start-up function: configuration in, a running core (and later, platforms) out."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.app import Cercle
+from bot.ports import Clock
+from sqlalchemy.ext.asyncio import AsyncEngine
+from storage.engine import create_engine, dispose
+from storage.migrate import current_revision, upgrade
+from storage.uow import SqlStore
+
+from adapters.config import Config
+
+log = logging.getLogger("cercle.startup")
+
+DISPOSE_TIMEOUT = 5.0
+
+
+@dataclass(slots=True)
+class Runtime:
+    """What :func:`start` built; ``close()`` releases it."""
+
+    config: Config
+    cercle: Cercle
+    engine: AsyncEngine
+    clock: Clock
+    dispose_timeout: float = DISPOSE_TIMEOUT
+
+    async def close(self) -> None:
+        """Close the database connections, giving up after ``dispose_timeout`` seconds."""
+        await dispose(self.engine, self.dispose_timeout)
+
+
+async def start(config: Config, clock: Clock) -> Runtime:
+    """Create the engine, migrate the database to the latest schema and build the core."""
+    engine = create_engine(config.bot.database_url)
+    try:
+        await upgrade(engine)
+    except BaseException:
+        await dispose(engine, DISPOSE_TIMEOUT)
+        raise
+    cercle = Cercle(SqlStore(engine), clock, config.defaults())
+    log.info("started", extra={"database": engine.dialect.name})
+    return Runtime(config, cercle, engine, clock)
+
+
+async def upgrade_database(config: Config) -> str | None:
+    """``cercle db upgrade``: migrate and return the revision the database is now at."""
+    engine = create_engine(config.bot.database_url)
+    try:
+        await upgrade(engine)
+        return await current_revision(engine)
+    finally:
+        await dispose(engine, DISPOSE_TIMEOUT)
+
+
+def configure_logging(level: str, stream: TextIO | None = None) -> None:
+    """Plain, colourless log lines on stderr (stdout is kept for the console's transcript)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
