@@ -1,0 +1,205 @@
+"""The configuration: defaults, every key of [bot], and refusals that name the key at fault."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from pathlib import Path
+
+import pytest
+from adapters.config import (
+    DATABASE_URL_ENV,
+    DEFAULT_DATABASE_URL,
+    BotConfig,
+    Config,
+    ConfigError,
+    load_config,
+)
+from bot.domain import GroupDefaults
+
+ROOT = Path(__file__).resolve().parents[2]
+NO_ENV: dict[str, str] = {}
+
+
+def parse(text: str, environ: dict[str, str] | None = None) -> Config:
+    return Config.from_toml(text, environ=NO_ENV if environ is None else environ)
+
+
+def refusal(text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        parse(text)
+    return caught.value
+
+
+def test_defaults_without_a_file() -> None:
+    config = load_config(None, environ=NO_ENV)
+    assert config.bot == BotConfig()
+    assert config.bot.language == "fr"
+    assert config.bot.timezone == "Europe/Paris"
+    assert config.bot.database_url == DEFAULT_DATABASE_URL == "sqlite+aiosqlite:///cercle.db"
+    assert config.bot.session_minutes == 90
+    assert config.bot.break_minutes == 10
+    assert config.bot.reminder_leads == (1440, 15)
+    assert config.bot.log_level is None
+
+
+def test_empty_file_and_empty_section_give_the_defaults() -> None:
+    assert parse("").bot == BotConfig()
+    assert parse("[bot]\n").bot == BotConfig()
+
+
+def test_group_defaults_follow_the_configuration() -> None:
+    config = parse(
+        """
+        [bot]
+        language = "en"
+        timezone = "America/Montreal"
+        session_minutes = 120
+        break_minutes = 15
+        reminder_leads = [15, 2880, 60]
+        """
+    )
+    assert config.defaults() == GroupDefaults(
+        language="en",
+        timezone="America/Montreal",
+        session_minutes=120,
+        break_minutes=15,
+        reminder_leads=(2880, 60, 15),
+    )
+
+
+def test_default_config_gives_the_cores_default_group() -> None:
+    assert Config().defaults() == GroupDefaults()
+
+
+def test_config_is_frozen() -> None:
+    config = Config()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.bot.language = "en"  # type: ignore[misc]
+
+
+def test_every_key_is_read() -> None:
+    config = parse(
+        """
+        [bot]
+        language = "EN"
+        timezone = "UTC"
+        database_url = "postgresql+asyncpg://cercle@localhost/cercle"
+        session_minutes = 15
+        break_minutes = 60
+        reminder_leads = []
+        log_level = "debug"
+        """
+    )
+    assert config.bot == BotConfig(
+        language="en",
+        timezone="UTC",
+        database_url="postgresql+asyncpg://cercle@localhost/cercle",
+        session_minutes=15,
+        break_minutes=60,
+        reminder_leads=(),
+        log_level="DEBUG",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ('[bot]\nlanguage = "de"', "bot.language", "'fr', 'en'"),
+        ("[bot]\nlanguage = 1", "bot.language", "expected a string, got an integer"),
+        ('[bot]\ntimezone = "Europe/Pariss"', "bot.timezone", "IANA time zone"),
+        ('[bot]\ntimezone = "../etc/passwd"', "bot.timezone", "IANA time zone"),
+        ('[bot]\ntimezone = ""', "bot.timezone", "IANA time zone"),
+        ("[bot]\ntimezone = true", "bot.timezone", "expected a string, got a boolean"),
+        ('[bot]\ndatabase_url = "mysql://x"', "bot.database_url", "sqlite+aiosqlite:///"),
+        ('[bot]\ndatabase_url = "sqlite+aiosqlite://"', "bot.database_url", "PATH"),
+        ("[bot]\nsession_minutes = 14", "bot.session_minutes", "between 15 and 240, got 14"),
+        ("[bot]\nsession_minutes = 241", "bot.session_minutes", "between 15 and 240"),
+        ('[bot]\nsession_minutes = "90"', "bot.session_minutes", "got a string"),
+        ("[bot]\nsession_minutes = 90.0", "bot.session_minutes", "got a number"),
+        ("[bot]\nbreak_minutes = true", "bot.break_minutes", "got a boolean"),
+        ("[bot]\nbreak_minutes = 0", "bot.break_minutes", "between 1 and 60, got 0"),
+        ("[bot]\nbreak_minutes = 61", "bot.break_minutes", "between 1 and 60"),
+        ("[bot]\nreminder_leads = 15", "bot.reminder_leads", "a list of minutes"),
+        ('[bot]\nreminder_leads = ["24h"]', "bot.reminder_leads[0]", "got a string"),
+        ("[bot]\nreminder_leads = [15, 0]", "bot.reminder_leads[1]", "between 1 and 10080"),
+        ("[bot]\nreminder_leads = [20000]", "bot.reminder_leads[0]", "one week"),
+        ("[bot]\nreminder_leads = [1, 2, 3, 4, 5, 6]", "bot.reminder_leads", "at most 5"),
+        ('[bot]\nlog_level = "chatty"', "bot.log_level", "DEBUG, INFO"),
+        ("[bot]\nlanguag = 'fr'", "bot.languag", "unknown key"),
+        ("[bot]\n[bot.extra]\nx = 1", "bot.extra", "unknown key"),
+        ("[matrix]\nenabled = true", "matrix", "unknown section (expected one of: [bot])"),
+        ('language = "fr"', "language", "unknown section"),
+        ('bot = "fr"', "bot", "expected a [bot] section"),
+    ],
+)
+def test_bad_values_name_the_key_and_what_was_expected(text: str, key: str, expected: str) -> None:
+    error = refusal(text)
+    assert error.key == key
+    assert str(error).startswith(f"{key}: ")
+    assert expected in str(error)
+
+
+def test_invalid_toml_is_a_config_error() -> None:
+    error = refusal("[bot\nlanguage = ")
+    assert "not valid TOML" in str(error)
+    assert error.key is None
+
+
+def test_the_database_url_can_come_from_the_environment() -> None:
+    secret = "postgresql+asyncpg://cercle:s3cret@db/cercle"
+    config = parse('[bot]\ndatabase_url = "sqlite+aiosqlite:///x.db"', {DATABASE_URL_ENV: secret})
+    assert config.bot.database_url == secret
+    assert parse("", {DATABASE_URL_ENV: ""}).bot.database_url == DEFAULT_DATABASE_URL
+
+
+def test_a_bad_database_url_in_the_environment_names_the_variable() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse("", {DATABASE_URL_ENV: "mysql://nope"})
+    assert caught.value.key == DATABASE_URL_ENV
+    assert str(caught.value).startswith(f"{DATABASE_URL_ENV}: expected")
+
+
+def test_with_database_replaces_only_the_url() -> None:
+    config = parse('[bot]\nlanguage = "en"').with_database("sqlite+aiosqlite:////tmp/other.db")
+    assert config.bot.database_url == "sqlite+aiosqlite:////tmp/other.db"
+    assert config.bot.language == "en"
+    with pytest.raises(ConfigError):
+        config.with_database("nonsense")
+
+
+def test_load_config_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "cercle.toml"
+    path.write_text('[bot]\ntimezone = "Nowhere/Land"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ=NO_ENV)
+    assert caught.value.key == "bot.timezone"
+    assert caught.value.source == str(path)
+    assert str(caught.value).startswith(f"{path}: bot.timezone: expected an IANA time zone")
+
+
+def test_load_config_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "cercle.toml"
+    path.write_text('[bot]\nlanguage = "en"\nbreak_minutes = 5\n', encoding="utf-8")
+    config = load_config(path, environ=NO_ENV)
+    assert (config.bot.language, config.bot.break_minutes, config.source) == ("en", 5, str(path))
+
+
+def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_config(tmp_path / "missing.toml", environ=NO_ENV)
+
+
+def test_the_example_file_is_valid_and_documents_every_key() -> None:
+    example = ROOT / "config.example.toml"
+    config = load_config(example, environ=NO_ENV)
+    assert config.bot == BotConfig(), "the example shows the defaults"
+    text = example.read_text(encoding="utf-8")
+    documented = set(tomllib.loads(text.replace("# log_level", "log_level"))["bot"])
+    assert documented == {f.name for f in dataclasses.fields(BotConfig)}
+    lines = text.splitlines()
+    for key in documented:
+        index = next(
+            i for i, line in enumerate(lines) if line.startswith((f"{key} =", f"# {key} ="))
+        )
+        assert lines[index - 1].startswith("#"), f"{key} has no comment above it"
