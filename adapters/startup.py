@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from types import TracebackType
+from typing import Self, TextIO
 
 from bot.app import Cercle
 from bot.ports import Clock
@@ -34,6 +35,17 @@ class Runtime:
     async def close(self) -> None:
         """Close the database connections, giving up after ``dispose_timeout`` seconds."""
         await dispose(self.engine, self.dispose_timeout)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
 
 
 async def start(config: Config, clock: Clock) -> Runtime:

@@ -19,7 +19,7 @@ from bot.app import Cercle
 from bot.ports import Clock
 from bot.replies import Outgoing
 
-from adapters.console.room import ConsoleRoom
+from adapters.console.room import ConsoleRoom, clock_text
 from adapters.console.transcript import format_all
 
 log = logging.getLogger("cercle.console")
@@ -156,9 +156,11 @@ class Interactive:
         language: str,
         out: TextIO,
         *,
+        clock: Clock | None = None,
         user: str | None = None,
     ) -> None:
         self.room = room
+        self.clock = clock
         self.text = MESSAGES.get(language, MESSAGES["en"])
         self.out = out
         self.user = user or DEFAULT_USER.get(language, "me")
@@ -181,6 +183,9 @@ class Interactive:
             return
         if self.waiting and self.tty:
             print(file=self.out)
+        if self.clock is not None:
+            now = self.clock.now()
+            lines.insert(0, f"-- {clock_text(now, outgoing[0].timezone, now)} --")
         self.write(lines)
         if self.waiting and self.tty:
             self.out.write(self.prompt())
@@ -234,7 +239,7 @@ async def run_interactive(
     cercle: Cercle, clock: Clock, language: str, stdin: TextIO, out: TextIO
 ) -> None:
     room = ConsoleRoom(cercle)
-    console = Interactive(room, language, out)
+    console = Interactive(room, language, out, clock=clock)
     jobs = DueJobs(cercle, clock, console.deliver_jobs)
     reader = LineReader(stdin, show_prompt=stdin.isatty() and out.isatty())
     task = asyncio.create_task(jobs.run(), name="console-due-jobs")

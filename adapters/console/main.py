@@ -37,18 +37,17 @@ async def run_script(config: Config, path: Path, out: TextIO | None = None) -> N
     stream = out or sys.stdout
     steps = read_script(path)
     clock = FakeClock(SystemClock().now())
-    runtime = await start(config, clock)
-    try:
+    async with await start(config, clock) as runtime:
         room = ConsoleRoom(runtime.cercle)
 
         def emit(line: str) -> None:
             print(line, file=stream)
 
         runner = ScriptRunner(room, clock, config.bot.timezone, emit, source=str(path))
-        await runner.run(steps)
-        stream.flush()
-    finally:
-        await runtime.close()
+        try:
+            await runner.run(steps)
+        finally:
+            stream.flush()
 
 
 async def run_prompt(
@@ -56,10 +55,7 @@ async def run_prompt(
 ) -> None:
     """The interactive console on the real clock."""
     clock = SystemClock()
-    runtime = await start(config, clock)
-    try:
+    async with await start(config, clock) as runtime:
         await run_interactive(
             runtime.cercle, clock, config.bot.language, stdin or sys.stdin, out or sys.stdout
         )
-    finally:
-        await runtime.close()

@@ -54,7 +54,8 @@ class ConsoleRoom:
 
 
 def clock_text(when: datetime, timezone: str, reference: datetime | None = None) -> str:
-    """``18:45`` in the group's time zone, with the date when it differs from ``reference``."""
+    """``18:45`` in the group's time zone, with the date unless it is ``reference``'s date
+    (``reference=when`` for the time alone)."""
     zone = ZoneInfo(timezone)
     local = when.astimezone(zone)
     if reference is not None and reference.astimezone(zone).date() == local.date():
