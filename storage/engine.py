@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from storage import sqlite_driver
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,9 @@ def _sqlite_engine(
     # isolation_level=None stops the sqlite3 module from issuing its own (deferred) BEGIN;
     # _begin_immediate below issues ours.  ``timeout`` is sqlite3's busy timeout.
     connect_args = {"isolation_level": None, "timeout": busy_timeout, **connect_args}
-    engine = create_async_engine(url, connect_args=connect_args, echo=echo)
+    engine = create_async_engine(
+        url, async_creator=partial(sqlite_driver.connect, database, **connect_args), echo=echo
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
     event.listen(engine.sync_engine, "begin", begin_immediate)
     return engine
@@ -83,7 +88,12 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
 def begin_immediate(connection: Connection) -> None:
     """Start every SQLite transaction by taking the write lock (a command reads then writes;
     a deferred transaction that tries to upgrade can fail instead of waiting)."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite_driver.PrefetchingConnection):
+        # Sent together with the transaction's first statement: one trip to the thread less.
+        driver.begin_with_next_statement("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 async def dispose(engine: AsyncEngine, timeout: float = 5) -> bool:  # noqa: ASYNC109

@@ -29,7 +29,7 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.session import ACTIVE_STATES
-from sqlalchemy import Integer, bindparam, func, insert, select, true, update
+from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -268,7 +268,8 @@ _ACTIVE_SESSION = (
     select(sessions)
     .where(
         sessions.c.group_id == bindparam("group_id"),
-        sessions.c.state.in_(sorted(s.value for s in ACTIVE_STATES)),
+        # OR of equalities, not IN: an IN list is re-rendered at every execution.
+        or_(*(sessions.c.state == state.value for state in sorted(ACTIVE_STATES))),
     )
     .order_by(sessions.c.id)
     .limit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -71,8 +72,9 @@ class SqlUnitOfWork:
     ) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            # Closing rolls back whatever was not committed and returns the connection.
-            await connection.close()
+            # Closing rolls back whatever was not committed and returns the connection to the
+            # pool.  Shielded: a command cancelled (timeout, shutdown) must not leak it.
+            await asyncio.shield(connection.close())
 
     async def commit(self) -> None:
         await self.connection.commit()

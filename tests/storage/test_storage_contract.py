@@ -579,7 +579,10 @@ async def test_concurrent_commands_on_one_group_lose_nothing(store: UnitOfWorkFa
             await uow.commit()
 
     users = [f"@u{i}:example.org" for i in range(8)]
-    await asyncio.gather(*(hand(user) for user in users))
+    # A TaskGroup waits for every command even when one fails (nothing left holding a connection).
+    async with asyncio.TaskGroup() as commands:
+        for user in users:
+            commands.create_task(hand(user))
     async with store() as uow:
         final = await uow.sticks.get(session.id)
     assert final is not None

@@ -61,9 +61,9 @@ async def test_concurrent_dispatchers_share_the_work_without_duplicates(
                 await uow.commit()
             claimed_ids += [claimed.id for claimed in batch]
 
-    async with asyncio.timeout(NO_HANG):
-        results = await asyncio.gather(*(dispatcher() for _ in range(4)))
-    everything = [job_id for ids in results for job_id in ids]
+    async with asyncio.timeout(NO_HANG), asyncio.TaskGroup() as dispatchers:
+        running = [dispatchers.create_task(dispatcher()) for _ in range(4)]
+    everything = [job_id for task in running for job_id in task.result()]
     assert len(everything) == len(set(everything)) == 60
     async with store() as uow:
         assert {j.state for j in await uow.jobs.list(g.id)} == {JobState.DONE}

@@ -6,10 +6,12 @@ import asyncio
 from pathlib import Path
 from typing import cast
 
+import aiosqlite
 import pytest
 from bot.domain import JobState, PauseRequest, SpeakingTurn, Stick
 from bot.domain.stick import raise_hand
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from storage import SqlStore, create_engine, current_revision, dispose, upgrade
@@ -33,8 +35,6 @@ async def test_connections_use_wal_and_foreign_keys(sqlite_backend: Backend) -> 
 
 
 async def test_foreign_keys_are_enforced(sqlite_backend: Backend) -> None:
-    from sqlalchemy.exc import IntegrityError
-
     async with sqlite_backend.store() as uow:
         with pytest.raises(IntegrityError):
             await uow.members.add(member(4242, "@ana:example.org"))
@@ -94,12 +94,63 @@ async def test_concurrent_writers_queue_instead_of_failing(sqlite_backend: Backe
             await uow.commit()
 
     users = [f"@u{i}:example.org" for i in range(20)]
-    await asyncio.gather(*(hand(user) for user in users))
+    # A TaskGroup waits for every command even when one fails (nothing left holding a connection).
+    async with asyncio.TaskGroup() as commands:
+        for user in users:
+            commands.create_task(hand(user))
     async with store() as uow:
         final = await uow.sticks.get(session.id)
     assert final is not None
     assert final.holder is not None
     assert sorted((final.holder, *final.queue)) == sorted(users)
+
+
+async def test_the_first_statement_takes_the_write_lock(
+    sqlite_backend: Backend, tmp_path: Path
+) -> None:
+    """BEGIN IMMEDIATE: after a mere SELECT, no other connection can start writing."""
+    impatient = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'cercle.db'}", busy_timeout=0)
+    try:
+        async with sqlite_backend.store() as uow:
+            assert await uow.groups.get("matrix", "!room:example.org") is None
+            async with SqlStore(impatient)() as other:
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await other.groups.get("matrix", "!room:example.org")
+        async with SqlStore(impatient)() as other:  # released at the end of the first
+            assert await other.groups.get("matrix", "!room:example.org") is None
+    finally:
+        assert await dispose(impatient)
+
+
+async def test_a_hand_command_makes_six_trips_to_the_sqlite_thread(
+    sqlite_backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each trip to aiosqlite's worker thread costs a thread hand-off and a loop wake-up:
+    one per statement (BEGIN travels with the first) and one for COMMIT, nothing else."""
+    store = sqlite_backend.store
+    async with store() as uow:
+        g = await uow.groups.add(group())
+        await uow.members.add(member(g.id, "@ana:x"))
+        session = await uow.sessions.add(opened(g.id))
+        await uow.sticks.save(Stick(session.id))
+        await uow.commit()
+    trips: list[object] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+        trips.append(fn)
+        return await execute(self, fn, *args)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    async with store() as uow:
+        assert await uow.groups.get("matrix", g.room_id, for_update=True) == g
+        assert await uow.members.get(g.id, "@ana:x") is not None
+        assert await uow.sessions.active(g.id) == session
+        stick = await uow.sticks.get(session.id)
+        assert stick is not None
+        await uow.sticks.save(raise_hand(stick, "@ana:x", at(1), first_speakers_first=False).stick)
+        await uow.commit()
+    assert len(trips) == 6
 
 
 async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
