@@ -16,7 +16,7 @@ from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
 from bot.commands.spec import Permission
-from bot.domain import Group, GroupDefaults, JobState, Member
+from bot.domain import Group, GroupDefaults, Job, JobState, Member
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, ref
@@ -93,21 +93,43 @@ class Cercle:
             return await uow.jobs.next_due()
 
     async def run_due(self, limit: int = 200) -> list[Outgoing]:
-        """Run every job due now (up to ``limit``) in one transaction; returns what to send."""
-        async with self._serial, self._uow() as uow:
+        """Run the jobs due now (up to ``limit``), each in its own transaction, so one failing
+        job is set aside without holding back the others; returns what to send."""
+        outgoing: list[Outgoing] = []
+        async with self._serial:
             now = self._clock.now()
-            outgoing: list[Outgoing] = []
-            for job in await uow.jobs.claim_due(now, limit):
-                group = await uow.groups.get_by_id(job.group_id)
-                if group is None:
-                    await uow.jobs.mark(job.id, JobState.CANCELLED)
-                    continue
-                replies = await JOB_HANDLERS[job.kind](uow, now, group, job)
-                await uow.jobs.mark(job.id, JobState.DONE)
-                outgoing += self._bind(group, replies, f"job:{job.id}")
-                log.info("job done", extra={"job": job.kind.value, "group": group.id})
+            for _ in range(limit):
+                job_id: int | None = None
+                try:
+                    async with self._uow() as uow:
+                        claimed = await uow.jobs.claim_due(now, 1)
+                        if not claimed:
+                            break
+                        job = claimed[0]
+                        job_id = job.id
+                        outgoing += await self._run_job(uow, now, job)
+                        await uow.commit()
+                except Exception as error:
+                    _log_failure("job", error)
+                    if job_id is None:
+                        break
+                    await self._set_aside(job_id)
+        return outgoing
+
+    async def _run_job(self, uow: UnitOfWork, now: datetime, job: Job) -> list[Outgoing]:
+        group = await uow.groups.get_by_id(job.group_id)
+        if group is None:
+            await uow.jobs.mark(job.id, JobState.CANCELLED)
+            return []
+        replies = await JOB_HANDLERS[job.kind](uow, now, group, job)
+        await uow.jobs.mark(job.id, JobState.DONE)
+        log.info("job done", extra={"job": job.kind.value, "group": group.id})
+        return self._bind(group, replies, f"job:{job.id}")
+
+    async def _set_aside(self, job_id: int) -> None:
+        async with self._uow() as uow:
+            await uow.jobs.mark(job_id, JobState.FAILED)
             await uow.commit()
-            return outgoing
 
     async def _handle(self, incoming: Incoming) -> list[Outgoing]:
         now = self._clock.now()
@@ -121,7 +143,10 @@ class Cercle:
                 replies = await invocation.command.handler(ctx, invocation.args)
                 await uow.commit()
                 log.info("command", extra={"command": invocation.name, "group": ctx.group.id})
-                return self._bind(ctx.group, [*entered.welcome, *replies], incoming.event_id)
+                welcome = entered.welcome
+                if invocation.path == (self.registry.get("agree"),):
+                    welcome = welcome[:1]  # no need to ask them to accept what they just accepted
+                return self._bind(ctx.group, [*welcome, *replies], incoming.event_id)
             except CercleError as error:
                 await uow.rollback()
                 failure = self._error_reply(incoming, ctx.language, error)

@@ -39,7 +39,14 @@ class Duration:
     minutes: float
 
 
-Param = str | int | datetime | UserRef | UserText | Key | Duration | tuple["Param", ...]
+@dataclass(frozen=True, slots=True)
+class TimeOfDay:
+    """An instant shown as a time only (``19:30``), for times within the next hours."""
+
+    at: datetime
+
+
+Param = str | int | datetime | TimeOfDay | UserRef | UserText | Key | Duration | tuple["Param", ...]
 
 
 class Audience(StrEnum):

@@ -12,6 +12,14 @@ from typing import Self
 
 from bot.domain import Group, Job, JobState, Member, PauseRequest, Session, SpeakingTurn, Stick
 from bot.domain.session import ACTIVE_STATES
+from bot.ports import (
+    GroupRepository,
+    JobRepository,
+    MemberRepository,
+    PauseRepository,
+    SessionRepository,
+    StickRepository,
+)
 from bot.replies import Outgoing
 
 
@@ -200,6 +208,13 @@ class _Jobs(_Repo):
 
 class InMemoryUnitOfWork:
     """Works on a private copy of the store; ``commit`` publishes it, anything else drops it."""
+
+    groups: GroupRepository
+    members: MemberRepository
+    sessions: SessionRepository
+    sticks: StickRepository
+    pauses: PauseRepository
+    jobs: JobRepository
 
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store

@@ -23,6 +23,8 @@ class JobState(StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     MISSED = "missed"
+    FAILED = "failed"
+    """Its handler raised: logged and set aside so it cannot block the jobs behind it."""
 
 
 @dataclass(frozen=True, slots=True)

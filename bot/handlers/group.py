@@ -85,6 +85,10 @@ def _timezone(value: str) -> SettingValue:
         ZoneInfo(wanted)
     except (ZoneInfoNotFoundError, ValueError) as error:
         close = difflib.get_close_matches(wanted, sorted(_zones()), n=3, cutoff=0.5)
+        if not close:
+            raise UsageError(
+                "error.setting.timezone_unknown", {"value": UserText(value[:50])}
+            ) from error
         raise _bad("timezone", value, suggestions=tuple(close)) from error
     return wanted
 

@@ -10,7 +10,7 @@ from bot.domain import Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
 from bot.handlers.common import active_session, charter_reply
 from bot.handlers.stick_flow import load_stick, nudge_key, panel
-from bot.replies import Duration, Reply, Tone, room
+from bot.replies import Duration, Reply, TimeOfDay, Tone, room
 
 
 def break_end_key(session: Session) -> str:
@@ -35,7 +35,7 @@ async def start(ctx: Context, args: Args) -> list[Reply]:
         )
     )
     return [
-        room("session.opened", duration=Duration(minutes), end=session.planned_end),
+        room("session.opened", duration=Duration(minutes), end=TimeOfDay(session.planned_end)),
         charter_reply(ctx),
         panel(stick, {}),
     ]
@@ -57,7 +57,13 @@ async def take_break(ctx: Context, args: Args) -> list[Reply]:
             session_id=session.id,
         )
     )
-    return [room("session.break_started", minutes=Duration(minutes), until=on_break.break_ends_at)]
+    return [
+        room(
+            "session.break_started",
+            minutes=Duration(minutes),
+            until=TimeOfDay(on_break.break_ends_at),
+        )
+    ]
 
 
 async def resume(ctx: Context, args: Args) -> list[Reply]:

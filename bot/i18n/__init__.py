@@ -12,7 +12,7 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 
 from bot.i18n import en, fr
-from bot.replies import Duration, Key, Outgoing, Param, UserRef, UserText
+from bot.replies import Duration, Key, Outgoing, Param, TimeOfDay, UserRef, UserText
 
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 FALLBACK = "en"
@@ -47,6 +47,8 @@ def format_param(value: Param, language: str, timezone: str | None) -> str:
         return translate(value.key, language)
     if isinstance(value, Duration):
         return format_duration(value.minutes, language)
+    if isinstance(value, TimeOfDay):
+        return format_time(value.at, language, timezone or "UTC")
     if isinstance(value, datetime):
         return format_when(value, language, timezone or "UTC")
     if isinstance(value, tuple):

@@ -74,7 +74,7 @@ MESSAGES: dict[str, str] = {
     "stick.removed": "{member} is no longer in the turn order.",
     "stick.moved": "{member} is now at position {position}.",
     "stick.cleared": "The line is empty now.",
-    "stick.round": "🔄 A round: {members} will speak in turn. Anyone may pass.",
+    "stick.round": "🔄 A round, in this order: {members}. Anyone may pass.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
     "stick.timer_off": "⏳ No turn guideline any more.",
     "stick.nudge": (
@@ -216,6 +216,7 @@ MESSAGES: dict[str, str] = {
     "error.setting.timezone": (
         "“{value}” is not a time zone I know. Use a name such as Europe/Paris. Close: {suggestions}."
     ),
+    "error.setting.timezone_unknown": "“{value}” is not a time zone I know. Use a name such as Europe/Paris or America/Montreal.",
     "error.setting.charter": "The charter should be at least 10 characters long, or “default”.",
     "error.setting.accompanying": (
         "Accompanying persons should be welcome, not-admitted or ask (not “{value}”)."

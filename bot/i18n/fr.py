@@ -77,7 +77,7 @@ MESSAGES: dict[str, str] = {
     "stick.removed": "{member} ne fait plus partie de la file.",
     "stick.moved": "{member} est maintenant en position {position}.",
     "stick.cleared": "La file d'attente est vide.",
-    "stick.round": "🔄 Un tour de table : {members} parleront tour à tour. Chacun peut passer.",
+    "stick.round": "🔄 Tour de table, dans cet ordre : {members}. Chacun peut passer.",
     "stick.timer_set": (
         "⏳ Repère de temps de parole : environ {minutes}. Ce n'est qu'un rappel doux et privé."
     ),
@@ -240,6 +240,7 @@ MESSAGES: dict[str, str] = {
         "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris. "
         "Proches : {suggestions}."
     ),
+    "error.setting.timezone_unknown": "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris ou America/Montreal.",
     "error.setting.charter": "La charte doit faire au moins 10 caractères, ou « défaut ».",
     "error.setting.accompanying": (
         "Les accompagnants : bienvenus, non-admis ou demander (pas « {value} »)."

@@ -145,7 +145,7 @@ async def test_round_queues_participants_present_since_the_session_opened() -> N
     await h.ok("bob", "queue")
     said = await h.ok("mod", "stick round")
     # in the order they joined the group (here the same instant, then by id)
-    assert said.room[0] == "🔄 A round: Ann, Bob, and Mod will speak in turn. Anyone may pass."
+    assert said.room[0] == "🔄 A round, in this order: Ann, Bob, and Mod. Anyone may pass."
     assert await stick_of(h) == ("ann", ("bob", "mod"))
     assert (await h.say("mod", "stick round")).errors == ["error.round_nobody"]
 

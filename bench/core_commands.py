@@ -1,0 +1,164 @@
+"""Latency of ``hand``, ``pass`` and ``stick next`` through the core on a SQLite file.
+
+The floor, measured in the same run: one raw aiosqlite transaction doing exactly the same reads
+and writes (the statements the core issued for that command, replayed with their parameters on a
+copy of the database).  So the ratio is the cost of everything that is not SQLite: parsing,
+permissions, domain rules, the ORM-free repositories, rendering-free replies.
+
+Run: ``.venv/bin/python bench/core_commands.py [--iterations N]``; it rewrites its section of
+bench/RESULTS.md.  Goal: median within 1.5x of the floor, p99 under 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sqlite3
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from bot.app import Cercle
+from bot.domain import GroupDefaults
+from bot.events import Incoming
+from bot.replies import Tone
+from bot.testing import FakeClock
+from sqlalchemy import event
+from storage.engine import create_engine, dispose
+from storage.migrate import upgrade
+from storage.uow import SqlStore
+
+from _results import median, percentile, write_section  # a sibling module of this script
+
+MEMBERS = ("ann", "bob", "cat", "dan", "eve", "fay")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.on = False
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if self.on:
+            self.statements.append((statement, parameters))
+
+
+async def main(iterations: int) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="cercle-bench-"))
+    try:
+        await run(folder, iterations)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def run(folder: Path, iterations: int) -> None:
+    core_db, floor_db = folder / "core.db", folder / "floor.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{core_db}")
+    await upgrade(engine)
+    recorder = Recorder()
+    event.listen(engine.sync_engine, "before_cursor_execute", recorder)
+    clock = FakeClock()
+    app = Cercle(SqlStore(engine), clock, GroupDefaults(language="fr"))
+    counter = iter(range(10**9))
+
+    async def say(user: str, text: str) -> None:
+        incoming = Incoming("bench", "room", user, user, text, f"e{next(counter)}", user == "mod")
+        out = await app.handle(incoming)
+        errors = [o.reply.key for o in out if o.reply.tone is Tone.ERROR]
+        assert not errors, (user, text, errors)
+
+    await say("mod", "accepte")
+    for member in MEMBERS:
+        await say(member, "accepte")
+    await say("mod", "séance ouvrir 4h")
+    for member in MEMBERS:
+        await say(member, "main")
+
+    # The floor works on a copy of the same database, through one raw aiosqlite connection.
+    with sqlite3.connect(core_db) as raw:
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(core_db, floor_db)
+    floor = await aiosqlite.connect(floor_db, isolation_level=None)
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+    ):
+        await floor.execute(pragma)
+
+    timings: dict[str, list[float]] = {"hand": [], "pass": [], "next": []}
+    floors: dict[str, list[float]] = {"hand": [], "pass": [], "next": []}
+
+    async def measure(kind: str, user: str, text: str) -> None:
+        clock.advance(timedelta(minutes=1))
+        recorder.statements.clear()
+        recorder.on = True
+        started = time.perf_counter()
+        await say(user, text)
+        timings[kind].append(time.perf_counter() - started)
+        recorder.on = False
+        statements = [s for s in recorder.statements if not s[0].startswith(("BEGIN", "COMMIT"))]
+        started = time.perf_counter()
+        await floor.execute("BEGIN IMMEDIATE")
+        for statement, parameters in statements:
+            cursor = await floor.execute(statement, parameters)
+            await cursor.fetchall()
+        await floor.commit()
+        floors[kind].append(time.perf_counter() - started)
+
+    holder_cycle = list(MEMBERS)
+    for _ in range(iterations):
+        # The holder passes, a moderator ends the next turn, and both raise their hands again.
+        first, second = holder_cycle[0], holder_cycle[1]
+        await measure("pass", first, "passe")
+        await measure("next", "mod", "bâton suivant")
+        await measure("hand", first, "main")
+        await measure("hand", second, "main")
+        holder_cycle = [*holder_cycle[2:], first, second]
+
+    await floor.close()
+    await dispose(engine)
+    report(timings, floors, iterations)
+
+
+def report(
+    timings: dict[str, list[float]], floors: dict[str, list[float]], iterations: int
+) -> None:
+    rows = [
+        "| command | median | p99 | floor median | floor p99 | ratio (median) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in ("hand", "pass", "next"):
+        warm_core, warm_floor = timings[kind][10:], floors[kind][10:]
+        core_median, floor_median = median(warm_core), median(warm_floor)
+        rows.append(
+            f"| {kind} | {core_median * 1000:.2f} ms | {percentile(warm_core, 0.99) * 1000:.2f} ms "
+            f"| {floor_median * 1000:.2f} ms | {percentile(warm_floor, 0.99) * 1000:.2f} ms "
+            f"| {core_median / floor_median:.2f}x |"
+        )
+    body = "\n".join(
+        [
+            "## Core commands on SQLite (`bench/core_commands.py`)",
+            "",
+            (
+                f"{iterations} rounds (pass, next, two hands each; the first 10 samples of each "
+                "command dropped as warm-up). Floor: the same statements the core issued for "
+                "that command, replayed in one raw aiosqlite transaction on a copy of the "
+                "database. Goal: median within 1.5x of the floor, p99 under 5 ms."
+            ),
+            "",
+            *rows,
+        ]
+    )
+    print(body)
+    write_section("core_commands", body)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--iterations", type=int, default=300)
+    asyncio.run(main(parser.parse_args().iterations))
