@@ -49,7 +49,10 @@ def create_engine(
     if backend == "postgresql":
         if parsed.get_driver_name() != "asyncpg":
             raise ValueError(f"use postgresql+asyncpg:// for PostgreSQL, not {parsed.drivername}")
-        return create_async_engine(parsed, connect_args=dict(connect_args or {}), echo=echo)
+        # pre-ping: a long-running bot outlives server restarts and dropped connections.
+        return create_async_engine(
+            parsed, connect_args=dict(connect_args or {}), echo=echo, pool_pre_ping=True
+        )
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string()!r}: SQLite or PostgreSQL"
     )

@@ -1,4 +1,15 @@
-"""Applying the Alembic migrations in ``storage/migrations`` from code, at start-up."""
+"""Applying the Alembic migrations in ``storage/migrations`` from code, at start-up.
+
+There is no alembic.ini: :func:`alembic_config` builds the configuration.  To add a migration,
+change :mod:`storage.tables`, then write the next revision by hand from the template::
+
+    from alembic import command
+    from storage.migrate import alembic_config
+    command.revision(alembic_config(), "add journal entries", rev_id="0002")
+
+and fill in ``upgrade()``/``downgrade()``; ``tests/storage/test_storage_migrations.py`` fails
+until the migrated schema matches the tables again (on SQLite and PostgreSQL).
+"""
 
 from __future__ import annotations
 
