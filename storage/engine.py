@@ -19,7 +19,8 @@ from storage import sqlite_driver
 log = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = (
-    # Readers never block the writer and one commit costs one fsync-less append (measured ~1.5 ms).
+    # Readers never block the writer, and a commit appends to the log without an fsync
+    # (one durable transaction measured ~1.5 ms, against ~2.4 ms with the rollback journal).
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
@@ -66,10 +67,10 @@ def _sqlite_engine(
     database = url.database or ""
     if database in ("", ":memory:") or "mode=memory" in database or url.query.get("mode"):
         # Every pooled connection would see its own empty database.
-        raise ValueError("the SQLite database must be a file (tests use bot.testing's store)")
+        raise ValueError("the SQLite database must be a file (in memory: use InMemoryStore)")
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None stops the sqlite3 module from issuing its own (deferred) BEGIN;
-    # _begin_immediate below issues ours.  ``timeout`` is sqlite3's busy timeout.
+    # begin_immediate() below issues ours.  ``timeout`` is sqlite3's busy timeout.
     connect_args = {"isolation_level": None, "timeout": busy_timeout, **connect_args}
     engine = create_async_engine(
         url, async_creator=partial(sqlite_driver.connect, database, **connect_args), echo=echo

@@ -29,7 +29,7 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.session import ACTIVE_STATES
-from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Integer, Table, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -54,9 +54,8 @@ class _Repository:
         self._uow = uow
 
 
-def _by_dialect(
-    table: Any,
-) -> dict[str, postgresql.Insert | sqlite.Insert]:
+def _by_dialect(table: Table) -> dict[str, postgresql.Insert | sqlite.Insert]:
+    """The INSERT … ON CONFLICT constructs of both databases (picked per unit of work)."""
     return {"postgresql": postgresql.insert(table), "sqlite": sqlite.insert(table)}
 
 
@@ -316,15 +315,16 @@ _GET_STICK = (
     .select_from(sticks.outerjoin(_spoken, true()))
     .where(sticks.c.session_id == bindparam("session_id"))
 )
-_SAVE_STICK = {}
-for _name, _stmt in _by_dialect(sticks).items():
-    _SAVE_STICK[_name] = _stmt.on_conflict_do_update(
-        index_elements=[sticks.c.session_id],
-        set_={
-            column: _stmt.excluded[column]
-            for column in ("holder", "holder_since", "queue", "turn_minutes")
-        },
+
+
+def _upsert_stick(stmt: postgresql.Insert | sqlite.Insert) -> postgresql.Insert | sqlite.Insert:
+    kept = ("holder", "holder_since", "queue", "turn_minutes")
+    return stmt.on_conflict_do_update(
+        index_elements=[sticks.c.session_id], set_={name: stmt.excluded[name] for name in kept}
     )
+
+
+_SAVE_STICK = {name: _upsert_stick(stmt) for name, stmt in _by_dialect(sticks).items()}
 _ADD_TURN = insert(speaking_turns)
 _LIST_TURNS = (
     select(
