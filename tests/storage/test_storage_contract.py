@@ -588,3 +588,20 @@ async def test_concurrent_commands_on_one_group_lose_nothing(store: UnitOfWorkFa
     assert final is not None
     assert final.holder is not None
     assert sorted((final.holder, *final.queue)) == sorted(users)
+
+
+async def test_every_job_state_and_kind_round_trips(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        for kind in JobKind:
+            for state in JobState:
+                await uow.jobs.schedule(replace(job(g.id, f"{kind}:{state}", 1), kind=kind))
+        await uow.commit()
+    async with store() as uow:
+        for stored in await uow.jobs.list(g.id):
+            await uow.jobs.mark(stored.id, JobState(stored.key.split(":")[1]))
+        await uow.commit()
+    async with store() as uow:
+        assert {(j.kind, j.state) for j in await uow.jobs.list(g.id)} == {
+            (kind, state) for kind in JobKind for state in JobState
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -10,7 +11,21 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from bot.domain import Group, Job, Member, PauseRequest, Session, SpeakingTurn, Stick
+from bot.domain import (
+    AccompanyingPolicy,
+    Group,
+    Job,
+    JobKind,
+    JobState,
+    Member,
+    Need,
+    PauseRequest,
+    Role,
+    Session,
+    SessionState,
+    SpeakingTurn,
+    Stick,
+)
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.migrate import alembic_config
@@ -117,3 +132,20 @@ def test_every_domain_field_has_a_column(
 ) -> None:
     """When the domain gains a field, this fails until a column and a migration carry it."""
     assert {f.name for f in fields(value_class)} - not_stored == set(table.c.keys()) - storage_only
+
+
+@pytest.mark.parametrize(
+    ("enum", "column"),
+    [
+        (Need, tables.groups.c.need),
+        (AccompanyingPolicy, tables.groups.c.accompanying),
+        (Role, tables.members.c.role),
+        (SessionState, tables.sessions.c.state),
+        (JobKind, tables.jobs.c.kind),
+        (JobState, tables.jobs.c.state),
+    ],
+)
+def test_every_enum_value_fits_its_column(enum: type[StrEnum], column: Column[str]) -> None:
+    """PostgreSQL refuses a string longer than its VARCHAR: a new, longer value needs a migration."""
+    length = column.type.length  # type: ignore[attr-defined]
+    assert max(len(member.value) for member in enum) <= length
