@@ -67,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
 
+    run = commands.add_parser(
+        "run",
+        help="run every platform enabled in the configuration (Matrix, Discord)",
+        description="Runs until SIGTERM or SIGINT, then disconnects cleanly.",
+    )
+    run.add_argument(
+        "--config", metavar="FILE", type=Path, required=True, help="a TOML configuration"
+    )
+    run.set_defaults(db=None)
+
     database = commands.add_parser("db", help="database maintenance")
     db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser(
@@ -94,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         if args.command == "db":
             return _db_upgrade(config)
+        if args.command == "run":
+            return _run(config)
         return _console(args, config)
     except (ConfigError, ScriptError) as error:
         return _fail(str(error), EXIT_USAGE)
@@ -133,6 +145,20 @@ def _db_upgrade(config: Config) -> int:
         log.debug("upgrade failed", exc_info=True)
         return _fail(f"could not upgrade {url}: {type(error).__name__}: {error}", EXIT_FAILED)
     print(f"{url} is at revision {revision}.")
+    return EXIT_OK
+
+
+def _run(config: Config) -> int:
+    from adapters.serve import serve
+
+    configure_logging(config.bot.log_level or "INFO")
+    try:
+        asyncio.run(serve(config))
+    except ConfigError:
+        raise
+    except Exception as error:
+        log.debug("the bot stopped", exc_info=True)
+        return _fail(f"the bot stopped: {type(error).__name__}", EXIT_FAILED)
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,8 +67,42 @@ class BotConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MatrixConfig:
+    """The ``[matrix]`` section.  The password or access token come from the environment."""
+
+    enabled: bool = False
+    homeserver: str = ""
+    """Base URL of the homeserver, e.g. ``https://matrix.example.org``."""
+    user_id: str = ""
+    """The bot's own account, e.g. ``@cercle:example.org``."""
+    store_path: str = "matrix-store"
+    """Keeps the device and its encryption keys across restarts."""
+    command_prefix: str = "!"
+    moderator_power_level: int = 50
+    allowed_inviters: tuple[str, ...] = ()
+    """Whose invitations are accepted: user ids (``@ann:example.org``) or servers
+    (``:example.org``); empty means everyone's."""
+    device_name: str = "Cercle"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordConfig:
+    """The ``[discord]`` section.  The token comes from ``CERCLE_DISCORD_TOKEN``."""
+
+    enabled: bool = False
+    moderator_role: str = "Animateur"
+    """Members with this role (or Manage Channels in the channel) are moderators."""
+    dev_guild_id: int | None = None
+    """Commands are synced to this guild at once (global sync can take an hour)."""
+    voice_mode: bool = False
+    """Only the stick holder may speak in the group's linked voice or stage channel."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     bot: BotConfig = field(default_factory=BotConfig)
+    matrix: MatrixConfig = field(default_factory=MatrixConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
     source: str | None = None
     """Where the configuration was read from (a path), for messages."""
 
@@ -97,15 +131,17 @@ class Config:
     ) -> Config:
         """Validate parsed TOML.  ``environ`` defaults to the process environment."""
         env = os.environ if environ is None else environ
-        _only_known(data, {"bot"}, prefix="", what="section")
-        section = data.get("bot", {})
-        if not isinstance(section, Mapping):
-            raise ConfigError(f"expected a [bot] section (a table), got {_kind(section)}", "bot")
-        bot = _bot_section(section)
+        _only_known(data, {"bot", "matrix", "discord"}, prefix="", what="section")
+        bot = _bot_section(_table(data, "bot"))
         from_env = env.get(DATABASE_URL_ENV)
         if from_env:
             bot = replace(bot, database_url=_database_url(DATABASE_URL_ENV, from_env))
-        return cls(bot=bot, source=source)
+        return cls(
+            bot=bot,
+            matrix=_matrix_section(_table(data, "matrix")),
+            discord=_discord_section(_table(data, "discord")),
+            source=source,
+        )
 
     @classmethod
     def from_toml(
@@ -168,6 +204,130 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         reminder_leads=get("reminder_leads", _reminder_leads, defaults.reminder_leads),
         log_level=get("log_level", _log_level, defaults.log_level),
     )
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    section = data.get(name, {})
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"expected a [{name}] section (a table), got {_kind(section)}", name)
+    return section
+
+
+# --- the [matrix] and [discord] sections ---------------------------------------------------------
+
+_MATRIX_KEYS = {f.name for f in fields(MatrixConfig)}
+_DISCORD_KEYS = {f.name for f in fields(DiscordConfig)}
+
+
+def _matrix_section(section: Mapping[str, Any]) -> MatrixConfig:
+    _only_known(section, _MATRIX_KEYS, prefix="matrix.", what="key")
+    default = MatrixConfig()
+
+    def get(key: str, parse: Callable[[str, Any], T], fallback: T) -> T:
+        return parse(f"matrix.{key}", section[key]) if key in section else fallback
+
+    config = MatrixConfig(
+        enabled=get("enabled", _boolean, default.enabled),
+        homeserver=get("homeserver", _http_url, default.homeserver),
+        user_id=get("user_id", _matrix_user, default.user_id),
+        store_path=get("store_path", _non_empty, default.store_path),
+        command_prefix=get("command_prefix", _prefix, default.command_prefix),
+        moderator_power_level=get(
+            "moderator_power_level", _power_level, default.moderator_power_level
+        ),
+        allowed_inviters=get("allowed_inviters", _inviters, default.allowed_inviters),
+        device_name=get("device_name", _non_empty, default.device_name),
+    )
+    if config.enabled:
+        for key in ("homeserver", "user_id"):
+            if not getattr(config, key):
+                raise ConfigError("required when matrix.enabled is true", f"matrix.{key}")
+    return config
+
+
+def _discord_section(section: Mapping[str, Any]) -> DiscordConfig:
+    _only_known(section, _DISCORD_KEYS, prefix="discord.", what="key")
+    default = DiscordConfig()
+
+    def get(key: str, parse: Callable[[str, Any], T], fallback: T) -> T:
+        return parse(f"discord.{key}", section[key]) if key in section else fallback
+
+    return DiscordConfig(
+        enabled=get("enabled", _boolean, default.enabled),
+        moderator_role=get("moderator_role", _non_empty, default.moderator_role),
+        dev_guild_id=get("dev_guild_id", _snowflake, default.dev_guild_id),
+        voice_mode=get("voice_mode", _boolean, default.voice_mode),
+    )
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"expected true or false, got {_kind(value)}", key)
+    return value
+
+
+def _non_empty(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if not text:
+        raise ConfigError("expected a non-empty string", key)
+    return text
+
+
+def _http_url(key: str, value: Any) -> str:
+    text = _string(key, value).strip().rstrip("/")
+    if not text.startswith(("https://", "http://")) or "://" not in text[:8] or len(text) < 10:
+        raise ConfigError(
+            f"expected a URL such as 'https://matrix.example.org', got {value!r}", key
+        )
+    return text
+
+
+def _matrix_user(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if not text.startswith("@") or ":" not in text:
+        raise ConfigError(
+            f"expected a Matrix user id such as '@cercle:example.org', got {value!r}", key
+        )
+    return text
+
+
+def _prefix(key: str, value: Any) -> str:
+    text = _string(key, value)
+    if not text or len(text) > 3 or any(c.isspace() or c.isalnum() for c in text):
+        raise ConfigError(
+            f"expected one to three punctuation characters such as '!', got {value!r}", key
+        )
+    return text
+
+
+def _power_level(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ConfigError(f"expected a power level from 0 to 100, got {value!r}", key)
+    return value
+
+
+def _inviters(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"expected a list such as ['@ann:example.org', ':example.org'], got {_kind(value)}", key
+        )
+    found: list[str] = []
+    for index, item in enumerate(value):
+        text = _string(f"{key}[{index}]", item).strip()
+        if not (text.startswith(":") or (text.startswith("@") and ":" in text)) or len(text) < 2:
+            raise ConfigError(
+                "expected a user id ('@ann:example.org') or a server (':example.org'), "
+                f"got {item!r}",
+                f"{key}[{index}]",
+            )
+        found.append(text)
+    return tuple(found)
+
+
+def _snowflake(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"expected a Discord id (a positive whole number), got {value!r}", key)
+    return value
 
 
 def _only_known(data: Mapping[str, Any], known: set[str], *, prefix: str, what: str) -> None:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TextIO
 
 from bot.app import Cercle
@@ -21,13 +21,10 @@ from bot.replies import Outgoing
 
 from adapters.console.room import ConsoleRoom, clock_text
 from adapters.console.transcript import format_all
+from adapters.timer import DueJobs
 
 log = logging.getLogger("cercle.console")
 
-MAX_WAIT = 300.0
-"""Re-check the database at least this often (another process may share it; a laptop may sleep)."""
-RETRY_AFTER = 5.0
-"""Wait after running due jobs failed, instead of trying again at once."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
@@ -58,56 +55,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 DEFAULT_USER = {"fr": "moi", "en": "me"}
-
-
-class DueJobs:
-    """Runs due jobs at their time without polling in a loop."""
-
-    def __init__(
-        self,
-        cercle: Cercle,
-        clock: Clock,
-        deliver: Callable[[Sequence[Outgoing]], None],
-        *,
-        max_wait: float = MAX_WAIT,
-        retry_after: float = RETRY_AFTER,
-    ) -> None:
-        self.cercle = cercle
-        self.clock = clock
-        self.deliver = deliver
-        self.max_wait = max_wait
-        self.retry_after = retry_after
-        self._wake = asyncio.Event()
-
-    def wake(self) -> None:
-        """Something may have been scheduled: look at the next due time again."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        while True:
-            # Cleared before reading, so a wake() that comes while we read is not lost.
-            self._wake.clear()
-            try:
-                due = await self.cercle.next_due()
-                now = self.clock.now()
-                if due is not None and due <= now:
-                    self.deliver(await self.cercle.run_due())
-                    if await self.cercle.next_due() != due:
-                        continue
-                    delay = self.retry_after  # still due: do not spin on it
-                elif due is None:
-                    delay = self.max_wait
-                else:
-                    delay = min(self.max_wait, (due - now).total_seconds())
-            except Exception as error:  # the database failed: say so, try again later
-                log.error("running due jobs failed with %s", type(error).__name__)  # noqa: TRY400
-                delay = self.retry_after
-            await self._sleep(delay)
-
-    async def _sleep(self, delay: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(0.0, delay)):
-                await self._wake.wait()
 
 
 class LineReader:
@@ -177,7 +124,7 @@ class Interactive:
             print(line, file=self.out)
         self.out.flush()
 
-    def deliver_jobs(self, outgoing: Sequence[Outgoing]) -> None:
+    async def deliver_jobs(self, outgoing: Sequence[Outgoing]) -> None:
         lines = format_all(outgoing)
         if not lines:
             return

@@ -85,7 +85,9 @@ def test_newcomers_are_welcomed_and_accept_the_charter(
     assert bruno[2].startswith(" " * len("[private → bruno] ") + "Répondez « accepte »")
     assert bruno[3] == "    ↳ accepte"
     assert bruno[4].startswith("[room] 📜 Notre charte : La confidentialité est notre règle d'or")
-    assert after(lines, "bruno: accepte")[0] == "[room] 🤝 Merci bruno, vous avez accepté la charte."
+    assert (
+        after(lines, "bruno: accepte")[0] == "[room] 🤝 Merci bruno, vous avez accepté la charte."
+    )
     # chloé accepts at once: welcomed, and not asked to accept what she just accepted
     chloe = after(lines, "chloé: accepte")
     assert chloe[0].startswith("[room] 🌱 Bienvenue chloé.")

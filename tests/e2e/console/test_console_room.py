@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import pytest
-from adapters.console.interactive import DueJobs, Interactive
+from adapters.console.interactive import Interactive
 from adapters.console.room import ConsoleRoom, ScriptRunner
 from adapters.console.script import ScriptError, parse_script
 from adapters.console.transcript import format_outgoing
+from adapters.timer import DueJobs
 from bot.app import Cercle
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone
@@ -122,6 +123,10 @@ async def test_the_first_time_may_go_anywhere() -> None:
     assert runner.clock.now() == datetime(2020, 1, 1, 8, 0, tzinfo=UTC)
 
 
+async def ignore(_: Sequence[Outgoing]) -> None:
+    return None
+
+
 class RecordingDueJobs(DueJobs):
     """Records how long it meant to sleep instead of watching the wall clock."""
 
@@ -141,7 +146,7 @@ async def test_due_jobs_wait_for_their_time_and_run_when_woken() -> None:
     room.make_moderator("alice")
     delivered: asyncio.Queue[list[str]] = asyncio.Queue()
 
-    def deliver(items: Sequence[Outgoing]) -> None:
+    async def deliver(items: Sequence[Outgoing]) -> None:
         delivered.put_nowait([line for item in items for line in format_outgoing(item)])
 
     jobs = RecordingDueJobs(cercle, clock, deliver, max_wait=300.0)
@@ -170,7 +175,7 @@ async def test_due_jobs_sleep_only_until_the_next_due_time() -> None:
     room.make_moderator("alice")
     await room.say("alice", "séance ouvrir 90m")
     await room.say("alice", "séance pause 2")
-    jobs = RecordingDueJobs(cercle, clock, lambda _: None, max_wait=300.0)
+    jobs = RecordingDueJobs(cercle, clock, ignore, max_wait=300.0)
     task = asyncio.create_task(jobs.run())
     try:
         async with asyncio.timeout(10):

@@ -1,0 +1,52 @@
+"""What every chat platform adapter offers the process that runs them (``cercle run``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from bot.app import Cercle
+from bot.replies import Outgoing
+
+log = logging.getLogger("cercle.platform")
+
+
+class Platform(Protocol):
+    name: str
+    """The ``platform`` field of the core's :class:`~bot.events.Incoming` and ``Outgoing``."""
+
+    async def start(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
+        """Connect and begin handing commands to ``cercle``; return once ready."""
+        ...
+
+    async def send(self, outgoing: Outgoing) -> None:
+        """Deliver one reply; the same ``idempotency_key`` must never post twice."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect cleanly (called once, on SIGTERM/SIGINT or when start-up failed)."""
+        ...
+
+
+class Dispatcher:
+    """Routes the core's replies to the platform they belong to.  Timed work (jobs) produces
+    replies for any platform, so it goes through here rather than through one adapter."""
+
+    def __init__(self, platforms: Mapping[str, Platform]) -> None:
+        self._platforms = dict(platforms)
+
+    async def deliver(self, outgoing: Sequence[Outgoing]) -> None:
+        for item in outgoing:
+            platform = self._platforms.get(item.platform)
+            if platform is None:
+                log.warning("no running platform for a reply", extra={"platform": item.platform})
+                continue
+            try:
+                await platform.send(item)
+            except Exception as error:
+                log.error(  # noqa: TRY400 - no traceback: it could quote a member's words
+                    "sending a reply failed with %s",
+                    type(error).__name__,
+                    extra={"platform": item.platform},
+                )

@@ -1,0 +1,78 @@
+"""``cercle run --config FILE``: every enabled platform in one process, until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from bot.clock import SystemClock
+
+from adapters.config import Config, ConfigError
+from adapters.platform import Dispatcher, Platform
+from adapters.startup import start
+from adapters.timer import DueJobs
+
+log = logging.getLogger("cercle.serve")
+
+
+def enabled_platforms(config: Config) -> list[Platform]:
+    """The adapters the configuration turns on.  Imported lazily: a deployment that only uses
+    Matrix never imports discord.py, and the other way round."""
+    platforms: list[Platform] = []
+    if config.matrix.enabled:
+        from adapters.matrix import build as build_matrix
+
+        platforms.append(build_matrix(config.matrix))
+    if config.discord.enabled:
+        from adapters.discord import build as build_discord
+
+        platforms.append(build_discord(config.discord))
+    if not platforms:
+        raise ConfigError(
+            "no platform is enabled: set matrix.enabled or discord.enabled to true "
+            "(or try `cercle console`, which needs no account)",
+            source=config.source,
+        )
+    return platforms
+
+
+async def serve(
+    config: Config,
+    stop: asyncio.Event | None = None,
+    platforms: list[Platform] | None = None,
+) -> None:
+    """Start the core, the timer and each platform; stop them all when ``stop`` is set (or on
+    SIGTERM/SIGINT), platforms first so nothing new arrives while the database closes."""
+    platforms = enabled_platforms(config) if platforms is None else platforms
+    stop = stop or _stop_on_signals()
+    runtime = await start(config, SystemClock())
+    dispatcher = Dispatcher({p.name: p for p in platforms})
+    timer = DueJobs(runtime.cercle, runtime.clock, dispatcher.deliver)
+    timer_task = asyncio.create_task(timer.run(), name="cercle-timer")
+    started: list[Platform] = []
+    try:
+        for platform in platforms:
+            await platform.start(runtime.cercle, dispatcher)
+            started.append(platform)
+            log.info("platform ready", extra={"platform": platform.name})
+        await stop.wait()
+    finally:
+        for platform in reversed(started):
+            try:
+                await asyncio.wait_for(platform.stop(), timeout=10)
+            except Exception as error:  # keep stopping the others
+                log.error("stopping %s failed with %s", platform.name, type(error).__name__)  # noqa: TRY400
+        timer_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await timer_task
+        await runtime.close()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
