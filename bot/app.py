@@ -190,9 +190,10 @@ class Cercle:
             )
         member = await uow.members.get(group.id, incoming.user_id)
         if member is not None:
-            member = member.seen(incoming.display_name, is_moderator=incoming.is_moderator, now=now)
-            await uow.members.update(member)
-            return _Entered(group, member, [], is_new=False)
+            seen = member.seen(incoming.display_name, is_moderator=incoming.is_moderator, now=now)
+            if seen is not member:
+                await uow.members.update(seen)
+            return _Entered(group, seen, [], is_new=False)
         member = Member.new(
             group.id,
             incoming.user_id,

@@ -6,7 +6,7 @@ One command = one unit of work = one transaction: leaving the ``async with`` blo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -107,6 +107,21 @@ class JobRepository(Protocol):
     async def list(self, group_id: int) -> Sequence[Job]: ...
 
 
+class PlatformStateRepository(Protocol):
+    """Small facts an adapter must keep across restarts (a panel's message id, a direct room,
+    the mutes it applied…).  Opaque to the core; never message content."""
+
+    async def get(self, platform: str, key: str) -> str | None: ...
+
+    async def put(self, platform: str, key: str, value: str) -> None:
+        """Insert or replace."""
+        ...
+
+    async def delete(self, platform: str, key: str) -> None: ...
+
+    async def with_prefix(self, platform: str, prefix: str) -> Mapping[str, str]: ...
+
+
 class UnitOfWork(Protocol):
     groups: GroupRepository
     members: MemberRepository
@@ -114,6 +129,7 @@ class UnitOfWork(Protocol):
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository
+    platform_state: PlatformStateRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -4,7 +4,7 @@ work with real transaction semantics, and a messenger that records what it was a
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -17,6 +17,7 @@ from bot.ports import (
     JobRepository,
     MemberRepository,
     PauseRepository,
+    PlatformStateRepository,
     SessionRepository,
     StickRepository,
 )
@@ -52,6 +53,7 @@ class _Tables:
     turns: list[SpeakingTurn] = field(default_factory=list)
     pauses: dict[int, PauseRequest] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
+    platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -206,6 +208,24 @@ class _Jobs(_Repo):
         )
 
 
+class _PlatformState(_Repo):
+    async def get(self, platform: str, key: str) -> str | None:
+        return self.t.platform_state.get((platform, key))
+
+    async def put(self, platform: str, key: str, value: str) -> None:
+        self.t.platform_state[(platform, key)] = value
+
+    async def delete(self, platform: str, key: str) -> None:
+        self.t.platform_state.pop((platform, key), None)
+
+    async def with_prefix(self, platform: str, prefix: str) -> Mapping[str, str]:
+        return {
+            key: value
+            for (where, key), value in sorted(self.t.platform_state.items())
+            if where == platform and key.startswith(prefix)
+        }
+
+
 class InMemoryUnitOfWork:
     """Works on a private copy of the store; ``commit`` publishes it, anything else drops it."""
 
@@ -215,6 +235,7 @@ class InMemoryUnitOfWork:
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository
+    platform_state: PlatformStateRepository
 
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
@@ -225,6 +246,7 @@ class InMemoryUnitOfWork:
         self.sticks = _Sticks(self)
         self.pauses = _Pauses(self)
         self.jobs = _Jobs(self)
+        self.platform_state = _PlatformState(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._store.tables)

@@ -8,7 +8,7 @@ an integrity error, because on PostgreSQL a failed statement aborts the whole tr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -29,12 +29,21 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.session import ACTIVE_STATES
-from sqlalchemy import Integer, Table, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Integer, Table, bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.tables import groups, jobs, members, pause_requests, sessions, speaking_turns, sticks
+from storage.tables import (
+    groups,
+    jobs,
+    members,
+    pause_requests,
+    platform_state,
+    sessions,
+    speaking_turns,
+    sticks,
+)
 
 
 class ConnectionSource(Protocol):
@@ -520,3 +529,52 @@ class SqlJobs(_Repository):
     async def list(self, group_id: int) -> Sequence[Job]:
         result = await self._uow.connection.execute(_LIST_JOBS, {"group_id": group_id})
         return [_job(row) for row in result.mappings()]
+
+
+# --- adapters' own state ------------------------------------------------------------------
+
+_GET_STATE = select(platform_state.c.value).where(
+    platform_state.c.platform == bindparam("platform"), platform_state.c.key == bindparam("key")
+)
+_PUT_STATE = {
+    name: stmt.on_conflict_do_update(
+        index_elements=[platform_state.c.platform, platform_state.c.key],
+        set_={"value": stmt.excluded.value},
+    )
+    for name, stmt in _by_dialect(platform_state).items()
+}
+_DELETE_STATE = delete(platform_state).where(
+    platform_state.c.platform == bindparam("platform"), platform_state.c.key == bindparam("key")
+)
+_STATE_WITH_PREFIX = (
+    select(platform_state.c.key, platform_state.c.value)
+    .where(
+        platform_state.c.platform == bindparam("platform"),
+        # Not LIKE: a prefix may hold "_" or "%".
+        func.substr(platform_state.c.key, 1, func.length(bindparam("prefix")))
+        == bindparam("prefix"),
+    )
+    .order_by(platform_state.c.key)
+)
+
+
+class SqlPlatformState(_Repository):
+    __slots__ = ()
+
+    async def get(self, platform: str, key: str) -> str | None:
+        result = await self._uow.connection.execute(_GET_STATE, {"platform": platform, "key": key})
+        return result.scalar_one_or_none()
+
+    async def put(self, platform: str, key: str, value: str) -> None:
+        await self._uow.connection.execute(
+            _PUT_STATE[self._uow.dialect], {"platform": platform, "key": key, "value": value}
+        )
+
+    async def delete(self, platform: str, key: str) -> None:
+        await self._uow.connection.execute(_DELETE_STATE, {"platform": platform, "key": key})
+
+    async def with_prefix(self, platform: str, prefix: str) -> Mapping[str, str]:
+        result = await self._uow.connection.execute(
+            _STATE_WITH_PREFIX, {"platform": platform, "prefix": prefix}
+        )
+        return {row.key: row.value for row in result}

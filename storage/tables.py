@@ -174,3 +174,12 @@ jobs = Table(
     Index(None, "group_id"),
     Index(None, "session_id"),
 )
+
+platform_state = Table(
+    "platform_state",
+    metadata,
+    # What an adapter keeps across restarts (panel message ids, direct rooms, applied mutes).
+    Column("platform", String(32), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -11,6 +11,7 @@ from bot.ports import (
     JobRepository,
     MemberRepository,
     PauseRepository,
+    PlatformStateRepository,
     SessionRepository,
     StickRepository,
 )
@@ -18,7 +19,15 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.engine import begin_immediate
-from storage.repositories import SqlGroups, SqlJobs, SqlMembers, SqlPauses, SqlSessions, SqlSticks
+from storage.repositories import (
+    SqlGroups,
+    SqlJobs,
+    SqlMembers,
+    SqlPauses,
+    SqlPlatformState,
+    SqlSessions,
+    SqlSticks,
+)
 
 SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 
@@ -37,6 +46,7 @@ class SqlUnitOfWork:
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository
+    platform_state: PlatformStateRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -47,6 +57,7 @@ class SqlUnitOfWork:
         self.sticks = SqlSticks(self)
         self.pauses = SqlPauses(self)
         self.jobs = SqlJobs(self)
+        self.platform_state = SqlPlatformState(self)
 
     @property
     def dialect(self) -> str:

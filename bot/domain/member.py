@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+PRESENCE_RESOLUTION = timedelta(minutes=5)
+"""``last_seen_at`` is refreshed at most this often: one write fewer on most commands.  Whoever
+was seen this close before a session opened counts as present in it (see ``stick round``)."""
 
 
 class Role(StrEnum):
@@ -49,9 +53,16 @@ class Member:
         return self.role is not Role.OBSERVER
 
     def seen(self, display_name: str, *, is_moderator: bool, now: datetime) -> Member:
-        return replace(
-            self,
-            display_name=display_name or self.display_name,
-            is_moderator=is_moderator,
-            last_seen_at=now,
-        )
+        """This member as the platform shows them now (``self`` when nothing worth storing
+        changed)."""
+        name = display_name or self.display_name
+        if (
+            name == self.display_name
+            and is_moderator == self.is_moderator
+            and now - self.last_seen_at < PRESENCE_RESOLUTION
+        ):
+            return self
+        return replace(self, display_name=name, is_moderator=is_moderator, last_seen_at=now)
+
+    def present_since(self, when: datetime) -> bool:
+        return self.last_seen_at >= when - PRESENCE_RESOLUTION

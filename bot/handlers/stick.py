@@ -18,6 +18,7 @@ from bot.handlers.stick_flow import (
     apply_change,
     ensure_may_take_stick,
     load_stick,
+    members_by_id,
     nudge_key,
     queue_params,
     schedule_nudge,
@@ -75,7 +76,7 @@ async def pass_(ctx: Context, args: Args) -> list[Reply]:
 async def show_queue(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     stick = await load_stick(ctx, session)
-    members = {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+    members = await members_by_id(ctx)
     return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
 
 
@@ -84,7 +85,8 @@ async def next_(ctx: Context, args: Args) -> list[Reply]:
     stick = await load_stick(ctx, session)
     if stick.holder is None:
         raise StateError("error.nobody_holds_stick")
-    holder = await ctx.uow.members.get(ctx.group.id, stick.holder)
+    members = await members_by_id(ctx)
+    holder = members.get(stick.holder)
     holder_ref = ref(holder) if holder else UserRef(stick.holder, stick.holder)
     named = args.text("member")
     if named is not None:
@@ -94,7 +96,10 @@ async def next_(ctx: Context, args: Args) -> list[Reply]:
     elif stick.holder_since is not None and ctx.now - stick.holder_since < STALE_NEXT_WINDOW:
         raise StateError("error.next_too_soon", {"holder": holder_ref})
     change = rules.next_turn(stick, ctx.now)
-    return [room("stick.turn_ended", member=holder_ref), *await apply_change(ctx, session, change)]
+    return [
+        room("stick.turn_ended", member=holder_ref),
+        *await apply_change(ctx, session, change, members),
+    ]
 
 
 async def give(ctx: Context, args: Args) -> list[Reply]:
@@ -153,7 +158,7 @@ async def round_(ctx: Context, args: Args) -> list[Reply]:
         m
         for m in await ctx.uow.members.list(ctx.group.id)
         if m.role is not Role.OBSERVER
-        and m.last_seen_at >= opened
+        and m.present_since(opened)
         and (m.charter_accepted_at is not None or not ctx.group.charter_required)
     ]
     stick = await load_stick(ctx, session)

@@ -37,22 +37,29 @@ async def schedule_nudge(ctx: Context, stick: Stick) -> None:
     )
 
 
-async def apply_change(ctx: Context, session: Session, change: StickChange) -> list[Reply]:
+async def members_by_id(ctx: Context) -> dict[str, Member]:
+    return {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+
+
+async def apply_change(
+    ctx: Context,
+    session: Session,
+    change: StickChange,
+    members: dict[str, Member] | None = None,
+) -> list[Reply]:
     """Store the new stick, log finished turns, (re)arm the nudge, and say what changed."""
-    before_holder: str | None = None
+    stick = change.stick
     for handover in change.handovers:
         if handover.previous is not None and handover.previous_since is not None:
             await ctx.uow.sticks.add_turn(
                 SpeakingTurn(session.id, handover.previous, handover.previous_since, ctx.now)
             )
-            await ctx.uow.jobs.cancel(
-                nudge_key(session.id, handover.previous, handover.previous_since)
-            )
-        if before_holder is None:
-            before_holder = handover.previous
-    stick = change.stick
+            if stick.turn_minutes is not None:  # otherwise no nudge was ever scheduled
+                key = nudge_key(session.id, handover.previous, handover.previous_since)
+                await ctx.uow.jobs.cancel(key)
     await ctx.uow.sticks.save(stick)
-    members = {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+    if members is None:
+        members = await members_by_id(ctx)
     replies: list[Reply] = []
     if change.handovers:
         if stick.holder is not None:

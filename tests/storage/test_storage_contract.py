@@ -605,3 +605,27 @@ async def test_every_job_state_and_kind_round_trips(store: UnitOfWorkFactory) ->
         assert {(j.kind, j.state) for j in await uow.jobs.list(g.id)} == {
             (kind, state) for kind in JobKind for state in JobState
         }
+
+
+async def test_platform_state_put_get_replace_delete_and_prefix(store: UnitOfWorkFactory) -> None:
+    async with store() as uow:
+        assert await uow.platform_state.get("matrix", "panel:!room") is None
+        await uow.platform_state.put("matrix", "panel:!room", "$event1")
+        await uow.platform_state.put("matrix", "panel:!room", "$event2")
+        await uow.platform_state.put("matrix", "dm:@ann:x", "!dm")
+        await uow.platform_state.put("matrix", "a_b%:c", "odd")
+        await uow.platform_state.put("discord", "panel:!room", "123")
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.platform_state.get("matrix", "panel:!room") == "$event2"
+        assert await uow.platform_state.with_prefix("matrix", "panel:") == {
+            "panel:!room": "$event2"
+        }
+        assert await uow.platform_state.with_prefix("matrix", "a_b%") == {"a_b%:c": "odd"}
+        assert await uow.platform_state.with_prefix("matrix", "a") == {"a_b%:c": "odd"}
+        await uow.platform_state.delete("matrix", "panel:!room")
+        await uow.platform_state.delete("matrix", "never-there")
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.platform_state.get("matrix", "panel:!room") is None
+        assert await uow.platform_state.get("discord", "panel:!room") == "123"

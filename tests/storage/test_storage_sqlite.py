@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from storage import SqlStore, create_engine, current_revision, dispose, upgrade
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, group, job, member, opened
+from tests.storage.test_storage_migrations import head
 
 
 async def test_connections_use_wal_and_foreign_keys(sqlite_backend: Backend) -> None:
@@ -46,7 +47,7 @@ async def test_the_database_directory_is_created(tmp_path: Path) -> None:
     try:
         assert await current_revision(engine) is None
         await upgrade(engine)
-        assert await current_revision(engine) == "0001"
+        assert await current_revision(engine) == head()
     finally:
         assert await dispose(engine)
     assert path.is_file()
