@@ -16,14 +16,15 @@ from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
 from bot.commands.spec import Permission
-from bot.domain import Group, GroupDefaults, Job, JobState, Member
+from bot.domain import Group, GroupDefaults, Job, JobState, Member, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, ref
 from bot.handlers.jobs import JOB_HANDLERS
+from bot.handlers.stick_flow import panel
 from bot.i18n import translate
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.replies import Audience, Outgoing, Reply, Tone, UserText, private, room
+from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 
 log = logging.getLogger("cercle.core")
 
@@ -87,6 +88,35 @@ class Cercle:
             entered = await self._enter(uow, incoming, self._clock.now())
             await uow.commit()
         return self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
+
+    def state(self, platform: str) -> PlatformState:
+        """Where ``platform``'s adapter keeps what it must remember across restarts."""
+        return PlatformState(self._uow, platform)
+
+    async def panel(self, platform: str, room_id: str) -> Outgoing | None:
+        """The stick panel of the room's open session (to show it again after a restart)."""
+        async with self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return None
+            session = await uow.sessions.active(group.id)
+            if session is None:
+                return None
+            stick = await uow.sticks.get(session.id) or Stick(session_id=session.id)
+            members = {m.user_id: m for m in await uow.members.list(group.id)}
+            return self._bind(group, [panel(stick, members)], f"panel:{session.id}")[0]
+
+    async def in_line(self, platform: str, room_id: str) -> list[UserRef]:
+        """Who holds the stick and who waits, in order (e.g. for autocompletion)."""
+        found = await self.panel(platform, room_id)
+        if found is None:
+            return []
+        holder = found.reply.params.get("holder")
+        queue = found.reply.params.get("queue", ())
+        people = [holder] if isinstance(holder, UserRef) else []
+        if isinstance(queue, tuple):
+            people += [u for u in queue if isinstance(u, UserRef)]
+        return people
 
     async def next_due(self) -> datetime | None:
         async with self._uow() as uow:
@@ -239,6 +269,32 @@ class Cercle:
                 )
             )
         return bound
+
+
+class PlatformState:
+    """An adapter's small persistent facts, each read or write in its own transaction."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, platform: str) -> None:
+        self._uow = uow_factory
+        self._platform = platform
+
+    async def get(self, key: str) -> str | None:
+        async with self._uow() as uow:
+            return await uow.platform_state.get(self._platform, key)
+
+    async def put(self, key: str, value: str) -> None:
+        async with self._uow() as uow:
+            await uow.platform_state.put(self._platform, key, value)
+            await uow.commit()
+
+    async def delete(self, key: str) -> None:
+        async with self._uow() as uow:
+            await uow.platform_state.delete(self._platform, key)
+            await uow.commit()
+
+    async def with_prefix(self, prefix: str) -> dict[str, str]:
+        async with self._uow() as uow:
+            return dict(await uow.platform_state.with_prefix(self._platform, prefix))
 
 
 def _log_failure(what: str, error: BaseException) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.i18n import render
 from bot.testing import InMemoryStore
 
 from tests.unit.harness import Harness
@@ -197,3 +198,29 @@ async def test_speaking_log_keeps_durations_never_words() -> None:
     assert [(t.user_id, t.ended_at - t.started_at) for t in turns] == [
         ("ann", timedelta(minutes=7))
     ]
+
+
+async def test_adapters_can_ask_for_the_panel_and_who_is_in_line() -> None:
+    h = Harness()
+    assert await h.app.panel("test", h.room) is None
+    await h.open_with("ann", "bob")
+    await h.ok("ann", "hand")
+    await h.ok("bob", "hand")
+    shown = await h.app.panel("test", h.room)
+    assert shown is not None
+    assert shown.panel_id == f"panel:test:{h.room}"
+    assert render(shown) == "🎤 Speaking: Ann · waiting: Bob"
+    assert [u.user_id for u in await h.app.in_line("test", h.room)] == ["ann", "bob"]
+    await h.ok("mod", "session end")
+    assert await h.app.in_line("test", h.room) == []
+
+
+async def test_platform_state_is_kept_per_platform() -> None:
+    h = Harness()
+    state = h.app.state("matrix")
+    await state.put("dm:@ann:x", "!room")
+    assert await state.get("dm:@ann:x") == "!room"
+    assert await h.app.state("discord").get("dm:@ann:x") is None
+    assert await state.with_prefix("dm:") == {"dm:@ann:x": "!room"}
+    await state.delete("dm:@ann:x")
+    assert await state.get("dm:@ann:x") is None
