@@ -54,7 +54,7 @@ class DueJobs:
                 due = await self.cercle.next_due()
                 now = self.clock.now()
                 if due is not None and due <= now:
-                    await self.deliver(await self.cercle.run_due())
+                    await self.cercle.run_due(self.deliver)
                     if await self.cercle.next_due() != due:
                         continue
                     delay = self.retry_after  # still due: do not spin on it

@@ -8,10 +8,11 @@ import asyncio
 import logging
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot import planning
 from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
@@ -27,6 +28,9 @@ from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 
 log = logging.getLogger("cercle.core")
+
+Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
+"""Hands messages to their platforms; raises if they could not be sent (they will be again)."""
 
 MAX_COMMAND_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -49,6 +53,7 @@ class Cercle:
         clock: Clock,
         defaults: GroupDefaults | None = None,
         registry: Registry = REGISTRY,
+        lease: timedelta = timedelta(seconds=60),
     ) -> None:
         self._uow = uow_factory
         self._clock = clock
@@ -57,6 +62,8 @@ class Cercle:
         # Commands and due jobs run one at a time: SQLite has a single writer anyway, and this
         # keeps two "next" pressed together strictly ordered.
         self._serial = asyncio.Lock()
+        self._next_planning: datetime | None = None
+        self.lease = lease
 
     @property
     def defaults(self) -> GroupDefaults:
@@ -119,42 +126,71 @@ class Cercle:
         return people
 
     async def next_due(self) -> datetime | None:
+        """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""
         async with self._uow() as uow:
-            return await uow.jobs.next_due()
+            due = await uow.jobs.next_due()
+        planning = self._next_planning or self._clock.now()
+        return planning if due is None else min(due, planning)
 
-    async def run_due(self, limit: int = 200) -> list[Outgoing]:
-        """Run the jobs due now (up to ``limit``), each in its own transaction, so one failing
-        job is set aside without holding back the others; returns what to send."""
-        outgoing: list[Outgoing] = []
-        async with self._serial:
-            now = self._clock.now()
-            for _ in range(limit):
-                job_id: int | None = None
-                try:
-                    async with self._uow() as uow:
-                        claimed = await uow.jobs.claim_due(now, 1)
-                        if not claimed:
-                            break
-                        job = claimed[0]
-                        job_id = job.id
-                        outgoing += await self._run_job(uow, now, job)
-                        await uow.commit()
-                except Exception as error:
-                    _log_failure("job", error)
-                    if job_id is None:
-                        break
-                    await self._set_aside(job_id)
-        return outgoing
+    async def plan(self) -> int:
+        """Extend recurring series and put coming reminders in the outbox (at start-up, then
+        every hour through :meth:`run_due`); returns how many sessions were planned."""
+        now = self._clock.now()
+        async with self._serial, self._uow() as uow:
+            planned = await planning.extend(uow, now)
+            await uow.commit()
+        self._next_planning = now + planning.PLANNING_EVERY
+        return planned
 
-    async def _run_job(self, uow: UnitOfWork, now: datetime, job: Job) -> list[Outgoing]:
-        group = await uow.groups.get_by_id(job.group_id)
-        if group is None:
-            await uow.jobs.mark(job.id, JobState.CANCELLED)
-            return []
-        replies = await JOB_HANDLERS[job.kind](uow, now, group, job)
-        await uow.jobs.mark(job.id, JobState.DONE)
-        log.info("job done", extra={"job": job.kind.value, "group": group.id})
-        return self._bind(group, replies, f"job:{job.id}")
+    async def release_claims(self) -> None:
+        """Free the leases a previous run of this process left (only safe when no other process
+        shares the database, as with SQLite): their jobs are sent again, idempotently."""
+        async with self._uow() as uow:
+            await uow.jobs.release_claims()
+            await uow.commit()
+
+    async def run_due(self, deliver: Deliver, limit: int = 200) -> int:
+        """Run the jobs due now (up to ``limit``); returns how many were taken.
+
+        Each job is leased, then its change stored, then its messages handed to ``deliver``,
+        and only then marked done: a crash or a failed delivery leaves it to run again when
+        the lease ends, with the same idempotency keys, so it is never lost and never shown
+        twice.  A job whose handler fails is set aside so it cannot block the others."""
+        now = self._clock.now()
+        if self._next_planning is None or self._next_planning <= now:
+            await self.plan()
+        async with self._serial, self._uow() as uow:
+            claimed = await uow.jobs.claim_due(now, limit, now + self.lease)
+            await uow.commit()
+        for job in claimed:
+            await self._run_one(job, now, deliver)
+        return len(claimed)
+
+    async def _run_one(self, job: Job, now: datetime, deliver: Deliver) -> None:
+        try:
+            async with self._serial, self._uow() as uow:
+                group = await uow.groups.get_by_id(job.group_id)
+                if group is None:
+                    await uow.jobs.mark(job.id, JobState.CANCELLED)
+                    await uow.commit()
+                    return
+                result = await JOB_HANDLERS[job.kind](uow, now, group, job)
+                if result.applied:
+                    await uow.jobs.note_applied(job.id)
+                await uow.commit()
+        except Exception as error:
+            _log_failure("job", error)
+            await self._set_aside(job.id)
+            return
+        try:
+            await deliver(self._bind(group, result.replies, f"job:{job.id}"))
+        except Exception as error:  # the platform is away: the lease will bring it back
+            log.warning("delivery failed with %s; retried later", type(error).__name__)
+            return
+        async with self._uow() as uow:
+            await uow.jobs.mark(job.id, result.state)
+            await uow.commit()
+        log.info("job %s", result.state.value, extra={"job": job.kind.value, "group": group.id})
 
     async def _set_aside(self, job_id: int) -> None:
         async with self._uow() as uow:
@@ -252,11 +288,17 @@ class Cercle:
         return Group.new(incoming.platform, incoming.room_id, self._defaults, self._clock.now())
 
     def _bind(self, group: Group, replies: Sequence[Reply], key: str) -> list[Outgoing]:
+        """Replies as outgoing messages, each with an idempotency key that stays the same when
+        the same event or job produces them again: per place, in order."""
         bound: list[Outgoing] = []
-        for index, reply in enumerate(replies):
-            panel = None
+        counts: dict[str, int] = {}
+        for reply in replies:
+            target = "room" if reply.audience is Audience.ROOM else f"to:{reply.user_id}"
+            index = counts.get(target, 0)
+            counts[target] = index + 1
+            panel_id = None
             if reply.tone is Tone.PANEL:
-                panel = f"panel:{group.platform}:{group.room_id}"
+                panel_id = f"panel:{group.platform}:{group.room_id}"
             bound.append(
                 Outgoing(
                     group.platform,
@@ -264,8 +306,8 @@ class Cercle:
                     reply,
                     group.language,
                     group.timezone,
-                    f"{key}:{index}",
-                    panel,
+                    f"{key}:{target}:{index}",
+                    panel_id,
                 )
             )
         return bound

@@ -11,7 +11,17 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from bot.domain import Group, Job, JobState, Member, PauseRequest, Session, SpeakingTurn, Stick
+from bot.domain import (
+    Group,
+    Job,
+    JobState,
+    Member,
+    PauseRequest,
+    Series,
+    Session,
+    SpeakingTurn,
+    Stick,
+)
 from bot.replies import Outgoing
 
 
@@ -57,7 +67,37 @@ class SessionRepository(Protocol):
 
     async def add(self, session: Session) -> Session: ...
 
+    async def add_many(self, sessions: Sequence[Session]) -> list[Session]:
+        """Store several new sessions at once (in order); returns them with their ids."""
+        ...
+
     async def update(self, session: Session) -> None: ...
+
+    async def upcoming(self, group_id: int, after: datetime, limit: int) -> Sequence[Session]:
+        """Active sessions, then scheduled ones starting at or after ``after``, soonest first."""
+        ...
+
+    async def unplanned(self, before: datetime, limit: int) -> Sequence[Session]:
+        """Scheduled sessions starting before ``before`` whose reminders are not planned yet."""
+        ...
+
+    async def of_series(self, series_id: int) -> Sequence[Session]:
+        """Every occurrence stored for a series, in order."""
+        ...
+
+
+class SeriesRepository(Protocol):
+    async def add(self, series: Series) -> Series: ...
+
+    async def get(self, series_id: int) -> Series | None: ...
+
+    async def update(self, series: Series) -> None: ...
+
+    async def of_group(self, group_id: int) -> Sequence[Series]: ...
+
+    async def behind(self, until: datetime, limit: int) -> Sequence[Series]:
+        """Series not cancelled whose occurrences are stored only up to before ``until``."""
+        ...
 
 
 class StickRepository(Protocol):
@@ -82,7 +122,12 @@ class PauseRepository(Protocol):
 
 class JobRepository(Protocol):
     async def schedule(self, job: Job) -> bool:
-        """Add a pending job unless one with the same key exists; True if added."""
+        """Add a pending job unless a job with the same key is pending or done; a cancelled
+        one with that key is brought back with the new time and payload.  True if stored."""
+        ...
+
+    async def schedule_many(self, jobs: Sequence[Job]) -> None:
+        """:meth:`schedule` for many jobs in one statement."""
         ...
 
     async def cancel(self, key: str) -> None:
@@ -93,12 +138,25 @@ class JobRepository(Protocol):
         """Cancel every pending job of a session."""
         ...
 
-    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
-        """Pending jobs due at or before ``now``, earliest first.  Where several processes share
-        the database, a job is returned to only one of them (row lock, SKIP LOCKED)."""
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[Job]:
+        """Take pending jobs due at or before ``now`` whose lease is free or expired, earliest
+        first, and lease them until ``lease_until``.  Where several processes share the
+        database, a job is taken by only one of them (row lock, SKIP LOCKED)."""
         ...
 
-    async def mark(self, job_id: int, state: JobState) -> None: ...
+    async def mark(self, job_id: int, state: JobState) -> None:
+        """Set the job's state and end its lease."""
+        ...
+
+    async def note_applied(self, job_id: int) -> None:
+        """Record that the job's change was stored (its messages may still be unsent)."""
+        ...
+
+    async def release_claims(self) -> None:
+        """End every lease (at start-up, when this process is the database's only user)."""
+        ...
+
+    async def pending_for_session(self, session_id: int) -> Sequence[Job]: ...
 
     async def next_due(self) -> datetime | None:
         """When the earliest pending job falls due."""
@@ -126,6 +184,7 @@ class UnitOfWork(Protocol):
     groups: GroupRepository
     members: MemberRepository
     sessions: SessionRepository
+    series: SeriesRepository
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository

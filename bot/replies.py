@@ -70,6 +70,15 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with a reply (the group's calendar as .ics…)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     key: str
     params: Mapping[str, Param] = field(default_factory=dict)
@@ -78,6 +87,7 @@ class Reply:
     """The person who sees a private reply."""
     tone: Tone = Tone.INFO
     choices: tuple[Choice, ...] = ()
+    attachment: Attachment | None = None
 
 
 def room(key: str, **params: Param) -> Reply:

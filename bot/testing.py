@@ -10,7 +10,18 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
-from bot.domain import Group, Job, JobState, Member, PauseRequest, Session, SpeakingTurn, Stick
+from bot.domain import (
+    Group,
+    Job,
+    JobState,
+    Member,
+    PauseRequest,
+    Series,
+    Session,
+    SessionState,
+    SpeakingTurn,
+    Stick,
+)
 from bot.domain.session import ACTIVE_STATES
 from bot.ports import (
     GroupRepository,
@@ -18,6 +29,7 @@ from bot.ports import (
     MemberRepository,
     PauseRepository,
     PlatformStateRepository,
+    SeriesRepository,
     SessionRepository,
     StickRepository,
 )
@@ -49,6 +61,7 @@ class _Tables:
     groups: dict[int, Group] = field(default_factory=dict)
     members: dict[tuple[int, str], Member] = field(default_factory=dict)
     sessions: dict[int, Session] = field(default_factory=dict)
+    series: dict[int, Series] = field(default_factory=dict)
     sticks: dict[int, Stick] = field(default_factory=dict)
     turns: list[SpeakingTurn] = field(default_factory=list)
     pauses: dict[int, PauseRequest] = field(default_factory=dict)
@@ -139,8 +152,62 @@ class _Sessions(_Repo):
         self.t.sessions[stored.id] = stored
         return stored
 
+    async def add_many(self, sessions: Sequence[Session]) -> list[Session]:
+        return [await self.add(session) for session in sessions]
+
     async def update(self, session: Session) -> None:
         self.t.sessions[session.id] = session
+
+    async def upcoming(self, group_id: int, after: datetime, limit: int) -> Sequence[Session]:
+        found = [
+            s
+            for s in self.t.sessions.values()
+            if s.group_id == group_id
+            and (
+                s.state in ACTIVE_STATES
+                or (s.state is SessionState.SCHEDULED and s.planned_start >= after)
+            )
+        ]
+        found.sort(key=lambda s: (s.state not in ACTIVE_STATES, s.planned_start, s.id))
+        return found[:limit]
+
+    async def unplanned(self, before: datetime, limit: int) -> Sequence[Session]:
+        found = [
+            s
+            for s in self.t.sessions.values()
+            if s.state is SessionState.SCHEDULED
+            and not s.reminders_planned
+            and s.planned_start < before
+        ]
+        return sorted(found, key=lambda s: (s.planned_start, s.id))[:limit]
+
+    async def of_series(self, series_id: int) -> Sequence[Session]:
+        found = [s for s in self.t.sessions.values() if s.series_id == series_id]
+        return sorted(found, key=lambda s: (s.planned_start, s.id))
+
+
+class _Series(_Repo):
+    async def add(self, series: Series) -> Series:
+        stored = replace(series, id=self.t.new_id())
+        self.t.series[stored.id] = stored
+        return stored
+
+    async def get(self, series_id: int) -> Series | None:
+        return self.t.series.get(series_id)
+
+    async def update(self, series: Series) -> None:
+        self.t.series[series.id] = series
+
+    async def of_group(self, group_id: int) -> Sequence[Series]:
+        return sorted(
+            (s for s in self.t.series.values() if s.group_id == group_id), key=lambda s: s.id
+        )
+
+    async def behind(self, until: datetime, limit: int) -> Sequence[Series]:
+        found = [
+            s for s in self.t.series.values() if not s.cancelled and s.materialized_until < until
+        ]
+        return sorted(found, key=lambda s: (s.materialized_until, s.id))[:limit]
 
 
 class _Sticks(_Repo):
@@ -175,11 +242,20 @@ class _Pauses(_Repo):
 
 class _Jobs(_Repo):
     async def schedule(self, job: Job) -> bool:
-        if any(j.key == job.key for j in self.t.jobs.values()):
-            return False
-        stored = replace(job, id=self.t.new_id())
+        same = next((j for j in self.t.jobs.values() if j.key == job.key), None)
+        if same is not None:
+            if same.state is not JobState.CANCELLED:
+                return False
+            revived = replace(job, id=same.id, state=JobState.PENDING, claimed_until=None)
+            self.t.jobs[same.id] = revived
+            return True
+        stored = replace(job, id=self.t.new_id(), state=JobState.PENDING, claimed_until=None)
         self.t.jobs[stored.id] = stored
         return True
+
+    async def schedule_many(self, jobs: Sequence[Job]) -> None:
+        for job in jobs:
+            await self.schedule(job)
 
     async def cancel(self, key: str) -> None:
         for job in list(self.t.jobs.values()):
@@ -191,15 +267,48 @@ class _Jobs(_Repo):
             if job.session_id == session_id and job.state is JobState.PENDING:
                 self.t.jobs[job.id] = replace(job, state=JobState.CANCELLED)
 
-    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
-        due = [j for j in self.t.jobs.values() if j.state is JobState.PENDING and j.due_at <= now]
-        return sorted(due, key=lambda j: (j.due_at, j.id))[:limit]
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[Job]:
+        due = [
+            j
+            for j in self.t.jobs.values()
+            if j.state is JobState.PENDING
+            and j.due_at <= now
+            and (j.claimed_until is None or j.claimed_until <= now)
+        ]
+        claimed = [
+            replace(j, claimed_until=lease_until)
+            for j in sorted(due, key=lambda j: (j.due_at, j.id))[:limit]
+        ]
+        for job in claimed:
+            self.t.jobs[job.id] = job
+        return claimed
 
     async def mark(self, job_id: int, state: JobState) -> None:
-        self.t.jobs[job_id] = replace(self.t.jobs[job_id], state=state)
+        self.t.jobs[job_id] = replace(self.t.jobs[job_id], state=state, claimed_until=None)
+
+    async def note_applied(self, job_id: int) -> None:
+        job = self.t.jobs[job_id]
+        self.t.jobs[job_id] = replace(job, payload={**job.payload, "applied": "1"})
+
+    async def release_claims(self) -> None:
+        for job in list(self.t.jobs.values()):
+            if job.claimed_until is not None:
+                self.t.jobs[job.id] = replace(job, claimed_until=None)
+
+    async def pending_for_session(self, session_id: int) -> Sequence[Job]:
+        found = [
+            j
+            for j in self.t.jobs.values()
+            if j.session_id == session_id and j.state is JobState.PENDING
+        ]
+        return sorted(found, key=lambda j: (j.due_at, j.id))
 
     async def next_due(self) -> datetime | None:
-        pending = [j.due_at for j in self.t.jobs.values() if j.state is JobState.PENDING]
+        pending = [
+            max(j.due_at, j.claimed_until or j.due_at)
+            for j in self.t.jobs.values()
+            if j.state is JobState.PENDING
+        ]
         return min(pending, default=None)
 
     async def list(self, group_id: int) -> Sequence[Job]:
@@ -232,6 +341,7 @@ class InMemoryUnitOfWork:
     groups: GroupRepository
     members: MemberRepository
     sessions: SessionRepository
+    series: SeriesRepository
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository
@@ -243,6 +353,7 @@ class InMemoryUnitOfWork:
         self.groups = _Groups(self)
         self.members = _Members(self)
         self.sessions = _Sessions(self)
+        self.series = _Series(self)
         self.sticks = _Sticks(self)
         self.pauses = _Pauses(self)
         self.jobs = _Jobs(self)

@@ -23,13 +23,27 @@ from bot.domain import (
     Need,
     PauseRequest,
     Role,
+    Series,
     Session,
     SessionState,
     SpeakingTurn,
     Stick,
 )
 from bot.domain.session import ACTIVE_STATES
-from sqlalchemy import Integer, Table, bindparam, delete, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -40,6 +54,7 @@ from storage.tables import (
     members,
     pause_requests,
     platform_state,
+    series,
     sessions,
     speaking_turns,
     sticks,
@@ -249,10 +264,11 @@ def _session(row: RowMapping) -> Session:
         planned_minutes=row["planned_minutes"],
         title=row["title"],
         theme=row["theme"],
-        recurrence=row["recurrence"],
+        series_id=row["series_id"],
         opened_at=row["opened_at"],
         closed_at=row["closed_at"],
         break_ends_at=row["break_ends_at"],
+        reminders_planned=row["reminders_planned"],
     )
 
 
@@ -264,10 +280,11 @@ def _session_values(session: Session) -> dict[str, Any]:
         "planned_minutes": session.planned_minutes,
         "title": session.title,
         "theme": session.theme,
-        "recurrence": session.recurrence,
+        "series_id": session.series_id,
         "opened_at": session.opened_at,
         "closed_at": session.closed_at,
         "break_ends_at": session.break_ends_at,
+        "reminders_planned": session.reminders_planned,
     }
 
 
@@ -283,7 +300,37 @@ _ACTIVE_SESSION = (
     .limit(1)
 )
 _ADD_SESSION = insert(sessions).returning(sessions.c.id)
+_ADD_SESSIONS = insert(sessions).returning(sessions.c.id, sort_by_parameter_order=True)
 _UPDATE_SESSION = update(sessions).where(sessions.c.id == bindparam("b_id"))
+_SCHEDULED = SessionState.SCHEDULED.value
+_UPCOMING = (
+    select(sessions)
+    .where(
+        sessions.c.group_id == bindparam("group_id"),
+        or_(
+            *(sessions.c.state == state.value for state in sorted(ACTIVE_STATES)),
+            (sessions.c.state == _SCHEDULED) & (sessions.c.planned_start >= bindparam("after")),
+        ),
+    )
+    .order_by((sessions.c.state == _SCHEDULED).asc(), sessions.c.planned_start, sessions.c.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_UNPLANNED = (
+    select(sessions)
+    .where(
+        sessions.c.state == _SCHEDULED,
+        sessions.c.reminders_planned == false(),
+        sessions.c.planned_start < bindparam("before"),
+    )
+    .order_by(sessions.c.planned_start, sessions.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)
+)
+_OF_SERIES = (
+    select(sessions)
+    .where(sessions.c.series_id == bindparam("series_id"))
+    .order_by(sessions.c.planned_start, sessions.c.id)
+)
 
 
 class SqlSessions(_Repository):
@@ -299,6 +346,29 @@ class SqlSessions(_Repository):
         row = result.mappings().first()
         return None if row is None else _session(row)
 
+    async def add_many(self, sessions_: Sequence[Session]) -> list[Session]:
+        if not sessions_:
+            return []
+        result = await self._uow.connection.execute(
+            _ADD_SESSIONS, [_session_values(s) for s in sessions_]
+        )
+        ids = result.scalars().all()
+        return [replace(s, id=i) for s, i in zip(sessions_, ids, strict=True)]
+
+    async def upcoming(self, group_id: int, after: datetime, limit: int) -> Sequence[Session]:
+        result = await self._uow.connection.execute(
+            _UPCOMING, {"group_id": group_id, "after": after, "limit": limit}
+        )
+        return [_session(row) for row in result.mappings()]
+
+    async def unplanned(self, before: datetime, limit: int) -> Sequence[Session]:
+        result = await self._uow.connection.execute(_UNPLANNED, {"before": before, "limit": limit})
+        return [_session(row) for row in result.mappings()]
+
+    async def of_series(self, series_id: int) -> Sequence[Session]:
+        result = await self._uow.connection.execute(_OF_SERIES, {"series_id": series_id})
+        return [_session(row) for row in result.mappings()]
+
     async def add(self, session: Session) -> Session:
         result = await self._uow.connection.execute(_ADD_SESSION, _session_values(session))
         return replace(session, id=result.scalar_one())
@@ -307,6 +377,80 @@ class SqlSessions(_Repository):
         await self._uow.connection.execute(
             _UPDATE_SESSION, {"b_id": session.id, **_session_values(session)}
         )
+
+
+# --- series -------------------------------------------------------------------------------
+
+
+def _series(row: RowMapping) -> Series:
+    return Series(
+        id=row["id"],
+        group_id=row["group_id"],
+        rule=row["rule"],
+        first_start=datetime.fromisoformat(row["first_start"]),
+        minutes=row["minutes"],
+        title=row["title"],
+        materialized_until=row["materialized_until"],
+        cancelled=row["cancelled"],
+    )
+
+
+def _series_values(item: Series) -> dict[str, Any]:
+    if item.first_start.tzinfo is not None:
+        raise ValueError("a series starts at a wall-clock time: a naive datetime")
+    return {
+        "group_id": item.group_id,
+        "rule": item.rule,
+        "first_start": item.first_start.isoformat(timespec="minutes"),
+        "minutes": item.minutes,
+        "title": item.title,
+        "materialized_until": item.materialized_until,
+        "cancelled": item.cancelled,
+    }
+
+
+_ADD_SERIES = insert(series).returning(series.c.id)
+_GET_SERIES = select(series).where(series.c.id == bindparam("series_id"))
+_UPDATE_SERIES = update(series).where(series.c.id == bindparam("b_id"))
+_GROUP_SERIES = (
+    select(series).where(series.c.group_id == bindparam("group_id")).order_by(series.c.id)
+)
+_SERIES_BEHIND = (
+    select(series)
+    .where(series.c.cancelled == false(), series.c.materialized_until < bindparam("until"))
+    .order_by(series.c.materialized_until, series.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    # Several processes extending the horizon at once each take other series.
+    .with_for_update(skip_locked=True)
+)
+
+
+class SqlSeries(_Repository):
+    __slots__ = ()
+
+    async def add(self, item: Series) -> Series:
+        result = await self._uow.connection.execute(_ADD_SERIES, _series_values(item))
+        return replace(item, id=result.scalar_one())
+
+    async def get(self, series_id: int) -> Series | None:
+        result = await self._uow.connection.execute(_GET_SERIES, {"series_id": series_id})
+        row = result.mappings().first()
+        return None if row is None else _series(row)
+
+    async def update(self, item: Series) -> None:
+        await self._uow.connection.execute(
+            _UPDATE_SERIES, {"b_id": item.id, **_series_values(item)}
+        )
+
+    async def of_group(self, group_id: int) -> Sequence[Series]:
+        result = await self._uow.connection.execute(_GROUP_SERIES, {"group_id": group_id})
+        return [_series(row) for row in result.mappings()]
+
+    async def behind(self, until: datetime, limit: int) -> Sequence[Series]:
+        result = await self._uow.connection.execute(
+            _SERIES_BEHIND, {"until": until, "limit": limit}
+        )
+        return [_series(row) for row in result.mappings()]
 
 
 # --- sticks and the speaking log ----------------------------------------------------------
@@ -454,14 +598,35 @@ def _job(row: RowMapping) -> Job:
         state=JobState(row["state"]),
         session_id=row["session_id"],
         payload=dict(row["payload"]),
+        claimed_until=row["claimed_until"],
     )
 
 
 _PENDING = JobState.PENDING.value
+_CANCELLED = JobState.CANCELLED.value
+
+
+def _schedule_statement(stmt: Any) -> Any:
+    """Insert, or bring back a cancelled job with the same key; leave any other one alone."""
+    return stmt.on_conflict_do_update(
+        index_elements=[jobs.c.key],
+        set_={
+            "kind": stmt.excluded.kind,
+            "group_id": stmt.excluded.group_id,
+            "session_id": stmt.excluded.session_id,
+            "due_at": stmt.excluded.due_at,
+            "state": stmt.excluded.state,
+            "payload": stmt.excluded.payload,
+            "claimed_until": None,
+        },
+        where=jobs.c.state == _CANCELLED,
+    )
+
+
 _SCHEDULE_JOB = {
-    name: stmt.on_conflict_do_nothing(index_elements=[jobs.c.key]).returning(jobs.c.id)
-    for name, stmt in _by_dialect(jobs).items()
+    name: _schedule_statement(stmt).returning(jobs.c.id) for name, stmt in _by_dialect(jobs).items()
 }
+_SCHEDULE_JOBS = {name: _schedule_statement(stmt) for name, stmt in _by_dialect(jobs).items()}
 _CANCEL_JOB = (
     update(jobs)
     .where(jobs.c.key == bindparam("b_key"), jobs.c.state == _PENDING)
@@ -474,15 +639,41 @@ _CANCEL_SESSION_JOBS = (
 )
 # FOR UPDATE SKIP LOCKED on PostgreSQL: concurrent dispatchers skip the rows another one holds.
 # SQLite ignores the clause; there a transaction holds the database's only write lock.
-_CLAIM_DUE = (
-    select(jobs)
-    .where(jobs.c.state == _PENDING, jobs.c.due_at <= bindparam("now"))
+_CLAIMABLE = (
+    select(jobs.c.id)
+    .where(
+        jobs.c.state == _PENDING,
+        jobs.c.due_at <= bindparam("now"),
+        or_(jobs.c.claimed_until.is_(None), jobs.c.claimed_until <= bindparam("now")),
+    )
     .order_by(jobs.c.due_at, jobs.c.id)
     .limit(bindparam("limit", type_=Integer))
     .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CLAIM_DUE = (
+    update(jobs)
+    .where(jobs.c.id.in_(_CLAIMABLE))
+    .values(claimed_until=bindparam("lease_until"))
+    .returning(*jobs.c)
 )
 _MARK_JOB = update(jobs).where(jobs.c.id == bindparam("b_id"))
-_NEXT_DUE = select(func.min(jobs.c.due_at)).where(jobs.c.state == _PENDING)
+_RELEASE_CLAIMS = update(jobs).where(jobs.c.claimed_until.is_not(None)).values(claimed_until=None)
+_PENDING_FOR_SESSION = (
+    select(jobs)
+    .where(jobs.c.session_id == bindparam("session_id"), jobs.c.state == _PENDING)
+    .order_by(jobs.c.due_at, jobs.c.id)
+)
+# A leased job is due again when its lease ends (its dispatcher may have died).
+_NEXT_DUE = select(
+    func.min(
+        case(
+            (jobs.c.claimed_until > jobs.c.due_at, jobs.c.claimed_until),
+            else_=jobs.c.due_at,
+        )
+    )
+).where(jobs.c.state == _PENDING)
+_GET_JOB = select(jobs.c.payload).where(jobs.c.id == bindparam("job_id"))
 _LIST_JOBS = select(jobs).where(jobs.c.group_id == bindparam("group_id")).order_by(jobs.c.id)
 
 
@@ -510,13 +701,50 @@ class SqlJobs(_Repository):
     async def cancel_for_session(self, session_id: int) -> None:
         await self._uow.connection.execute(_CANCEL_SESSION_JOBS, {"b_session_id": session_id})
 
-    async def claim_due(self, now: datetime, limit: int) -> Sequence[Job]:
-        result = await self._uow.connection.execute(_CLAIM_DUE, {"now": now, "limit": limit})
+    async def schedule_many(self, jobs_: Sequence[Job]) -> None:
+        if not jobs_:
+            return
+        await self._uow.connection.execute(
+            _SCHEDULE_JOBS[self._uow.dialect],
+            [
+                {
+                    "key": job.key,
+                    "kind": job.kind.value,
+                    "group_id": job.group_id,
+                    "session_id": job.session_id,
+                    "due_at": job.due_at,
+                    "state": JobState.PENDING.value,
+                    "payload": dict(job.payload),
+                    "claimed_until": None,
+                }
+                for job in jobs_
+            ],
+        )
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[Job]:
+        result = await self._uow.connection.execute(
+            _CLAIM_DUE, {"now": now, "limit": limit, "lease_until": lease_until}
+        )
+        return sorted((_job(row) for row in result.mappings()), key=lambda j: (j.due_at, j.id))
+
+    async def note_applied(self, job_id: int) -> None:
+        result = await self._uow.connection.execute(_GET_JOB, {"job_id": job_id})
+        payload = dict(result.mappings().one()["payload"])
+        payload["applied"] = "1"
+        await self._uow.connection.execute(_MARK_JOB, {"b_id": job_id, "payload": payload})
+
+    async def release_claims(self) -> None:
+        await self._uow.connection.execute(_RELEASE_CLAIMS)
+
+    async def pending_for_session(self, session_id: int) -> Sequence[Job]:
+        result = await self._uow.connection.execute(
+            _PENDING_FOR_SESSION, {"session_id": session_id}
+        )
         return [_job(row) for row in result.mappings()]
 
     async def mark(self, job_id: int, state: JobState) -> None:
         result = await self._uow.connection.execute(
-            _MARK_JOB, {"b_id": job_id, "state": state.value}
+            _MARK_JOB, {"b_id": job_id, "state": state.value, "claimed_until": None}
         )
         if result.rowcount == 0:
             raise KeyError(job_id)

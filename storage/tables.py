@@ -93,11 +93,41 @@ sessions = Table(
     Column("planned_minutes", Integer, nullable=False),
     Column("title", Text, nullable=True),
     Column("theme", Text, nullable=True),
-    Column("recurrence", Text, nullable=True),
+    Column(
+        "series_id",
+        Integer,
+        ForeignKey("series.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
     Column("opened_at", UTCDateTime, nullable=True),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("break_ends_at", UTCDateTime, nullable=True),
+    Column("reminders_planned", Boolean, nullable=False),
     Index(None, "group_id", "state"),
+    Index(None, "series_id"),
+    # Scheduled sessions whose reminders are still to be planned, soonest first.
+    Index(None, "state", "reminders_planned", "planned_start"),
+)
+
+series = Table(
+    "series",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("rule", Text, nullable=False),
+    # A wall-clock time in the group's time zone, without offset: ISO text, on purpose.
+    Column("first_start", String(32), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("title", Text, nullable=True),
+    Column("materialized_until", UTCDateTime, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Index(None, "group_id"),
+    Index(None, "cancelled", "materialized_until"),
 )
 
 sticks = Table(
@@ -169,6 +199,7 @@ jobs = Table(
     Column("due_at", UTCDateTime, nullable=False),
     Column("state", ENUM, nullable=False),
     Column("payload", JSON, nullable=False),
+    Column("claimed_until", UTCDateTime, nullable=True),
     UniqueConstraint("key"),
     Index(None, "state", "due_at"),
     Index(None, "group_id"),

@@ -12,6 +12,7 @@ from bot.ports import (
     MemberRepository,
     PauseRepository,
     PlatformStateRepository,
+    SeriesRepository,
     SessionRepository,
     StickRepository,
 )
@@ -25,6 +26,7 @@ from storage.repositories import (
     SqlMembers,
     SqlPauses,
     SqlPlatformState,
+    SqlSeries,
     SqlSessions,
     SqlSticks,
 )
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     groups: GroupRepository
     members: MemberRepository
     sessions: SessionRepository
+    series: SeriesRepository
     sticks: StickRepository
     pauses: PauseRepository
     jobs: JobRepository
@@ -54,6 +57,7 @@ class SqlUnitOfWork:
         self.groups = SqlGroups(self)
         self.members = SqlMembers(self)
         self.sessions = SqlSessions(self)
+        self.series = SqlSeries(self)
         self.sticks = SqlSticks(self)
         self.pauses = SqlPauses(self)
         self.jobs = SqlJobs(self)

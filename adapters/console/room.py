@@ -139,7 +139,13 @@ class ScriptRunner:
                 raise RuntimeError(f"the job due at {due.isoformat()} never leaves the queue")
             previous = due
             self.clock.set(max(due, self.clock.now()))
-            lines = format_all(await self.room.cercle.run_due())
+            delivered: list[Outgoing] = []
+
+            async def deliver(items: Sequence[Outgoing], into: list[Outgoing] = delivered) -> None:
+                into.extend(items)
+
+            await self.room.cercle.run_due(deliver)
+            lines = format_all(delivered)
             if lines:
                 self.emit(f"-- {self.show(self.clock.now())} --")
                 for line in lines:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from bot.i18n import render
-from bot.replies import Audience, Outgoing, Tone
+from bot.replies import Attachment, Audience, Outgoing, Tone
 
 CHOICE_MARK = "↳"
+FILE_MARK = "📎"
 
 
 def prefix(outgoing: Outgoing) -> str:
@@ -31,7 +33,17 @@ def format_outgoing(outgoing: Outgoing) -> list[str]:
     if reply.choices:
         hint = " · ".join(choice.command for choice in reply.choices)
         lines.append(f"    {CHOICE_MARK} {hint}")
+    if reply.attachment is not None:
+        lines.append(f"    {FILE_MARK} {save(reply.attachment)}")
     return lines
+
+
+def save(attachment: Attachment, folder: Path | None = None) -> Path:
+    """The console's way to hand over a file (a calendar…): write it in the working folder."""
+    name = Path(attachment.filename).name or "cercle-file"
+    path = (folder or Path.cwd()) / name
+    path.write_bytes(attachment.data)
+    return path
 
 
 def format_all(outgoing: Iterable[Outgoing]) -> list[str]:

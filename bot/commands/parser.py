@@ -170,6 +170,8 @@ def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
             index += take
         else:
             raw = tokens[index]
+            if not spec.required and position < len(specs) - 1 and not _fits(spec, raw):
+                continue  # an optional argument left out: the word is for the next ones
             index += 1
         values[spec.name] = _convert(spec, raw, path, language)
     if index < len(tokens):
@@ -210,6 +212,18 @@ def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> s
         )
         raise UsageError(key, {**common, "min": low, "max": high})
     return number
+
+
+def _fits(spec: Arg, raw: str) -> bool:
+    """Whether ``raw`` has the shape of this argument (its range is checked later)."""
+    if spec.type is ArgType.MINUTES:
+        return parse_minutes(raw) is not None
+    if spec.type is ArgType.INT:
+        return _int(raw) is not None
+    if spec.type is ArgType.CHOICE:
+        folded = fold(raw)
+        return any(fold(c) == folded for c in (*spec.choices, *spec.aliases))
+    return True
 
 
 def _int(raw: str) -> int | None:

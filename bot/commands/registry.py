@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.commands.parser import Registry
 from bot.commands.spec import Arg, ArgType, Command, Permission
-from bot.handlers import charter, group, help, observer, pause, session, stick
+from bot.handlers import charter, group, help, observer, pause, schedule, session, stick
 
 MODERATOR = Permission.MODERATOR
 MEMBER = Arg("member", ArgType.MEMBER)
@@ -53,6 +53,21 @@ COMMANDS: tuple[Command, ...] = (
         ),
         handler=observer.observer,
     ),
+    Command("sessions", "help.sessions", {"fr": ("séances",)}, handler=schedule.upcoming),
+    Command(
+        "remind",
+        "help.remind",
+        {"fr": ("rappels", "rappel")},
+        args=(
+            Arg(
+                "state",
+                ArgType.CHOICE,
+                choices=("on", "off"),
+                aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
+            ),
+        ),
+        handler=schedule.remind,
+    ),
     Command(
         "session",
         "help.session",
@@ -88,6 +103,58 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("clore", "fin", "terminer")},
                 permission=MODERATOR,
                 handler=session.end,
+            ),
+            Command(
+                "schedule",
+                "help.session.schedule",
+                {"fr": ("planifier", "programmer")},
+                MODERATOR,
+                (
+                    Arg("date", ArgType.WORD, max_length=20),
+                    Arg("time", ArgType.WORD, max_length=10),
+                    Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),
+                    Arg(
+                        "repeat",
+                        ArgType.CHOICE,
+                        required=False,
+                        choices=("weekly", "biweekly", "monthly"),
+                        aliases={
+                            "hebdo": "weekly",
+                            "hebdomadaire": "weekly",
+                            "chaque-semaine": "weekly",
+                            "quinzaine": "biweekly",
+                            "toutes-les-deux-semaines": "biweekly",
+                            "mensuel": "monthly",
+                            "mensuelle": "monthly",
+                        },
+                    ),
+                    Arg("title", ArgType.TEXT, required=False, max_length=200),
+                ),
+                schedule.schedule,
+            ),
+            Command(
+                "cancel",
+                "help.session.cancel",
+                {"fr": ("annuler",)},
+                MODERATOR,
+                (
+                    Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1),
+                    Arg(
+                        "scope",
+                        ArgType.CHOICE,
+                        required=False,
+                        choices=("all",),
+                        aliases={"tout": "all", "toutes": "all", "serie": "all", "series": "all"},
+                    ),
+                ),
+                schedule.cancel,
+            ),
+            Command(
+                "calendar",
+                "help.session.calendar",
+                {"fr": ("calendrier", "agenda")},
+                MODERATOR,
+                handler=schedule.ics,
             ),
         ),
     ),

@@ -4,6 +4,7 @@ from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
 from bot.domain.jobs import Job, JobKind, JobState
 from bot.domain.member import Member, Role
 from bot.domain.pause import PauseRequest
+from bot.domain.series import Series
 from bot.domain.session import Session, SessionState
 from bot.domain.stick import Handover, SpeakingTurn, Stick, StickChange
 
@@ -19,6 +20,7 @@ __all__ = [
     "Need",
     "PauseRequest",
     "Role",
+    "Series",
     "Session",
     "SessionState",
     "SpeakingTurn",

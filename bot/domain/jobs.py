@@ -16,6 +16,10 @@ class JobKind(StrEnum):
     TURN_NUDGE = "turn-nudge"
     BREAK_END = "break-end"
     HALF_TIME = "half-time"
+    REMINDER = "reminder"
+    """A session is coming: tell the room (and those who asked, by direct message)."""
+    SESSION_OPEN = "session-open"
+    """A scheduled session opens by itself at its time."""
 
 
 class JobState(StrEnum):
@@ -37,6 +41,10 @@ class Job:
     state: JobState = JobState.PENDING
     session_id: int | None = None
     payload: dict[str, str] = field(default_factory=dict)
+    claimed_until: datetime | None = None
+    """While set and in the future, one dispatcher owns the job (a lease): it sends, then marks
+    it done.  A dispatcher that dies leaves the lease to expire and another one sends again,
+    with the same idempotency keys, so the platform shows it once."""
 
     @classmethod
     def new(

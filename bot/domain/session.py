@@ -29,21 +29,25 @@ class Session:
     planned_minutes: int
     title: str | None = None
     theme: str | None = None
-    recurrence: str | None = None
-    """An RFC 5545 RRULE in the group's time zone, or None for a one-off session."""
+    series_id: int | None = None
+    """The recurring series this session is an occurrence of, or None for a one-off session."""
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     break_ends_at: datetime | None = None
+    reminders_planned: bool = False
+    """Its reminder and opening jobs are in the outbox (planned a few days ahead only)."""
 
     @classmethod
-    def started_now(cls, group_id: int, now: datetime, minutes: int) -> Session:
+    def scheduled(
+        cls, group_id: int, start: datetime, minutes: int, title: str | None = None
+    ) -> Session:
         return cls(
             id=0,
             group_id=group_id,
-            state=SessionState.OPEN,
-            planned_start=now,
+            state=SessionState.SCHEDULED,
+            planned_start=start,
             planned_minutes=minutes,
-            opened_at=now,
+            title=title,
         )
 
     @property
@@ -69,6 +73,11 @@ class Session:
             opened_at=now,
             planned_minutes=minutes or self.planned_minutes,
         )
+
+    def cancel(self) -> Session:
+        if self.state is not SessionState.SCHEDULED:
+            raise StateError("error.session_not_scheduled")
+        return replace(self, state=SessionState.CANCELLED)
 
     def start_break(self, now: datetime, minutes: int) -> Session:
         if self.state is SessionState.ON_BREAK:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot import planning
 from bot.commands.args import Args, parse_minutes
 from bot.commands.context import Context
 from bot.commands.parser import fold
@@ -262,6 +263,8 @@ async def set_(ctx: Context, args: Args) -> list[Reply]:
     value = setting.parse(args.require_text("value"))
     ctx.group = setting.apply(ctx.group, value)
     await ctx.uow.groups.update(ctx.group)
+    if setting.key == "reminders":
+        await planning.replan(ctx.uow, ctx.group, ctx.now)
     return [
         room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))
     ]

@@ -1,25 +1,44 @@
-"""What happens when a job of the outbox falls due.  Each checks it still applies: a nudge for a
-turn that already ended, or a break a moderator already ended, does nothing."""
+"""What happens when a job of the outbox falls due.
+
+Each handler checks the job still applies (a nudge for a turn that already ended, a break a
+moderator already ended… do nothing) and is safe to run twice: the dispatcher stores a job's
+change, then sends its messages, then marks it done, so a crash in between makes it run again.
+A handler that changes something records it (``applied``); run again, it only says it again,
+and the platform's idempotency keys make the second send invisible.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from bot.domain import Group, Job, JobKind
+from bot.domain import Group, Job, JobKind, JobState
 from bot.domain.session import SessionState
 from bot.handlers.common import command_line, notify_moderators
-from bot.handlers.session import break_end_key
+from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.i18n import translate
 from bot.ports import UnitOfWork
-from bot.replies import Choice, Duration, Reply, UserText, private, room
+from bot.replies import Choice, Duration, Param, Reply, UserText, private, room
 
-JobHandler = Callable[[UnitOfWork, datetime, Group, Job], Awaitable[list[Reply]]]
+log = logging.getLogger("cercle.jobs")
 
 
-async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    replies: list[Reply] = field(default_factory=list)
+    state: JobState = JobState.DONE
+    applied: bool = False
+    """The handler stored a change: run again, it must not apply it twice."""
+
+
+JobHandler = Callable[[UnitOfWork, datetime, Group, Job], Awaitable[JobResult]]
+
+
+async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
     if job.session_id is None:
-        return []
+        return JobResult()
     stick = await uow.sticks.get(job.session_id)
     if (
         stick is None
@@ -29,27 +48,34 @@ async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> 
         or stick.holder_since.isoformat() != job.payload.get("since")
         or stick.turn_minutes is None
     ):
-        return []
-    return [private(stick.holder, "stick.nudge", minutes=Duration(stick.turn_minutes))]
+        return JobResult()
+    return JobResult([private(stick.holder, "stick.nudge", minutes=Duration(stick.turn_minutes))])
 
 
-async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> list[Reply]:
+def _charter(group: Group) -> Reply:
+    charter = group.charter or translate("charter.default", group.language)
+    return room("charter.after_break", charter=UserText(charter))
+
+
+async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+    replies = [room("session.break_over"), _charter(group)]
+    if job.payload.get("applied"):
+        return JobResult(replies)
     session = await uow.sessions.get(job.session_id) if job.session_id else None
     if session is None or session.state is not SessionState.ON_BREAK:
-        return []
+        return JobResult()
     if break_end_key(session) != job.key:
-        return []
+        return JobResult()
     await uow.sessions.update(session.resume())
-    charter = group.charter or translate("charter.default", group.language)
-    return [room("session.break_over"), room("charter.after_break", charter=UserText(charter))]
+    return JobResult(replies, applied=True)
 
 
-async def half_time(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> list[Reply]:
+async def half_time(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
     session = await uow.sessions.get(job.session_id) if job.session_id else None
     if session is None or session.state is not SessionState.OPEN:
-        return []
+        return JobResult()
     line = command_line(group.language, "session", "break")
-    return await notify_moderators(
+    replies = await notify_moderators(
         uow,
         group.id,
         "session.half_time",
@@ -57,10 +83,81 @@ async def half_time(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> l
         minutes=Duration(group.break_minutes),
         command=line,
     )
+    return JobResult(replies)
+
+
+async def reminder(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+    """Remind the room (and, privately, those who asked) that a session is coming.
+
+    Sent late if the bot was down at its time but the session has not started, worded for the
+    time actually left; dropped (and logged as missed) once the session has started, or when a
+    later reminder of the same session is due as well (only the latest one is sent)."""
+    session = await uow.sessions.get(job.session_id) if job.session_id else None
+    if session is None or session.state is not SessionState.SCHEDULED:
+        return JobResult()
+    if now >= session.planned_start:
+        log.warning("reminder missed: the session has started", extra=_where(job))
+        return JobResult(state=JobState.MISSED)
+    later = [
+        j
+        for j in await uow.jobs.pending_for_session(session.id)
+        if j.kind is JobKind.REMINDER and job.due_at < j.due_at <= now
+    ]
+    if later:
+        log.warning("reminder missed: a later one is due too", extra=_where(job))
+        return JobResult(state=JobState.MISSED)
+    left = (session.planned_start - now) / timedelta(minutes=1)
+    params: dict[str, Param] = {
+        "when": session.planned_start,
+        "left": Duration(max(1, round(left))),
+    }
+    key = "reminder.room"
+    if session.theme or session.title:
+        params["title"] = UserText(session.theme or session.title or "")
+        key = "reminder.room_titled"
+    members = await uow.members.list(group.id)
+    return JobResult(
+        [
+            room(key, **params),
+            *(private(m.user_id, "reminder.private", **params) for m in members if m.dm_reminders),
+        ]
+    )
+
+
+async def session_open(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+    """A scheduled session opens by itself at its time, unless a moderator opened it already;
+    after downtime, late if its planned time is not over yet."""
+    session = await uow.sessions.get(job.session_id) if job.session_id else None
+    if session is None:
+        return JobResult()
+    if job.payload.get("applied"):
+        stick = await uow.sticks.get(session.id)
+        if stick is None or not session.is_active:
+            return JobResult()
+        return JobResult(opened_replies(group, session, stick))
+    if session.state is not SessionState.SCHEDULED:
+        return JobResult()
+    if now >= session.planned_end:
+        log.warning("automatic opening missed: the session's time is over", extra=_where(job))
+        return JobResult(state=JobState.MISSED)
+    if await uow.sessions.active(group.id) is not None:
+        log.warning("automatic opening skipped: another session is open", extra=_where(job))
+        replies = await notify_moderators(
+            uow, group.id, "session.not_opened_busy", when=session.planned_start
+        )
+        return JobResult(replies, state=JobState.MISSED)
+    replies = await open_session(uow, group, session, now, by_hand=False)
+    return JobResult(replies, applied=True)
+
+
+def _where(job: Job) -> dict[str, object]:
+    return {"group": job.group_id, "session": job.session_id, "job": job.id}
 
 
 JOB_HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.TURN_NUDGE: turn_nudge,
     JobKind.BREAK_END: break_end,
     JobKind.HALF_TIME: half_time,
+    JobKind.REMINDER: reminder,
+    JobKind.SESSION_OPEN: session_open,
 }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.commands.args import Args
 from bot.commands.context import Context
-from bot.domain import Job, JobKind, Session, SpeakingTurn, Stick
+from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
 from bot.handlers.common import active_session, charter_reply
 from bot.handlers.stick_flow import load_stick, nudge_key, panel
-from bot.replies import Duration, Reply, TimeOfDay, Tone, room
+from bot.i18n import translate
+from bot.ports import UnitOfWork
+from bot.replies import Duration, Reply, TimeOfDay, Tone, UserText, room
 
 
 def break_end_key(session: Session) -> str:
@@ -18,27 +20,71 @@ def break_end_key(session: Session) -> str:
     return f"break-end:{session.id}:{session.break_ends_at.isoformat()}"
 
 
-async def start(ctx: Context, args: Args) -> list[Reply]:
-    if await ctx.uow.sessions.active(ctx.group.id) is not None:
-        raise StateError("error.session_already_open")
-    minutes = args.int("duration") or ctx.group.session_minutes
-    session = await ctx.uow.sessions.add(Session.started_now(ctx.group.id, ctx.now, minutes))
+ATTACH_WINDOW = timedelta(hours=1)
+"""``session start`` opens the scheduled session starting this close to now, if there is one,
+rather than a new one (so its automatic opening and its reminders are not sent as well)."""
+
+
+def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
+    charter = group.charter or translate("charter.default", group.language)
+    title = (room("session.opened_title", title=UserText(session.title)),) if session.title else ()
+    return [
+        *title,
+        room(
+            "session.opened",
+            duration=Duration(session.planned_minutes),
+            end=TimeOfDay(session.planned_end),
+        ),
+        room("charter.reminder", charter=UserText(charter)),
+        panel(stick, {}),
+    ]
+
+
+async def open_session(
+    uow: UnitOfWork,
+    group: Group,
+    session: Session,
+    now: datetime,
+    minutes: int | None = None,
+    *,
+    by_hand: bool = True,
+) -> list[Reply]:
+    """Open a scheduled session (by hand or at its time): stick, half-time offer, announcement."""
+    opened = session.open(now, minutes)
+    await uow.sessions.update(opened)
+    for job in await uow.jobs.pending_for_session(session.id):
+        # Its reminders are pointless now; its automatic opening too, unless it is what runs.
+        if job.kind is JobKind.REMINDER or (by_hand and job.kind is JobKind.SESSION_OPEN):
+            await uow.jobs.cancel(job.key)
     stick = Stick(session_id=session.id)
-    await ctx.uow.sticks.save(stick)
-    await ctx.uow.jobs.schedule(
+    await uow.sticks.save(stick)
+    await uow.jobs.schedule(
         Job.new(
             JobKind.HALF_TIME,
             f"half-time:{session.id}",
-            ctx.group.id,
-            session.half_time,
+            group.id,
+            opened.half_time,
             session_id=session.id,
         )
     )
-    return [
-        room("session.opened", duration=Duration(minutes), end=TimeOfDay(session.planned_end)),
-        charter_reply(ctx),
-        panel(stick, {}),
+    return opened_replies(group, opened, stick)
+
+
+async def start(ctx: Context, args: Args) -> list[Reply]:
+    if await ctx.uow.sessions.active(ctx.group.id) is not None:
+        raise StateError("error.session_already_open")
+    minutes = args.int("duration")
+    near = [
+        s
+        for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now - ATTACH_WINDOW, 3)
+        if abs(s.planned_start - ctx.now) <= ATTACH_WINDOW
     ]
+    if near:
+        session = near[0]
+    else:
+        ad_hoc = Session.scheduled(ctx.group.id, ctx.now, minutes or ctx.group.session_minutes)
+        session = await ctx.uow.sessions.add(ad_hoc)
+    return await open_session(ctx.uow, ctx.group, session, ctx.now, minutes)
 
 
 async def take_break(ctx: Context, args: Args) -> list[Reply]:

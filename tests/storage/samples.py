@@ -43,7 +43,7 @@ def scheduled(group_id: int, start_minute: float = 60) -> Session:
 
 
 def opened(group_id: int) -> Session:
-    return Session.started_now(group_id, T0, 90)
+    return Session.scheduled(group_id, T0, 90).open(T0)
 
 
 def job(group_id: int, key: str, due_minute: float, session_id: int | None = None) -> Job:
@@ -72,3 +72,8 @@ async def seed_session(
         stored = await uow.sessions.add(session)
         await uow.commit()
     return stored
+
+
+def lease(now: datetime) -> datetime:
+    """Until when a dispatcher keeps the jobs it claims at ``now`` in these tests."""
+    return now + timedelta(minutes=1)

@@ -29,6 +29,7 @@ from tests.storage.samples import (
     at,
     group,
     job,
+    lease,
     member,
     opened,
     scheduled,
@@ -170,7 +171,6 @@ async def test_session_add_get_update(store: UnitOfWorkFactory) -> None:
         first,
         title="Mardi soir",
         theme="Les fêtes de fin d'année",
-        recurrence="FREQ=WEEKLY;INTERVAL=2",
     ).open(at(61), minutes=120)
     changed = changed.start_break(at(100), 10)
     async with store() as uow:
@@ -409,12 +409,58 @@ async def test_claim_due_earliest_first_with_limit(store: UnitOfWorkFactory) -> 
         await uow.commit()
     now = at(20)
     async with store() as uow:
-        due = await uow.jobs.claim_due(now, limit=10)
+        assert await uow.jobs.claim_due(at(4), 10, at(5)) == []
+        first = await uow.jobs.claim_due(now, 2, lease(now))
+        rest = await uow.jobs.claim_due(now, 10, lease(now))
         # by due time, then by id (scheduling order) for equal times; "now" is due at `now`
-        assert [j.key for j in due] == ["a", "c", "b", "now"]
-        assert all(j.state is JobState.PENDING for j in due)
-        assert [j.key for j in await uow.jobs.claim_due(now, limit=2)] == ["a", "c"]
-        assert await uow.jobs.claim_due(at(4), limit=10) == []
+        assert [j.key for j in first] == ["a", "c"]
+        assert [j.key for j in rest] == ["b", "now"]  # the leased ones are not taken twice
+        assert all(j.state is JobState.PENDING for j in first + rest)
+        assert all(j.claimed_until == lease(now) for j in first + rest)
+
+
+async def test_a_lease_ends_and_the_job_can_be_claimed_again(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        await uow.jobs.schedule(job(g.id, "k", 1))
+        await uow.jobs.schedule(job(g.id, "other", 2))
+        await uow.commit()
+    async with store() as uow:
+        (taken,) = await uow.jobs.claim_due(at(1), 10, at(3))
+        await uow.commit()
+    async with store() as uow:
+        # While leased, the job is due again when its lease ends.
+        assert await uow.jobs.next_due() == at(2)
+        assert [j.key for j in await uow.jobs.claim_due(at(2), 10, at(4))] == ["other"]
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.jobs.next_due() == at(3)
+        assert await uow.jobs.claim_due(at(2.5), 10, at(9)) == []
+        (again,) = await uow.jobs.claim_due(at(3), 10, at(9))
+        assert again.id == taken.id
+        await uow.jobs.release_claims()
+        await uow.commit()
+    async with store() as uow:
+        assert {j.key for j in await uow.jobs.claim_due(at(3), 10, at(9))} == {"k", "other"}
+
+
+async def test_schedule_revives_a_cancelled_key_only(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        assert await uow.jobs.schedule(job(g.id, "k", 1))
+        assert not await uow.jobs.schedule(job(g.id, "k", 5))
+        await uow.jobs.cancel("k")
+        assert await uow.jobs.schedule(job(g.id, "k", 7))
+        await uow.jobs.schedule_many([job(g.id, "k", 9), job(g.id, "new", 3)])
+        await uow.commit()
+    async with store() as uow:
+        jobs = {j.key: j for j in await uow.jobs.list(g.id)}
+        assert jobs["k"].state is JobState.PENDING
+        assert jobs["k"].due_at == at(7)
+        assert jobs["new"].due_at == at(3)
+        await uow.jobs.note_applied(jobs["k"].id)
+        (pending,) = [j for j in await uow.jobs.list(g.id) if j.key == "k"]
+        assert pending.payload["applied"] == "1"
 
 
 async def test_claimed_jobs_marked_done_are_not_claimed_again(store: UnitOfWorkFactory) -> None:
@@ -426,7 +472,7 @@ async def test_claimed_jobs_marked_done_are_not_claimed_again(store: UnitOfWorkF
     seen: list[str] = []
     while True:
         async with store() as uow:
-            batch = await uow.jobs.claim_due(at(10), limit=2)
+            batch = await uow.jobs.claim_due(at(10), 2, lease(at(10)))
             if not batch:
                 break
             for claimed in batch:

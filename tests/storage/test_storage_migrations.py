@@ -41,6 +41,7 @@ TABLES = {
     "sticks",
     "speaking_turns",
     "platform_state",
+    "series",
     "pause_requests",
     "jobs",
 }
@@ -84,7 +85,7 @@ async def test_the_comparison_does_see_differences(sql_backend: Backend) -> None
 
 async def test_upgrade_is_idempotent_and_at_head(sql_backend: Backend) -> None:
     assert sql_backend.engine is not None
-    assert head() == "0002"
+    assert head() == "0003"
     assert await current_revision(sql_backend.engine) == head()
     await upgrade(sql_backend.engine)
     assert await current_revision(sql_backend.engine) == head()

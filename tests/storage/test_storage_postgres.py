@@ -8,7 +8,7 @@ import pytest
 from bot.domain import JobState
 
 from tests.storage.conftest import Backend
-from tests.storage.samples import at, job, seed_group
+from tests.storage.samples import at, job, lease, seed_group
 
 pytestmark = pytest.mark.postgres
 
@@ -24,8 +24,8 @@ async def test_a_locked_job_is_skipped_by_the_next_claimer(postgres_backend: Bac
             await uow.jobs.schedule(job(g.id, f"k{i}", i))
         await uow.commit()
     async with asyncio.timeout(NO_HANG), store() as first, store() as second:
-        mine = await first.jobs.claim_due(at(60), limit=4)
-        theirs = await second.jobs.claim_due(at(60), limit=100)
+        mine = await first.jobs.claim_due(at(60), 4, lease(at(60)))
+        theirs = await second.jobs.claim_due(at(60), 100, lease(at(60)))
         assert [j.key for j in mine] == ["k0", "k1", "k2", "k3"]
         assert [j.key for j in theirs] == [f"k{i}" for i in range(4, 10)]
         for claimed in mine:
@@ -35,7 +35,7 @@ async def test_a_locked_job_is_skipped_by_the_next_claimer(postgres_backend: Bac
             await second.jobs.mark(claimed.id, JobState.DONE)
         await second.commit()
     async with store() as uow:
-        assert await uow.jobs.claim_due(at(60), limit=100) == []
+        assert await uow.jobs.claim_due(at(60), 100, lease(at(60))) == []
         assert await uow.jobs.next_due() is None
 
 
@@ -53,7 +53,7 @@ async def test_concurrent_dispatchers_share_the_work_without_duplicates(
         claimed_ids: list[int] = []
         while True:
             async with store() as uow:
-                batch = await uow.jobs.claim_due(at(10), limit=3)
+                batch = await uow.jobs.claim_due(at(10), 3, lease(at(10)))
                 if not batch:
                     return claimed_ids
                 for claimed in batch:

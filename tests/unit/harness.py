@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -81,9 +82,16 @@ class Harness:
         out: list[Outgoing] = []
         while (due := await self.app.next_due()) is not None and due <= target:
             self.clock.set(max(due, self.clock.now()))
-            out += await self.app.run_due()
+            await self.app.run_due(self._collect(out))
         self.clock.set(target)
         return Said(out)
+
+    @staticmethod
+    def _collect(into: list[Outgoing]) -> Callable[[Sequence[Outgoing]], Awaitable[None]]:
+        async def deliver(items: Sequence[Outgoing]) -> None:
+            into.extend(items)
+
+        return deliver
 
     async def open_with(self, *members: str) -> None:
         """A session open, each member having accepted the charter."""

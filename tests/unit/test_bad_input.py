@@ -36,6 +36,9 @@ def moderator_lines(language: str) -> list[str]:
             "duration": "30",
             "key": "name",
             "value": "Nouveau nom",
+            "date": "2027-01-05",
+            "time": "19:30",
+            "id": "1",
         }
         words += [sample[a.name] for a in command.args if a.required or a.name == "member"]
         lines.append(" ".join(words))

@@ -1,0 +1,166 @@
+"""Scheduling: ``session schedule|cancel|calendar``, ``sessions`` and ``remind on|off``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import calendar, planning
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import Series, Session, SessionState
+from bot.errors import NotFound, StateError, UsageError
+from bot.i18n import defuse, format_duration, format_when, translate
+from bot.recurrence import Frequency, Gap, frequency_of, place, rule_for
+from bot.replies import Attachment, Duration, Key, Reply, UserText, private, room
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})?$")
+LISTED = 6
+
+
+def _local_start(raw_date: str, raw_time: str) -> datetime:
+    date = _DATE.match(raw_date.strip())
+    if date is None:
+        raise UsageError("error.bad_date", {"value": UserText(raw_date[:30])})
+    year, month, day = (date[1], date[2], date[3]) if date[1] else (date[6], date[5], date[4])
+    time = _TIME.match(raw_time.strip())
+    if time is None:
+        raise UsageError("error.bad_time", {"value": UserText(raw_time[:30])})
+    try:
+        # A wall-clock time, placed in the group's zone by the caller.
+        return datetime(int(year), int(month), int(day), int(time[1]), int(time[2] or 0))  # noqa: DTZ001
+    except ValueError as error:
+        raise UsageError(
+            "error.impossible_date", {"value": UserText(f"{raw_date} {raw_time}"[:40])}
+        ) from error
+
+
+async def schedule(ctx: Context, args: Args) -> list[Reply]:
+    local = _local_start(args.require_text("date"), args.require_text("time"))
+    zone = ZoneInfo(ctx.group.timezone)
+    placed = place(local, zone)
+    if isinstance(placed, Gap):
+        raise UsageError(
+            "error.time_in_gap",
+            {
+                "wanted": local.strftime("%Y-%m-%d %H:%M"),
+                "next": placed.next_valid.strftime("%H:%M"),
+                "timezone": ctx.group.timezone,
+            },
+        )
+    if placed <= ctx.now:
+        raise UsageError("error.date_in_past", {"when": placed})
+    minutes = args.int("duration") or ctx.group.session_minutes
+    title = args.text("title")
+    repeat = args.text("repeat")
+    if repeat is None:
+        one_off = Session.scheduled(ctx.group.id, placed, minutes, title)
+        session = await ctx.uow.sessions.add(one_off)
+        await planning.plan(ctx.uow, ctx.group, [session], ctx.now)
+        return [room("schedule.once", id=session.id, when=placed, duration=Duration(minutes))]
+    frequency = Frequency(repeat)
+    series = await ctx.uow.series.add(
+        Series(
+            id=0,
+            group_id=ctx.group.id,
+            rule=rule_for(frequency, local),
+            first_start=local,
+            minutes=minutes,
+            title=title,
+            materialized_until=placed,
+        )
+    )
+    sessions = await planning.materialize(ctx.uow, ctx.group, series, ctx.now, first=placed)
+    await planning.plan(ctx.uow, ctx.group, sessions, ctx.now)
+    return [
+        room(
+            "schedule.series",
+            id=sessions[0].id,
+            when=placed,
+            duration=Duration(minutes),
+            repeat=Key(f"repeat.{frequency.value}"),
+        )
+    ]
+
+
+async def cancel(ctx: Context, args: Args) -> list[Reply]:
+    session_id = args.int("id") or 0
+    session = await ctx.uow.sessions.get(session_id)
+    if session is None or session.group_id != ctx.group.id:
+        raise NotFound("error.session_not_found", {"id": session_id})
+    if args.text("scope") == "all":
+        if session.series_id is None:
+            raise StateError("error.not_a_series", {"id": session_id})
+        series = await ctx.uow.series.get(session.series_id)
+        assert series is not None
+        await ctx.uow.series.update(replace(series, cancelled=True))
+        count = 0
+        for item in await ctx.uow.sessions.of_series(series.id):
+            if item.state is SessionState.SCHEDULED:
+                await _cancel_one(ctx, item)
+                count += 1
+        return [room("cancel.series", count=count)]
+    if session.state is not SessionState.SCHEDULED:
+        raise StateError("error.session_not_scheduled")
+    await _cancel_one(ctx, session)
+    return [room("cancel.once", when=session.planned_start)]
+
+
+async def _cancel_one(ctx: Context, session: Session) -> None:
+    await ctx.uow.sessions.update(session.cancel())
+    await ctx.uow.jobs.cancel_for_session(session.id)
+
+
+async def upcoming(ctx: Context, args: Args) -> list[Reply]:
+    sessions = await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, LISTED)
+    if not sessions:
+        return [private(ctx.user_id, "sessions.none")]
+    series = {s.id: s for s in await ctx.uow.series.of_group(ctx.group.id)}
+    lines = [_line(ctx, s, series) for s in sessions]
+    return [private(ctx.user_id, "sessions.list", lines="\n".join(lines))]
+
+
+def _line(ctx: Context, session: Session, series: dict[int, Series]) -> str:
+    language, zone = ctx.language, ctx.group.timezone
+    parts = [
+        f"#{session.id}",
+        format_when(session.planned_start, language, zone),
+        format_duration(session.planned_minutes, language),
+    ]
+    if session.is_active:
+        parts.append(translate("sessions.now", language))
+    if session.series_id is not None and session.series_id in series:
+        frequency = frequency_of(series[session.series_id].rule)
+        parts.append(translate(f"repeat.{frequency.value}", language))
+    topic = session.theme or session.title
+    if topic:
+        parts.append(f"« {topic} »" if language == "fr" else f"“{topic}”")
+    return "• " + defuse(" · ".join(parts))
+
+
+async def ics(ctx: Context, args: Args) -> list[Reply]:
+    series = await ctx.uow.series.of_group(ctx.group.id)
+    sessions: list[Session] = []
+    for item in series:
+        sessions += await ctx.uow.sessions.of_series(item.id)
+    sessions += [
+        s
+        for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 200)
+        if s.series_id is None
+    ]
+    data = calendar.build(ctx.group, series, sessions, ctx.now)
+    name = re.sub(r"[^a-z0-9]+", "-", ctx.group.name.lower()).strip("-") or "cercle"
+    attachment = Attachment(f"{name}.ics", "text/calendar", data)
+    count = sum(1 for s in sessions if s.state is SessionState.SCHEDULED)
+    reply = private(ctx.user_id, "calendar.ready", count=count)
+    return [replace(reply, attachment=attachment)]
+
+
+async def remind(ctx: Context, args: Args) -> list[Reply]:
+    wanted = args.text("state") == "on"
+    ctx.member = replace(ctx.member, dm_reminders=wanted)
+    await ctx.uow.members.update(ctx.member)
+    return [private(ctx.user_id, "remind.on" if wanted else "remind.off")]
