@@ -183,7 +183,8 @@ class Cercle:
             await self._set_aside(job.id)
             return
         try:
-            await deliver(self._bind(group, result.replies, f"job:{job.id}"))
+            if result.replies:
+                await deliver(self._bind(group, result.replies, f"job:{job.id}"))
         except Exception as error:  # the platform is away: the lease will bring it back
             log.warning("delivery failed with %s; retried later", type(error).__name__)
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from bot.domain import (
@@ -17,6 +17,7 @@ from bot.domain import (
     Need,
     PauseRequest,
     Role,
+    Series,
     SessionState,
     SpeakingTurn,
     Stick,
@@ -675,3 +676,42 @@ async def test_platform_state_put_get_replace_delete_and_prefix(store: UnitOfWor
     async with store() as uow:
         assert await uow.platform_state.get("matrix", "panel:!room") is None
         assert await uow.platform_state.get("discord", "panel:!room") == "123"
+
+
+# --- series and planning --------------------------------------------------------------------
+
+
+async def test_series_and_their_occurrences(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    first_start = datetime(2026, 12, 1, 19, 30)  # a wall-clock time, naive on purpose
+    async with store() as uow:
+        series = await uow.series.add(
+            Series(0, g.id, "FREQ=WEEKLY;INTERVAL=1", first_start, 90, "Mardi", at(0))
+        )
+        added = await uow.sessions.add_many(
+            [
+                replace(scheduled(g.id, start_minute=m), series_id=series.id)
+                for m in (0, 7 * 24 * 60, 14 * 24 * 60)
+            ]
+        )
+        await uow.commit()
+    assert [s.id for s in added] == sorted(s.id for s in added)
+    async with store() as uow:
+        assert await uow.series.get(series.id) == series
+        assert await uow.series.of_group(g.id) == [series]
+        assert await uow.series.behind(at(1), 10) == [series]
+        assert await uow.series.behind(at(0), 10) == []
+        await uow.series.update(replace(series, materialized_until=at(99), cancelled=True))
+        assert await uow.sessions.of_series(series.id) == added
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.series.behind(at(1000), 10) == []  # cancelled
+        assert await uow.sessions.unplanned(at(7 * 24 * 60), 10) == added[:1]
+        await uow.sessions.update(replace(added[0], reminders_planned=True))
+        assert await uow.sessions.unplanned(at(7 * 24 * 60 + 1), 10) == added[1:2]
+        upcoming = await uow.sessions.upcoming(g.id, at(1), 10)
+        assert [s.id for s in upcoming] == [s.id for s in added[1:]]
+        await uow.sessions.update(added[2].open(at(5)))
+        upcoming = await uow.sessions.upcoming(g.id, at(1), 10)
+        assert [s.id for s in upcoming] == [added[2].id, added[1].id]  # the open one first
+        assert await uow.sessions.add_many([]) == []
