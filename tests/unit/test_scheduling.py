@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -122,7 +123,7 @@ async def test_weekly_local_time_survives_two_years_of_dst_changes(
         )
         offsets.add(local.utcoffset())
     assert len(offsets) == 2  # both summer and winter time were crossed
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert set(gaps) <= {
         timedelta(weeks=1),
         timedelta(weeks=1, hours=1),
