@@ -1,0 +1,194 @@
+"""Puts one :class:`Delivery` on the homeserver: the right room, the right event, exactly once.
+
+Every send carries the delivery's deterministic transaction id, so trying again after a timeout,
+a homeserver outage or a crash can never post twice.  A 429 waits ``retry_after_ms`` and sends
+again; a homeserver that cannot be reached is retried with a growing wait; a refusal (the bot
+was removed from the room…) gives the delivery up, logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    ErrorResponse,
+    LocalProtocolError,
+    MatrixRoom,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+)
+
+from adapters.matrix.backoff import Backoff
+from adapters.matrix.delivery import Delivery, Kind
+from adapters.matrix.reactions import BUTTONS
+from adapters.matrix.render import edit, notice, reaction, reply_to, transaction_id
+from adapters.matrix.state import MatrixState, Panel
+
+log = logging.getLogger("cercle.matrix")
+
+DEFAULT_RETRY_AFTER_MS = 1000
+MAX_LOCAL_FAILURES = 5
+NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+
+
+class Undeliverable(Exception):
+    """The homeserver refused the message for good (not a 429, not an outage)."""
+
+
+class Courier:
+    def __init__(
+        self,
+        client: AsyncClient,
+        state: MatrixState,
+        *,
+        before_encrypted_send: Callable[[], Awaitable[None]] | None = None,
+        backoff: Callable[[], Backoff] = Backoff,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self.before_encrypted_send = before_encrypted_send
+        self.new_backoff = backoff
+        self.languages: dict[str, str] = {}
+        """room → the language its group last spoke (for the adapter's own notices)."""
+        self.rate_limited = 0
+        """How many 429s were waited out (for tests and logs)."""
+
+    async def deliver(self, item: Delivery) -> None:
+        self.languages[item.room_id] = item.language
+        if item.kind is Kind.PRIVATE and item.user_id:
+            room_id = await self.direct_room(item.user_id)
+            await self.send(room_id, "m.room.message", notice(item.body, item.html), item.txn)
+            await self.state.set_dm_group(item.user_id, item.room_id)
+        elif item.kind in (Kind.PANEL, Kind.PANEL_CLOSED):
+            await self._panel(item)
+        elif item.reply_to:
+            await self.send(
+                item.room_id, "m.room.message", reply_to(item.reply_to, item.body), item.txn
+            )
+        else:
+            await self.send(item.room_id, "m.room.message", notice(item.body, item.html), item.txn)
+
+    async def _panel(self, item: Delivery) -> None:
+        current = self.state.panels.get(item.room_id)
+        digest = hashlib.sha256(item.body.encode()).hexdigest()[:16]
+        if current is None:
+            event_id = await self.send(
+                item.room_id, "m.room.message", notice(item.body, item.html), item.txn
+            )
+            if item.kind is Kind.PANEL_CLOSED:
+                return
+            await self.state.set_panel(item.room_id, Panel(event_id, digest))
+            for index, (emoji, _command) in enumerate(BUTTONS):
+                content = reaction(event_id, emoji)
+                await self.send(item.room_id, "m.reaction", content, f"{item.txn}.{index}")
+            return
+        if current.digest != digest:
+            content = edit(current.event_id, item.body, item.html)
+            await self.send(item.room_id, "m.room.message", content, item.txn)
+        if item.kind is Kind.PANEL_CLOSED:
+            await self.state.forget_panel(item.room_id)
+        elif current.digest != digest:
+            await self.state.set_panel(item.room_id, Panel(current.event_id, digest))
+
+    # --- direct rooms -------------------------------------------------------------------------
+
+    async def direct_room(self, user_id: str) -> str:
+        """The direct room with ``user_id``, created (with ``is_direct``) the first time."""
+        known = self.state.dm_rooms.get(user_id)
+        if known is not None:
+            return known
+        answer = await self._retrying(
+            lambda: self.client.room_create(
+                is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
+            )
+        )
+        if not isinstance(answer, RoomCreateResponse):
+            raise Undeliverable(f"creating a direct room failed ({_code(answer)})")
+        room_id = answer.room_id
+        if room_id not in self.client.rooms:
+            # nio only learns of the room at the next sync; sending needs it now.
+            room = MatrixRoom(room_id, self.client.user_id)
+            room.add_member(self.client.user_id, None, None)
+            self.client.rooms[room_id] = room
+        await self.state.set_dm_room(user_id, room_id)
+        log.info("direct room created", extra={"room": room_id})
+        return room_id
+
+    # --- sending ------------------------------------------------------------------------------
+
+    async def send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
+        """Send one event and return its id; the same ``txn`` never posts twice."""
+        tx_id = txn if txn.startswith("cercle-") else transaction_id(txn)
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            raise Undeliverable("the bot is not in that room (any more)")
+
+        async def attempt() -> object:
+            if room.encrypted and self.before_encrypted_send is not None:
+                await self.before_encrypted_send()
+            return await self.client.room_send(
+                room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
+            )
+
+        answer = await self._retrying(attempt)
+        if isinstance(answer, RoomSendResponse):
+            return str(answer.event_id)
+        raise Undeliverable(f"sending was refused ({_code(answer)})")
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[object]]) -> object:
+        """Run ``attempt`` until it gets an answer that is not a 429 nor an outage."""
+        backoff = self.new_backoff()
+        local_failures = 0
+        while True:
+            try:
+                answer = await attempt()
+            except NETWORK_ERRORS as error:
+                delay = backoff.next_delay()
+                log.warning(
+                    "homeserver unreachable (%s); retrying in %.1f s", type(error).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            except LocalProtocolError as error:  # nio could not prepare it (encryption state…)
+                local_failures += 1
+                if local_failures > MAX_LOCAL_FAILURES:
+                    raise Undeliverable(f"nio could not send it ({type(error).__name__})") from None
+                delay = backoff.next_delay()
+                log.warning(
+                    "could not send yet (%s); retrying in %.1f s", type(error).__name__, delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            if not isinstance(answer, ErrorResponse):
+                return answer
+            status = _http_status(answer)
+            if status == 429 or answer.status_code == "M_LIMIT_EXCEEDED":
+                self.rate_limited += 1
+                wait_ms = answer.retry_after_ms or DEFAULT_RETRY_AFTER_MS
+                log.warning("rate limited by the homeserver; waiting %d ms", wait_ms)
+                await asyncio.sleep(wait_ms / 1000)
+                continue
+            if status is None or status >= 500:
+                delay = backoff.next_delay()
+                log.warning("homeserver error %s; retrying in %.1f s", status, delay)
+                await asyncio.sleep(delay)
+                continue
+            return answer
+
+
+def _http_status(answer: ErrorResponse) -> int | None:
+    transport = answer.transport_response
+    return int(transport.status) if transport is not None else None
+
+
+def _code(answer: object) -> str:
+    if isinstance(answer, ErrorResponse):
+        return f"{_http_status(answer)} {answer.status_code}"
+    return type(answer).__name__

@@ -1,0 +1,68 @@
+"""One message to deliver, rendered and addressed, in a form the outbox can store as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.replies import Audience, Outgoing, Tone
+
+from adapters.matrix.render import text_of, transaction_id
+
+PANEL_CLOSED = "stick.panel_closed"
+
+
+class Kind(StrEnum):
+    ROOM = "room"
+    """A notice in the group room."""
+    PRIVATE = "private"
+    """A notice in the direct room with ``user_id``."""
+    PANEL = "panel"
+    """The stick panel: posted once per session, then edited in place."""
+    PANEL_CLOSED = "panel_closed"
+    """The panel's last edit; the next session posts a new one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    kind: Kind
+    room_id: str
+    """The group room (for private replies too: where they come from)."""
+    body: str
+    html: str
+    txn: str
+    """Deterministic transaction id: sending again can never post twice."""
+    language: str
+    user_id: str | None = None
+    reply_to: str | None = None
+    """An event this notice answers."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Delivery:
+        return cls(**{**data, "kind": Kind(data["kind"])})
+
+
+def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
+    """``epoch`` is drawn once per database: keys that start again from 1 in a new database
+    (job ids…) must not collide with transaction ids the homeserver still remembers."""
+    reply = outgoing.reply
+    body, html = text_of(outgoing, prefix)
+    if reply.tone is Tone.PANEL:
+        kind = Kind.PANEL_CLOSED if reply.key == PANEL_CLOSED else Kind.PANEL
+    elif reply.audience is Audience.PRIVATE and reply.user_id:
+        kind = Kind.PRIVATE
+    else:
+        kind = Kind.ROOM
+    return Delivery(
+        kind=kind,
+        room_id=outgoing.room_id,
+        body=body,
+        html=html,
+        txn=transaction_id(f"{epoch}:{outgoing.room_id}:{outgoing.idempotency_key}"),
+        language=outgoing.language,
+        user_id=reply.user_id if kind is Kind.PRIVATE else None,
+    )

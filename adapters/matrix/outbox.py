@@ -1,0 +1,101 @@
+"""Replies wait here, stored in the database, until the homeserver has them.
+
+Each batch (the replies to one command, or one timed reply) is written before anything is sent
+and erased once all of it is on the homeserver.  A batch left over by a crash or a stop during
+an outage is sent again at the next start; the transaction ids make the repeat harmless.  One
+worker sends everything in order, so a room sees replies in the order the core wrote them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+
+from bot.replies import Outgoing
+
+from adapters.matrix.courier import Courier, Undeliverable
+from adapters.matrix.delivery import Delivery, from_outgoing
+from adapters.matrix.state import MatrixState
+
+log = logging.getLogger("cercle.matrix")
+
+PLATFORM = "matrix"
+
+
+class Outbox:
+    def __init__(self, state: MatrixState, courier: Courier, prefix: str) -> None:
+        self.state = state
+        self.courier = courier
+        self.prefix = prefix
+        self._queue: asyncio.Queue[tuple[str, list[Delivery]]] = asyncio.Queue()
+        self._worker: asyncio.Task[None] | None = None
+        self._numbers = itertools.count()
+
+    def start(self) -> None:
+        self._worker = asyncio.create_task(self._run(), name="cercle-matrix-outbox")
+
+    async def recover(self) -> int:
+        """Queue what a previous run left unsent; returns how many batches."""
+        pending = await self.state.pending_outbox()
+        for key, items in pending:
+            self._queue.put_nowait((key, [Delivery.from_dict(item) for item in items]))
+        if pending:
+            log.info("resending %d batch(es) left from the last run", len(pending))
+        return len(pending)
+
+    async def submit(self, outgoing: Sequence[Outgoing]) -> None:
+        items = [
+            from_outgoing(o, self.prefix, self.state.epoch)
+            for o in outgoing
+            if o.platform == PLATFORM
+        ]
+        await self.submit_deliveries(items)
+
+    async def submit_deliveries(self, items: list[Delivery]) -> None:
+        if not items:
+            return
+        key = f"out:{time.time_ns():020d}-{next(self._numbers):06d}"
+        await self.state.put_outbox(key, [item.to_dict() for item in items])
+        self._queue.put_nowait((key, items))
+
+    async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait until everything queued is sent (True) or ``timeout`` passed (False)."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._queue.join()
+        except TimeoutError:
+            return False
+        return True
+
+    async def close(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+
+    async def _run(self) -> None:
+        while True:
+            key, items = await self._queue.get()
+            try:
+                for item in items:
+                    await self._deliver(item)
+                await self.state.delete_outbox(key)
+            except Exception as error:  # the database failed: the batch stays for the next start
+                log.error("finishing a batch failed with %s", type(error).__name__)  # noqa: TRY400
+            finally:
+                self._queue.task_done()
+
+    async def _deliver(self, item: Delivery) -> None:
+        try:
+            await self.courier.deliver(item)
+        except Undeliverable as error:
+            log.warning("a reply was given up: %s", error, extra={"room": item.room_id})
+        except Exception as error:
+            log.error(  # noqa: TRY400 - no traceback: it could quote a member's words
+                "sending a reply failed with %s", type(error).__name__, extra={"room": item.room_id}
+            )

@@ -1,0 +1,325 @@
+"""Members of a support group, as real matrix-nio clients (end-to-end encryption included), and
+the bot run in-process exactly as ``cercle run`` wires it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adapters.config import Config
+from adapters.matrix import MatrixPlatform, Tuning
+from adapters.serve import serve
+from matrix_synapse_server import Account, SynapseServer
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    InviteMemberEvent,
+    MatrixRoom,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessage,
+    RoomSendResponse,
+)
+
+WAIT = 20.0
+"""Seconds a test waits for something the bot should do (it normally takes milliseconds)."""
+
+
+@dataclass(slots=True)
+class Seen:
+    room_id: str
+    event: Event
+
+    @property
+    def body(self) -> str:
+        return str(getattr(self.event, "body", ""))
+
+    @property
+    def content(self) -> dict[str, Any]:
+        return dict(self.event.source.get("content", {}))
+
+    @property
+    def sender(self) -> str:
+        return str(self.event.sender)
+
+
+class Member:
+    """One person's Matrix client: it syncs in the background, accepts invitations (direct
+    rooms from the bot) and records every timeline event it sees."""
+
+    def __init__(self, server: SynapseServer, account: Account, folder: Path) -> None:
+        self.server = server
+        self.account = account
+        folder.mkdir(parents=True, exist_ok=True)
+        self.client = AsyncClient(
+            server.url,
+            account.user_id,
+            store_path=str(folder),
+            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+        )
+        self.client.restore_login(account.user_id, account.device_id, account.access_token)
+        self.seen: list[Seen] = []
+        self._changed = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+        self.client.add_event_callback(self._on_event, (RoomMessage, MegolmEvent, Event))
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+
+    @property
+    def user_id(self) -> str:
+        return self.account.user_id
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self.client.sync_forever(timeout=30_000))
+        async with asyncio.timeout(WAIT):
+            while self.client.next_batch is None:
+                await self.client.synced.wait()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        await self.client.close()
+
+    async def _on_event(self, room: MatrixRoom, event: Event) -> None:
+        async with self._changed:
+            self.seen.append(Seen(room.room_id, event))
+            self._changed.notify_all()
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key == self.user_id and event.membership == "invite":
+            await self.client.join(room.room_id)
+
+    # --- acting -------------------------------------------------------------------------------
+
+    async def set_name(self, name: str) -> None:
+        await self.client.set_displayname(name)
+
+    async def create_room(
+        self, *, encrypted: bool = False, invite: tuple[str, ...] = (), **options: Any
+    ) -> str:
+        initial_state = []
+        if encrypted:
+            initial_state.append(
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            )
+        answer = await self.client.room_create(
+            invite=list(invite), initial_state=initial_state, **options
+        )
+        assert isinstance(answer, RoomCreateResponse), answer
+        await self.wait_until(lambda: answer.room_id in self.client.rooms)
+        return str(answer.room_id)
+
+    async def invite(self, room_id: str, user_id: str) -> None:
+        await self.client.room_invite(room_id, user_id)
+
+    async def join(self, room_id: str) -> None:
+        await self.client.join(room_id)
+        await self.wait_until(lambda: room_id in self.client.rooms)
+
+    async def say(self, room_id: str, text: str) -> str:
+        """Send a plain text message (encrypted in encrypted rooms); returns its event id."""
+        return await self.send(room_id, "m.room.message", {"msgtype": "m.text", "body": text})
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        return await self.send(room_id, "m.reaction", content)
+
+    async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        answer = await self.client.room_send(
+            room_id, event_type, content, ignore_unverified_devices=True
+        )
+        assert isinstance(answer, RoomSendResponse), answer
+        return str(answer.event_id)
+
+    async def set_power(self, room_id: str, user_id: str, level: int) -> None:
+        answer = await self.client.room_get_state_event(room_id, "m.room.power_levels")
+        content = dict(answer.content)
+        users = dict(content.get("users", {}))
+        users[user_id] = level
+        content["users"] = users
+        await self.client.room_put_state(room_id, "m.room.power_levels", content)
+
+    # --- waiting ------------------------------------------------------------------------------
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = WAIT) -> None:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                await self.client.synced.wait()
+
+    async def wait_for(
+        self,
+        predicate: Callable[[Seen], bool],
+        *,
+        after: int = 0,
+        timeout: float = WAIT,
+    ) -> Seen:
+        """The first event seen (from index ``after``) for which ``predicate`` holds."""
+        async with asyncio.timeout(timeout), self._changed:
+            while True:
+                for seen in self.seen[after:]:
+                    if predicate(seen):
+                        return seen
+                await self._changed.wait()
+
+    def mark(self) -> int:
+        """Where "from now on" starts, for :meth:`wait_for`."""
+        return len(self.seen)
+
+    async def notice(
+        self,
+        contains: str,
+        *,
+        room_id: str | None = None,
+        after: int = 0,
+        timeout: float = WAIT,
+    ) -> Seen:
+        """The first ``m.notice`` from the bot whose body contains ``contains``."""
+
+        def match(seen: Seen) -> bool:
+            return (
+                seen.content.get("msgtype") == "m.notice"
+                and contains in seen.body
+                and (room_id is None or seen.room_id == room_id)
+            )
+
+        return await self.wait_for(match, after=after, timeout=timeout)
+
+    def notices(self, contains: str, room_id: str | None = None) -> list[Seen]:
+        return [
+            s
+            for s in self.seen
+            if s.content.get("msgtype") == "m.notice"
+            and contains in s.body
+            and (room_id is None or s.room_id == room_id)
+        ]
+
+    def direct_room_with(self, user_id: str) -> str | None:
+        for room in self.client.rooms.values():
+            if room.room_id in self.client.rooms and set(room.users) == {self.user_id, user_id}:
+                return str(room.room_id)
+        return None
+
+
+@dataclass(slots=True)
+class Bot:
+    """The bot, in-process: ``serve()`` with the Matrix platform, on its own SQLite file."""
+
+    server: SynapseServer
+    account: Account
+    folder: Path
+    config: Config
+    tuning: Tuning = field(default_factory=lambda: Tuning(backoff_cap=1.0, drain_timeout=3.0))
+    platform: MatrixPlatform | None = None
+    _stop: asyncio.Event | None = None
+    _task: asyncio.Task[None] | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.account.user_id
+
+    async def start(self) -> None:
+        self.platform = MatrixPlatform(
+            self.config.matrix,
+            environ={"CERCLE_MATRIX_PASSWORD": self.account.password},
+            tuning=self.tuning,
+        )
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(serve(self.config, self._stop, [self.platform]))
+        ready = asyncio.create_task(self.platform.ready.wait())
+        async with asyncio.timeout(60):
+            await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if self._task.done():
+            self._task.result()  # start-up failed: raise why
+
+    async def stop(self) -> None:
+        if self._stop is not None and self._task is not None:
+            self._stop.set()
+            await asyncio.wait_for(self._task, 30)
+        self._task = None
+
+
+def bot_config(server: SynapseServer, account: Account, folder: Path, **matrix: Any) -> Config:
+    data = {
+        "bot": {
+            "language": "en",
+            "timezone": "Europe/Paris",
+            "database_url": f"sqlite+aiosqlite:///{folder / 'cercle.db'}",
+        },
+        "matrix": {
+            "enabled": True,
+            "homeserver": server.url,
+            "user_id": account.user_id,
+            "store_path": str(folder / "store"),
+            **matrix,
+        },
+    }
+    return Config.from_mapping(data, environ={})
+
+
+@dataclass(slots=True)
+class Group:
+    """A support group room with the bot in it, its moderator (the room's creator) and members
+    who have all accepted the charter."""
+
+    room_id: str
+    bot: Bot
+    moderator: Member
+    members: list[Member]
+
+    @property
+    def everyone(self) -> list[Member]:
+        return [self.moderator, *self.members]
+
+
+async def open_group(
+    bot: Bot, moderator: Member, members: list[Member], *, encrypted: bool = False
+) -> Group:
+    room_id = await moderator.create_room(name="Cercle", encrypted=encrypted, invite=(bot.user_id,))
+    await moderator.notice("Our charter", room_id=room_id)
+    for person in members:
+        await moderator.invite(room_id, person.user_id)
+        await person.join(room_id)
+        name = person.client.user_id and (await person.client.get_displayname()).displayname
+        await moderator.notice(f"Welcome {name}", room_id=room_id)
+    for person in [moderator, *members]:
+        name = (await person.client.get_displayname()).displayname
+        await person.say(room_id, "!agree")
+        await moderator.notice(f"Thank you {name}, you have accepted", room_id=room_id)
+    return Group(room_id, bot, moderator, members)
+
+
+def is_edit_of(event_id: str, contains: str) -> Callable[[Seen], bool]:
+    def match(seen: Seen) -> bool:
+        relation = seen.content.get("m.relates_to", {})
+        new = seen.content.get("m.new_content", {})
+        return (
+            relation.get("rel_type") == "m.replace"
+            and relation.get("event_id") == event_id
+            and contains in new.get("body", "")
+        )
+
+    return match
+
+
+def is_reaction(event_id: str, key: str, sender: str) -> Callable[[Seen], bool]:
+    def match(seen: Seen) -> bool:
+        relation = seen.content.get("m.relates_to", {})
+        return (
+            seen.sender == sender
+            and relation.get("rel_type") == "m.annotation"
+            and relation.get("event_id") == event_id
+            and relation.get("key") == key
+        )
+
+    return match

@@ -1,0 +1,97 @@
+"""A session through Matrix: the confidentiality reminder, the stick panel edited in place,
+hands in order, passing, refusals, an anonymous break, reactions as buttons."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeBot, MakeMember
+from matrix_members import is_edit_of, is_reaction, open_group
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot) -> None:
+    cercle = await bot()
+    mona, bob, cat, dan = (
+        await member("mona"),
+        await member("bob"),
+        await member("cat"),
+        await member("dan"),
+    )
+    group = await open_group(cercle, mona, [bob, cat, dan])
+    room = group.room_id
+
+    # Room version 12: the creator is not in m.room.power_levels, yet moderates the room.
+    levels = await mona.client.room_get_state_event(room, "m.room.power_levels")
+    assert mona.user_id not in levels.content.get("users", {})
+    mark = mona.mark()
+    await mona.say(room, "!session start 90")
+    await mona.notice("The session is open", room_id=room, after=mark)
+    await mona.notice("A reminder for all of us", room_id=room, after=mark)
+    panel = await mona.notice("Speaking: nobody", room_id=room, after=mark)
+    for key in ("✋", "➡️", "☕"):
+        await mona.wait_for(is_reaction(panel.event.event_id, key, cercle.user_id))
+
+    # Two members raise their hands: the first takes the free stick, the second waits.
+    await bob.say(room, "!hand")
+    await mona.notice("Bob has the talking stick", room_id=room, after=mark)
+    await bob.notice("It's your turn")
+    await cat.say(room, "!main")  # the French alias
+    await mona.notice("Cat raised their hand (position 1)", room_id=room, after=mark)
+    await mona.say(room, "!hand")
+    await mona.notice("Mona raised their hand (position 2)", room_id=room, after=mark)
+    await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Bob · waiting: Cat and Mona"))
+
+    # Refusals, privately: dan neither holds nor waits; cat is no moderator.
+    await dan.say(room, "!pass")
+    refusal = await dan.notice("You neither hold the stick nor wait in line")
+    assert refusal.room_id != room
+    await cat.say(room, "!stick next")
+    refusal = await cat.notice("Only the moderators can use")
+    assert refusal.room_id != room
+
+    # The holder passes: the next in line is told.
+    await bob.say(room, "!pass")
+    await mona.notice("Bob passed the stick", room_id=room, after=mark)
+    await mona.notice("Cat has the talking stick", room_id=room, after=mark)
+    await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Cat · waiting: Mona"))
+
+    # A reaction on the panel is the command of whoever reacted.
+    await dan.react(room, panel.event.event_id, "✋")
+    await mona.notice("Dan raised their hand (position 2)", room_id=room, after=mark)
+    await mona.wait_for(is_edit_of(panel.event.event_id, "waiting: Mona and Dan"))
+
+    # A moderator by power level (50), read live.
+    await mona.set_power(room, bob.user_id, 50)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
+    )
+    await bob.say(room, "!stick next Cat")
+    await mona.notice("Thank you Cat.", room_id=room, after=mark)
+    await mona.notice("Mona has the talking stick", room_id=room, after=mark)
+
+    # Nothing was answered twice, and no panel was posted twice.
+    assert len(mona.notices("Bob passed the stick", room)) == 1
+    assert len(mona.notices("Speaking: nobody", room)) == 1
+
+
+async def test_an_anonymous_break_request(member: MakeMember, bot: MakeBot) -> None:
+    cercle = await bot()
+    mona, bob = await member("mona"), await member("bob")
+    group = await open_group(cercle, mona, [bob])
+    room = group.room_id
+    await mona.say(room, "!session start")
+    await mona.notice("The session is open", room_id=room)
+    mark = mona.mark()
+    await bob.say(room, "!pause anon")
+    public = await mona.notice("A break was requested", room_id=room, after=mark)
+    assert "Bob" not in public.body
+    told = await mona.notice("Break requested by someone (anonymous)", after=mark)
+    assert told.room_id != room
+    assert "!session break" in told.body
+    thanks = await bob.notice("Your request was passed on")
+    assert thanks.room_id != room
+    # From the direct room too: the request goes to the group that last wrote there.
+    mark = mona.mark()
+    await bob.say(thanks.room_id, "!pause anon")
+    await mona.notice("A break was requested", room_id=room, after=mark)
