@@ -51,14 +51,17 @@ async def bot(synapse: SynapseServer, tmp_path: Path) -> AsyncIterator[MakeBot]:
     """``await bot()``: the bot on a fresh account and database, started in-process."""
     made: list[Bot] = []
 
-    async def make(server: SynapseServer | None = None, **matrix: Any) -> Bot:
+    async def make(
+        server: SynapseServer | None = None, *, start: bool = True, **matrix: Any
+    ) -> Bot:
         where = server or synapse
         account = await where.register(where.fresh_name("cercle"))
-        folder = tmp_path / "bot"
-        folder.mkdir(exist_ok=True)
+        folder = tmp_path / f"bot{len(made)}"
+        folder.mkdir()
         running = Bot(where, account, folder, bot_config(where, account, folder, **matrix))
-        await running.start()
         made.append(running)
+        if start:
+            await running.start()
         return running
 
     yield make

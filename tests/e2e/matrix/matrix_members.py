@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from adapters.config import Config
 from adapters.matrix import MatrixPlatform, Tuning
@@ -140,6 +142,12 @@ class Member:
         )
         assert isinstance(answer, RoomSendResponse), answer
         return str(answer.event_id)
+
+    async def send_raw(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        """Send ``content`` as it is: never encrypted by the client."""
+        path = f"/_matrix/client/v3/rooms/{quote(room_id)}/send/{event_type}/{secrets.token_hex(8)}"
+        answer = await self.server.admin("PUT", path, self.account.access_token, content)
+        return str(answer["event_id"])
 
     async def set_power(self, room_id: str, user_id: str, level: int) -> None:
         answer = await self.client.room_get_state_event(room_id, "m.room.power_levels")

@@ -22,3 +22,58 @@ async def test_invite_join_welcome_with_the_charter(member: MakeMember, bot: Mak
     private = await ann.notice("please read our charter")
     assert private.room_id != room
     assert "!agree" in private.body
+
+
+async def test_only_allowed_inviters_are_followed(member: MakeMember, bot: MakeBot) -> None:
+    mona, eve = await member("mona"), await member("eve")
+    cercle = await bot(allowed_inviters=[mona.user_id])
+    refused = await eve.create_room(invite=(cercle.user_id,))
+    await eve.wait_for(
+        lambda s: (
+            s.room_id == refused
+            and getattr(s.event, "state_key", None) == cercle.user_id
+            and getattr(s.event, "membership", None) == "leave"
+        )
+    )
+    room = await mona.create_room(invite=(cercle.user_id,))
+    await mona.notice("Our charter", room_id=room)
+    assert not eve.notices("")
+
+
+async def test_nothing_from_before_the_bot_joined_is_answered(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    """An invitation that arrived while the bot was offline is accepted at start-up; what was
+    said before it joined stays unanswered."""
+    cercle = await bot()
+    await cercle.stop()
+    mona = await member("mona")
+    room = await mona.create_room()
+    await mona.say(room, "!rules")
+    await mona.say(room, "!hand")
+    await mona.invite(room, cercle.user_id)
+    await cercle.start()
+    await mona.notice("Our charter", room_id=room)
+    mark = mona.mark()
+    await mona.say(room, "!queue")
+    await mona.notice("No session is open", after=mark)
+    assert len(mona.notices("Our charter", room)) == 1, "the old !rules went unanswered"
+    assert len(mona.notices("No session is open")) == 1, "the old !hand went unanswered"
+
+
+async def test_the_first_sync_backlog_is_history(member: MakeMember, bot: MakeBot) -> None:
+    """A bot that starts for the first time (no sync token) in a room it is already in does not
+    answer what was said there."""
+    mona = await member("mona")
+    cercle = await bot(start=False)
+    room = await mona.create_room(invite=(cercle.user_id,))
+    await cercle.server.admin(
+        "POST", f"/_matrix/client/v3/join/{room}", cercle.account.access_token, {}
+    )
+    await mona.say(room, "!rules")
+    await cercle.start()
+    mark = mona.mark()
+    await mona.say(room, "!queue")
+    await mona.notice("No session is open", after=mark)
+    assert not mona.notices("Our charter", room)
+    assert len(mona.notices("No session is open")) == 1
