@@ -62,6 +62,8 @@ class SyncLoop:
         self.long_poll_ms = long_poll_ms
         self.filter_id: str | dict[str, Any] = SYNC_FILTER
         self.syncs = 0
+        self.failures = 0
+        """Syncs that failed (homeserver unreachable or refusing), for tests and logs."""
         self._stop = asyncio.Event()
         self._first = True
 
@@ -124,6 +126,7 @@ class SyncLoop:
         return request.result()
 
     async def _failed(self, error: BaseException) -> None:
+        self.failures += 1
         if isinstance(error, SyncFailed):
             code = error.answer.status_code
             if code == "M_UNKNOWN_TOKEN" and self.relogin is not None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
 import secrets
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +35,13 @@ from nio import (
 
 WAIT = 20.0
 """Seconds a test waits for something the bot should do (it normally takes milliseconds)."""
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = WAIT) -> None:
+    """Wait until ``condition()`` holds (for state inside the bot, which has no event to await)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
 
 
 @dataclass(slots=True)
@@ -191,31 +203,29 @@ class Member:
         after: int = 0,
         timeout: float = WAIT,
     ) -> Seen:
-        """The first ``m.notice`` from the bot whose body contains ``contains``."""
-
-        def match(seen: Seen) -> bool:
-            return (
-                seen.content.get("msgtype") == "m.notice"
-                and contains in seen.body
-                and (room_id is None or seen.room_id == room_id)
-            )
-
-        return await self.wait_for(match, after=after, timeout=timeout)
+        """The first ``m.notice`` (not an edit) whose body contains ``contains``."""
+        return await self.wait_for(
+            lambda seen: _is_notice(seen, contains, room_id), after=after, timeout=timeout
+        )
 
     def notices(self, contains: str, room_id: str | None = None) -> list[Seen]:
-        return [
-            s
-            for s in self.seen
-            if s.content.get("msgtype") == "m.notice"
-            and contains in s.body
-            and (room_id is None or s.room_id == room_id)
-        ]
+        """Every ``m.notice`` seen (edits left out) whose body contains ``contains``."""
+        return [seen for seen in self.seen if _is_notice(seen, contains, room_id)]
 
     def direct_room_with(self, user_id: str) -> str | None:
         for room in self.client.rooms.values():
             if room.room_id in self.client.rooms and set(room.users) == {self.user_id, user_id}:
                 return str(room.room_id)
         return None
+
+
+def _is_notice(seen: Seen, contains: str, room_id: str | None) -> bool:
+    return (
+        seen.content.get("msgtype") == "m.notice"
+        and seen.content.get("m.relates_to", {}).get("rel_type") != "m.replace"
+        and contains in seen.body
+        and (room_id is None or seen.room_id == room_id)
+    )
 
 
 @dataclass(slots=True)
@@ -258,7 +268,13 @@ class Bot:
 
 
 def bot_config(server: SynapseServer, account: Account, folder: Path, **matrix: Any) -> Config:
-    data = {
+    return Config.from_mapping(bot_settings(server, account, folder, **matrix), environ={})
+
+
+def bot_settings(
+    server: SynapseServer, account: Account, folder: Path, **matrix: Any
+) -> dict[str, dict[str, Any]]:
+    return {
         "bot": {
             "language": "en",
             "timezone": "Europe/Paris",
@@ -272,7 +288,65 @@ def bot_config(server: SynapseServer, account: Account, folder: Path, **matrix: 
             **matrix,
         },
     }
-    return Config.from_mapping(data, environ={})
+
+
+class BotProcess:
+    """The bot as ``cercle run --config FILE``, a real process that can be killed."""
+
+    def __init__(self, server: SynapseServer, account: Account, folder: Path) -> None:
+        self.account = account
+        self.folder = folder
+        settings = bot_settings(server, account, folder)
+        settings["bot"]["log_level"] = "INFO"
+        self.config_path = folder / "cercle.toml"
+        self.config_path.write_text(_toml(settings), encoding="utf-8")
+        self.log_path = folder / "cercle.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def user_id(self) -> str:
+        return self.account.user_id
+
+    def start(self) -> None:
+        env = {**os.environ, "CERCLE_MATRIX_PASSWORD": self.account.password}
+        env.pop("CERCLE_MATRIX_ACCESS_TOKEN", None)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "adapters.cli", "run", "--config", str(self.config_path)],
+                cwd=self.folder,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish anything."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 20) -> int:
+        """SIGTERM, as a service manager stops it; returns the exit status."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _toml(settings: dict[str, dict[str, Any]]) -> str:
+    lines: list[str] = []
+    for section, values in settings.items():
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {json.dumps(value)}" for key, value in values.items())
+        lines.append("")
+    return "\n".join(lines)
 
 
 @dataclass(slots=True)
@@ -281,7 +355,7 @@ class Group:
     who have all accepted the charter."""
 
     room_id: str
-    bot: Bot
+    bot_user_id: str
     moderator: Member
     members: list[Member]
 
@@ -291,20 +365,20 @@ class Group:
 
 
 async def open_group(
-    bot: Bot, moderator: Member, members: list[Member], *, encrypted: bool = False
+    bot: Bot | BotProcess, moderator: Member, members: list[Member], *, encrypted: bool = False
 ) -> Group:
     room_id = await moderator.create_room(name="Cercle", encrypted=encrypted, invite=(bot.user_id,))
     await moderator.notice("Our charter", room_id=room_id)
     for person in members:
         await moderator.invite(room_id, person.user_id)
         await person.join(room_id)
-        name = person.client.user_id and (await person.client.get_displayname()).displayname
+        name = (await person.client.get_displayname()).displayname
         await moderator.notice(f"Welcome {name}", room_id=room_id)
     for person in [moderator, *members]:
         name = (await person.client.get_displayname()).displayname
         await person.say(room_id, "!agree")
         await moderator.notice(f"Thank you {name}, you have accepted", room_id=room_id)
-    return Group(room_id, bot, moderator, members)
+    return Group(room_id, bot.user_id, moderator, members)
 
 
 def is_edit_of(event_id: str, contains: str) -> Callable[[Seen], bool]:
