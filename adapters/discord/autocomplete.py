@@ -1,0 +1,100 @@
+"""Autocompletion: members in the queue (holder first), time zones and the other settings whose
+values form a list, and long choice lists."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.app import Cercle
+from bot.commands.parser import fold
+from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
+from bot.i18n import translate
+
+import discord
+from adapters.discord.commands import Complete
+from discord import app_commands
+
+PLATFORM = "discord"
+MAX_SUGGESTIONS = 25
+MAX_NAME = 100
+
+_LISTS: dict[str, tuple[str, ...]] = {
+    "need": tuple(n.value for n in Need),
+    "accompanying": tuple(p.value for p in AccompanyingPolicy),
+    "language": LANGUAGES,
+    "first-speakers-first": ("on", "off"),
+    "charter-required": ("on", "off"),
+}
+"""Group settings whose value is one of a few words (labels come from the catalogs)."""
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def language_of(interaction: discord.Interaction) -> str:
+    return "fr" if interaction.locale.value.startswith("fr") else "en"
+
+
+class Suggestions:
+    def __init__(self, cercle: Cercle) -> None:
+        self.cercle = cercle
+
+    async def members(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        people = await self.cercle.in_line(PLATFORM, str(interaction.channel_id))
+        wanted = fold(current.strip().lstrip("@"))
+        return [
+            app_commands.Choice(name=p.display_name[:MAX_NAME] or p.user_id, value=p.user_id)
+            for p in people
+            if wanted in fold(p.display_name) or wanted in p.user_id
+        ][:MAX_SUGGESTIONS]
+
+    def values_of(self, choice_option: str) -> Complete:
+        async def complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            chosen = getattr(interaction.namespace, choice_option, None)
+            if chosen == "timezone":
+                return _zone_choices(current)
+            values = _LISTS.get(str(chosen), ())
+            language = language_of(interaction)
+            labelled = [(_label(str(chosen), v, language), v) for v in values]
+            wanted = fold(current.strip())
+            return [
+                app_commands.Choice(name=label, value=value)
+                for label, value in labelled
+                if wanted in fold(label) or wanted in fold(value)
+            ][:MAX_SUGGESTIONS]
+
+        return complete
+
+    def among(self, choices: list[app_commands.Choice[str]]) -> Complete:
+        async def complete(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            wanted = fold(current.strip())
+            return [
+                app_commands.Choice(name=c.name, value=c.value)
+                for c in choices
+                if wanted in fold(c.name) or wanted in fold(c.value)
+            ][:MAX_SUGGESTIONS]
+
+        return complete
+
+
+def _zone_choices(current: str) -> list[app_commands.Choice[str]]:
+    wanted = fold(current.strip().replace(" ", "_"))
+    starts = [z for z in _zones() if fold(z).startswith(wanted)]
+    inside = [z for z in _zones() if wanted in fold(z) and z not in starts]
+    return [app_commands.Choice(name=z, value=z) for z in (starts + inside)[:MAX_SUGGESTIONS]]
+
+
+def _label(setting: str, value: str, language: str) -> str:
+    try:
+        return translate(f"{setting}.{value}", language)[:MAX_NAME]
+    except KeyError:
+        return value

@@ -1,0 +1,145 @@
+"""Where each reply goes: into the conversation of an interaction (public, or ephemeral when it
+is for the person who acted), by direct message (private replies for someone else, timed
+reminders and nudges), to the room (timed announcements), or to the room's panel."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.replies import Audience, Outgoing, Tone
+
+import discord
+from adapters.discord.events import EventMirror
+from adapters.discord.render import Message, message, nonce
+from adapters.discord.watch import StickWatch
+
+log = logging.getLogger("cercle.discord")
+
+CANNOT_DM = 50007
+"""Discord's error code when a member does not accept direct messages."""
+OPENED = "session.opened"
+
+
+@dataclass(slots=True)
+class Plan:
+    conversation: list[Outgoing] = field(default_factory=list)
+    """What answers the interaction: room messages (when it happened in the room) and private
+    replies for the person who acted, in order."""
+    room: list[Outgoing] = field(default_factory=list)
+    """Room messages caused from elsewhere (a button in a direct message): posted in the room."""
+    direct: list[Outgoing] = field(default_factory=list)
+    """Private replies for someone else: by direct message."""
+    stick_changed: bool = False
+    opened: Outgoing | None = None
+
+
+def plan(outgoing: list[Outgoing], user_id: str, *, in_room: bool) -> Plan:
+    found = Plan()
+    for item in outgoing:
+        reply = item.reply
+        if reply.key == OPENED:
+            found.opened = item
+        if reply.tone is Tone.PANEL:
+            found.stick_changed = True
+        elif reply.audience is Audience.PRIVATE:
+            (found.conversation if reply.user_id == user_id else found.direct).append(item)
+        else:
+            (found.conversation if in_room else found.room).append(item)
+    return found
+
+
+def is_private(outgoing: Outgoing) -> bool:
+    return outgoing.reply.audience is Audience.PRIVATE
+
+
+class Delivery:
+    def __init__(self, client: discord.Client, watch: StickWatch, events: EventMirror) -> None:
+        self.client = client
+        self.watch = watch
+        self.events = events
+
+    # --- replies to an interaction --------------------------------------------------------------
+    async def answer(
+        self, interaction: discord.Interaction, found: Plan, room_id: int, *, deferred: bool
+    ) -> None:
+        """Acknowledge (when not done yet) and say everything meant for the conversation."""
+        rest = list(found.conversation)
+        component = interaction.type is discord.InteractionType.component
+        if not deferred:
+            if rest:
+                first = rest.pop(0)
+                await interaction.response.send_message(
+                    **message(first, room_id).kwargs(), ephemeral=is_private(first)
+                )
+            elif component:
+                await interaction.response.defer()
+            else:  # nothing to say here (everything went elsewhere): close the exchange
+                await interaction.response.defer(ephemeral=True, thinking=True)
+                await interaction.delete_original_response()
+        elif not component:  # deferred as an ephemeral "thinking…": it becomes a private reply
+            mine = next((o for o in rest if is_private(o)), None)
+            if mine is None:
+                await interaction.delete_original_response()
+            else:
+                rest.remove(mine)
+                await interaction.edit_original_response(**_edit(message(mine, room_id)))
+        for item in rest:
+            await interaction.followup.send(
+                **message(item, room_id).kwargs(), ephemeral=is_private(item)
+            )
+
+    async def aftermath(self, room_id: int, found: Plan) -> None:
+        """What follows an answer: room messages, direct messages, the panel, the event."""
+        for item in found.room:
+            await self.room_message(item)
+        for item in found.direct:
+            await self.direct_message(item)
+        if found.stick_changed:
+            await self.watch.refresh(room_id)
+        if found.opened is not None:
+            await self.events.opened(room_id, found.opened)
+
+    # --- replies outside any interaction (Platform.send) ----------------------------------------
+    async def send(self, outgoing: Outgoing) -> None:
+        room_id = int(outgoing.room_id)
+        if outgoing.reply.tone is Tone.PANEL:
+            await self.watch.refresh(room_id)
+        elif is_private(outgoing):
+            await self.direct_message(outgoing)
+        else:
+            await self.room_message(outgoing)
+        if outgoing.reply.key == OPENED:
+            await self.events.opened(room_id, outgoing)
+
+    async def room_message(self, outgoing: Outgoing) -> None:
+        room_id = int(outgoing.room_id)
+        channel = self.client.get_partial_messageable(room_id)
+        await channel.send(
+            **message(outgoing, room_id).kwargs(), nonce=nonce(outgoing.idempotency_key)
+        )
+
+    async def direct_message(self, outgoing: Outgoing) -> None:
+        user_id = outgoing.reply.user_id
+        if user_id is None or not user_id.isdigit():
+            return
+        channel = await self.client.create_dm(discord.Object(int(user_id)))
+        try:
+            await channel.send(
+                **message(outgoing, int(outgoing.room_id)).kwargs(),
+                nonce=nonce(outgoing.idempotency_key),
+            )
+        except discord.Forbidden as error:
+            if error.code != CANNOT_DM:
+                raise
+            log.info("a member does not accept direct messages", extra={"key": outgoing.reply.key})
+
+
+def _edit(found: Message) -> dict[str, Any]:
+    """``send`` arguments as ``edit_original_response`` takes them."""
+    kwargs = found.kwargs()
+    file = kwargs.pop("file", None)
+    if file is not None:
+        kwargs["attachments"] = [file]
+    return kwargs

@@ -1,0 +1,198 @@
+"""The Discord platform for ``cercle run``: starts the client, answers interactions, delivers
+the core's timed replies, and cleans up after itself."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.app import Cercle
+from bot.replies import Outgoing
+
+import discord
+from adapters.config import DiscordConfig
+from adapters.discord.autocomplete import Suggestions
+from adapters.discord.buttons import choice_button, panel_view
+from adapters.discord.client import CercleClient
+from adapters.discord.commands import build_commands
+from adapters.discord.delivery import Delivery
+from adapters.discord.events import EventMirror
+from adapters.discord.interactions import DEFER_AFTER, InteractionRunner, log_failure
+from adapters.discord.moderators import Moderators
+from adapters.discord.panel import PanelMessages
+from adapters.discord.state import AdapterState
+from adapters.discord.sync import sync_commands
+from adapters.discord.translator import RegistryTranslator
+from adapters.discord.voice import VoiceGate
+from adapters.discord.watch import StickWatch
+from adapters.platform import Dispatcher
+
+log = logging.getLogger("cercle.discord")
+
+PLATFORM = "discord"
+STOP_CLEANUP_TIMEOUT = 5.0
+DRAIN_TIMEOUT = 10.0
+
+
+class _Parts:
+    """Everything built around one client."""
+
+    def __init__(self, client: CercleClient, cercle: Cercle, config: DiscordConfig) -> None:
+        self.state = AdapterState(cercle.state(PLATFORM))
+        self.moderators = Moderators(client, config.moderator_role)
+        self.voice = VoiceGate(client, self.state, self.moderators, enabled=config.voice_mode)
+        self.events = EventMirror(client, self.state)
+        self.watch = StickWatch(cercle, PanelMessages(client, self.state), self.voice, self.events)
+        self.delivery = Delivery(client, self.watch, self.events)
+
+
+class DiscordPlatform:
+    name = PLATFORM
+
+    def __init__(
+        self,
+        config: DiscordConfig,
+        token: str,
+        *,
+        guild_ready_timeout: float = 2.0,
+        defer_after: float = DEFER_AFTER,
+    ) -> None:
+        self.config = config
+        self._token = token
+        self._guild_ready_timeout = guild_ready_timeout
+        self._defer_after = defer_after
+        self._client: CercleClient | None = None
+        self._parts: _Parts | None = None
+        self._runner: InteractionRunner | None = None
+        self._cercle: Cercle | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+        self._recovery_started = False
+
+    # --- the Platform protocol ---
+    async def start(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
+        """Log in (which syncs the commands), connect, and return once the gateway is ready and
+        the state left by a previous run has been looked at."""
+        self._cercle = cercle
+        client = CercleClient(
+            self, voice_mode=self.config.voice_mode, guild_ready_timeout=self._guild_ready_timeout
+        )
+        self._client = client
+        self._parts = _Parts(client, cercle, self.config)
+        self._runner = InteractionRunner(
+            cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
+        )
+        try:
+            await client.login(self._token)
+            self._task = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+            ready = asyncio.create_task(self._ready.wait())
+            await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+            ready.cancel()
+        except BaseException:
+            await self._close_client()
+            raise
+        if not self._ready.is_set():
+            await self._close_client()
+            raise self.connection_error() or RuntimeError("the Discord gateway closed")
+
+    async def send(self, outgoing: Outgoing) -> None:
+        """A reply that is not an answer to an interaction (reminders, end of a break, nudges).
+        Raises when it could not be delivered, so the core tries again with the same key."""
+        await self.parts.delivery.send(outgoing)
+
+    async def stop(self) -> None:
+        """Finish the interactions under way, lift the voice mutes (nobody stays muted while
+        the bot is away), then disconnect."""
+        if self._runner is not None:
+            try:
+                await asyncio.wait_for(self._runner.drain(), DRAIN_TIMEOUT)
+            except TimeoutError:
+                log.warning("stopping with interactions still under way")
+        if self._parts is not None and self.config.voice_mode and self._ready.is_set():
+            try:
+                await asyncio.wait_for(self._parts.voice.lift_all(), STOP_CLEANUP_TIMEOUT)
+            except Exception as error:
+                log_failure("lifting voice mutes", error)
+        await self._close_client()
+
+    # --- for tests and ``cercle run`` ---
+    @property
+    def client(self) -> CercleClient:
+        if self._client is None:
+            raise RuntimeError("the Discord platform is not started")
+        return self._client
+
+    @property
+    def parts(self) -> _Parts:
+        if self._parts is None:
+            raise RuntimeError("the Discord platform is not started")
+        return self._parts
+
+    async def drain(self) -> None:
+        """Wait until no interaction is being handled (tests, and a clean stop)."""
+        if self._runner is not None:
+            await self._runner.drain()
+
+    def connection_error(self) -> BaseException | None:
+        """Why the gateway connection ended, if it ended with an error."""
+        task = self._task
+        if task is None or not task.done() or task.cancelled():
+            return None
+        return task.exception()
+
+    # --- client hooks ---
+    async def setup(self) -> None:
+        """Once per login, before the gateway connects: commands, persistent buttons, sync."""
+        client, runner = self.client, self._runner
+        assert runner is not None
+        assert self._cercle is not None
+        await client.tree.set_translator(RegistryTranslator())
+        for command in build_commands(
+            self._cercle.registry, runner.slash, Suggestions(self._cercle)
+        ):
+            client.tree.add_command(command)
+        client.add_view(panel_view("en", runner.press))
+        client.add_dynamic_items(choice_button(runner.press))
+        await sync_commands(client.tree, self.parts.state, self.config.dev_guild_id)
+
+    async def ready(self) -> None:
+        """READY comes after every new gateway session: the start-up work runs only once."""
+        if self._recovery_started:
+            log.info("gateway session ready again")
+            return
+        self._recovery_started = True
+        try:
+            await self._recover()
+        finally:
+            self._ready.set()
+
+    async def voice_changed(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        if member.bot or (before.channel == after.channel and before.mute == after.mute):
+            return
+        parts = self.parts
+        for room_id in await parts.voice.rooms_for(member, (before.channel, after.channel)):
+            await parts.watch.refresh_voice(room_id)
+
+    async def event_deleted(self, event: discord.ScheduledEvent) -> None:
+        await self.parts.events.deleted(event)
+
+    # --- internals ---
+    async def _recover(self) -> None:
+        """Bring every room the adapter kept something for in line with the core: panels edited
+        or closed, mutes left by a crash lifted, events of finished sessions ended."""
+        parts = self.parts
+        for room_id in sorted(await parts.state.rooms()):
+            try:
+                await parts.watch.refresh(room_id)
+            except Exception as error:
+                log_failure("start-up check of a room", error)
+
+    async def _close_client(self) -> None:
+        if self._client is not None and not self._client.is_closed():
+            await self._client.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,138 @@
+"""Checks REST requests and responses of the fake against Discord's OpenAPI description.
+
+The file is read from the path in ``CERCLE_DISCORD_OPENAPI`` (kept outside the repository); each
+operation is found by its path template and method, and bodies are validated with jsonschema
+through a ``referencing`` registry that holds the whole document."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+ENV = "CERCLE_DISCORD_OPENAPI"
+URI = "urn:discord:openapi"
+
+KNOWN_DIFFERENCES: dict[str, str] = {
+    # Where Discord's own documentation and the live API differ from the OpenAPI description,
+    # keyed by the JSON path of the value (numbers replaced by *): why it is accepted.
+}
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+class OpenApi:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(URI, resource)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    @classmethod
+    def from_environment(cls) -> OpenApi | None:
+        path = os.environ.get(ENV)
+        return _load(path) if path else None
+
+    def operation(self, template: str, method: str) -> dict[str, Any] | None:
+        item = self.document["paths"].get(template)
+        if item is None:
+            return None
+        found = item.get(method.lower())
+        return found if isinstance(found, dict) else None
+
+    def check_request(
+        self, template: str, method: str, body: Any, query: dict[str, str]
+    ) -> list[str]:
+        operation = self.operation(template, method)
+        if operation is None:
+            return [f"{method} {template} is not in Discord's OpenAPI description"]
+        problems: list[str] = []
+        known = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        problems += [f"unknown query parameter {name!r}" for name in query if name not in known]
+        request = operation.get("requestBody")
+        if request is None:
+            if body is not None:
+                problems.append("a body was sent where none is expected")
+            return problems
+        if body is None:
+            if request.get("required"):
+                problems.append("the body is missing")
+            return problems
+        pointer = _pointer(
+            "paths",
+            template,
+            method.lower(),
+            "requestBody",
+            "content",
+            "application/json",
+            "schema",
+        )
+        return problems + self._validate(pointer, body)
+
+    def check_response(self, template: str, method: str, status: int, body: Any) -> list[str]:
+        operation = self.operation(template, method)
+        if operation is None:
+            return []
+        responses = operation.get("responses", {})
+        key = next(
+            (k for k in (str(status), f"{status // 100}XX", "default") if k in responses), None
+        )
+        if key is None:
+            return [f"status {status} is not a documented response"]
+        response = responses[key]
+        parts = ["paths", template, method.lower(), "responses", key]
+        if "$ref" in response:
+            parts = response["$ref"].removeprefix("#/").split("/")
+            response = self._resolve(response["$ref"])
+        content = response.get("content")
+        if content is None:
+            return [] if body is None else [f"status {status} should have no body"]
+        if body is None:
+            return [f"status {status} should have a body"]
+        return self._validate(_pointer(*parts, "content", "application/json", "schema"), body)
+
+    def check_schema(self, name: str, value: Any) -> list[str]:
+        """Validate a value against a named component schema (gateway payload parts)."""
+        return self._validate(_pointer("components", "schemas", name), value)
+
+    def _resolve(self, ref: str) -> dict[str, Any]:
+        node: Any = self.document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return dict(node)
+
+    def _validate(self, pointer: str, value: Any) -> list[str]:
+        validator = self._validators.get(pointer)
+        if validator is None:
+            validator = Draft202012Validator({"$ref": f"{URI}#/{pointer}"}, registry=self.registry)
+            self._validators[pointer] = validator
+        problems = []
+        for error in validator.iter_errors(value):
+            where = "/".join(str(p) for p in error.absolute_path) or "(body)"
+            general = "/".join("*" if isinstance(p, int) else str(p) for p in error.absolute_path)
+            if general in KNOWN_DIFFERENCES:
+                continue
+            problems.append(f"{where}: {_short(error)}")
+        return problems
+
+
+def _short(error: Any) -> str:
+    """The most specific reason (for anyOf/oneOf, the deepest sub-error)."""
+    best = error
+    while best.context:
+        best = max(best.context, key=lambda e: len(e.absolute_path))
+    text = str(best.message)
+    return text if len(text) < 300 else text[:300] + "…"
+
+
+@cache
+def _load(path: str) -> OpenApi:
+    return OpenApi(path)

@@ -1,0 +1,735 @@
+"""The fake Discord: an aiohttp server on 127.0.0.1 that the real discord.py client talks to.
+
+It keeps a small world (guilds, channels, members, messages, scheduled events, synced commands),
+serves the REST routes the bot uses and a gateway, and lets a test act as Discord's users (slash
+commands, buttons, autocompletion, joining voice).  Anything it does not know, any payload that
+does not match Discord's OpenAPI description (when ``CERCLE_DISCORD_OPENAPI`` is set), and any
+interaction answered after 3 s is recorded in ``failures``; the test fixtures fail on them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import yarl
+from aiohttp import web
+
+import discord
+
+from .exchanges import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    COMPONENT,
+    Exchange,
+)
+from .gateway import Gateway, Session
+from .model import (
+    CATEGORY,
+    DM,
+    EPHEMERAL,
+    TEXT,
+    VIEW_AND_SEND,
+    Channel,
+    Guild,
+    Member,
+    Message,
+    Role,
+    User,
+    VoiceState,
+    voice_state_json,
+)
+from .openapi import OpenApi
+from .rest import Answer, Call, Rest, error
+from .snowflakes import Snowflakes
+
+API = "/api/v10"
+
+
+class CommandUnavailable(Exception):
+    """Discord would not let this member use this command (hidden or unknown)."""
+
+
+@dataclass
+class Fault:
+    method: str
+    template: str
+    times: int
+    status: int
+    retry_after: float = 0.0
+    is_global: bool = False
+    apply_first: bool = False
+    """Do the work, then answer with the error (a response lost on the way back)."""
+
+
+@dataclass
+class Request:
+    method: str
+    template: str
+    path: str
+    body: Any
+    status: int
+    at: float = field(default_factory=time.perf_counter)
+
+
+class FakeDiscord:
+    def __init__(self, openapi: OpenApi | None = None) -> None:
+        self.openapi = openapi
+        self.ids = Snowflakes()
+        self.token = "fake." + secrets.token_urlsafe(24)
+        self.bot = User(self.ids.next(), "cercle", "Cercle", bot=True)
+        self.owner = User(self.ids.next(), "owner", "Server Owner")
+        self.application_id = self.bot.id
+        self.users: dict[int, User] = {self.bot.id: self.bot, self.owner.id: self.owner}
+        self.guilds: dict[int, Guild] = {}
+        self.dm_channels: dict[int, Channel] = {}
+        self.messages_by_id: dict[int, Message] = {}
+        self.channel_messages: dict[int, list[Message]] = {}
+        self.nonces: dict[tuple[int, str], tuple[float, Message]] = {}
+        self.nonce_hits = 0
+        self.commands: dict[int | None, list[dict[str, Any]]] = {}
+        self.command_ids: dict[tuple[int | None, str], int] = {}
+        self.overrides: dict[str, set[int]] = {}
+        """Integration settings: role ids (the guild id for everyone) allowed to use a
+        command whatever its default permissions."""
+        self.exchanges: dict[int, Exchange] = {}
+        self.by_token: dict[str, Exchange] = {}
+        self.mute_log: list[tuple[int, bool]] = []
+        self.failures: list[str] = []
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self.checks: list[Callable[[], BaseException | None]] = []
+        self.rest = Rest(self)
+        self.gateway = Gateway(
+            self.token, self._ready, self._guild_payloads, self.fail, self.changed
+        )
+        self._changed = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._saved: tuple[str, yarl.URL] | None = None
+        self.port = 0
+
+    # --- life cycle ---
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def running(cls, openapi: OpenApi | None = None) -> AsyncIterator[FakeDiscord]:
+        fake = cls(openapi)
+        await fake.start()
+        try:
+            yield fake
+        finally:
+            await fake.close()
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._middleware])
+        for method, template, handler in self.rest.routes():
+            app.router.add_route(method, API + template, self._endpoint(template, handler))
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_route("*", "/{tail:.*}", self._unknown)
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+        discord.http.Route.BASE = f"http://127.0.0.1:{self.port}{API}"
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+
+    async def close(self) -> None:
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._saved is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # --- failures and waiting ---
+    def fail(self, problem: str) -> None:
+        self.failures.append(problem)
+        self.changed()
+
+    def changed(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def watch(self, check: Callable[[], BaseException | None]) -> None:
+        """Something that may go wrong outside the fake (the client's connection task): waits
+        raise as soon as it reports an error."""
+        self.checks.append(check)
+
+    async def until(
+        self, condition: Callable[[], object], timeout: float = 5.0, what: str = ""
+    ) -> None:
+        """Wait until ``condition()`` is true; re-checked on every change of the fake (and
+        every 20 ms, for conditions on the bot's side)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for check in self.checks:
+                problem = check()
+                if problem is not None:
+                    raise AssertionError(f"the bot failed: {problem!r}") from problem
+            if self.failures:
+                raise AssertionError(f"the fake Discord saw problems: {self.failures}")
+            if condition():
+                return
+            left = deadline - loop.time()
+            if left <= 0:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(left, 0.02))
+
+    # --- building the world ---
+    def add_guild(self, name: str = "Entraide") -> Guild:
+        guild = Guild(self.ids.next(), name, self.owner.id)
+        guild.roles[guild.id] = Role(guild.id, "@everyone", VIEW_AND_SEND, 0)
+        guild.members[self.owner.id] = Member(self.owner)
+        guild.members[self.bot.id] = Member(self.bot)
+        self.guilds[guild.id] = guild
+        return guild
+
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        role = Role(self.ids.next(), name, permissions, len(guild.roles))
+        guild.roles[role.id] = role
+        return role
+
+    def add_channel(
+        self, guild: Guild, name: str, kind: int = TEXT, parent: Channel | None = None
+    ) -> Channel:
+        channel = Channel(
+            self.ids.next(),
+            kind,
+            name,
+            guild.id,
+            parent.id if parent else None,
+            len(guild.channels),
+        )
+        guild.channels[channel.id] = channel
+        return channel
+
+    def add_category(self, guild: Guild, name: str) -> Channel:
+        return self.add_channel(guild, name, CATEGORY)
+
+    def add_member(
+        self,
+        guild: Guild,
+        username: str,
+        *,
+        roles: Iterable[Role] = (),
+        nick: str | None = None,
+        accepts_dms: bool = True,
+        locale: str = "fr",
+    ) -> User:
+        user = User(self.ids.next(), username, username.capitalize(), accepts_dms=accepts_dms)
+        user.locale = locale
+        self.users[user.id] = user
+        guild.members[user.id] = Member(user, [r.id for r in roles], nick)
+        return user
+
+    def allow(self, command: str, role_or_guild_id: int) -> None:
+        """What a server admin does in Server Settings → Integrations."""
+        self.overrides.setdefault(command, set()).add(role_or_guild_id)
+
+    def join_voice(self, guild: Guild, user: User, channel: Channel) -> None:
+        member = guild.members[user.id]
+        member.voice = VoiceState(channel.id, secrets.token_hex(8))
+        self.gateway.dispatch("VOICE_STATE_UPDATE", voice_state_json(guild, member))
+        self.changed()
+
+    def leave_voice(self, guild: Guild, user: User) -> None:
+        member = guild.members[user.id]
+        member.voice = None
+        self.gateway.dispatch("VOICE_STATE_UPDATE", voice_state_json(guild, member))
+        self.changed()
+
+    # --- what the bot did ---
+    def messages(self, channel: Channel, *, ephemeral: bool = False) -> list[Message]:
+        """The channel's messages in order; ephemeral ones only when asked for."""
+        return [
+            m
+            for m in self.channel_messages.get(channel.id, [])
+            if not m.deleted and (ephemeral or not m.ephemeral)
+        ]
+
+    def texts(self, channel: Channel) -> list[str]:
+        return [m.text for m in self.messages(channel)]
+
+    def dms(self, user: User) -> list[Message]:
+        channel = self.dm_channels.get(user.id)
+        return self.messages(channel) if channel else []
+
+    def bot_messages(self) -> list[Message]:
+        return [m for m in self.messages_by_id.values() if m.author.id == self.bot.id]
+
+    def requests_to(self, method: str, template: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and r.template == template]
+
+    def command(self, name: str, guild: Guild | None = None) -> dict[str, Any]:
+        for scope in ((guild.id if guild else None), None):
+            for item in self.commands.get(scope, []):
+                if name in (item["name"], *(item.get("name_localizations") or {}).values()):
+                    return item
+        raise CommandUnavailable(f"no command {name!r} was synced")
+
+    # --- faults ---
+    def rate_limit(
+        self,
+        method: str,
+        template: str,
+        *,
+        times: int = 1,
+        retry_after: float = 0.05,
+        is_global: bool = False,
+    ) -> None:
+        self.faults.append(Fault(method, template, times, 429, retry_after, is_global))
+
+    def lose_response(self, method: str, template: str, *, status: int = 500) -> None:
+        """Do the next such request, then answer ``status`` as if the answer got lost."""
+        self.faults.append(Fault(method, template, 1, status, apply_first=True))
+
+    # --- acting as members ---
+    def slash(self, user: User, channel: Channel, *names: str, **options: Any) -> Exchange:
+        """``/names... option:value``, as ``user`` types it in ``channel`` (names and options
+        by their English or French names)."""
+        guild, data, _ = self._command_data(user, channel, names, options, focused=None)
+        return self._dispatch_interaction(APPLICATION_COMMAND, user, channel, guild, data)
+
+    def complete(
+        self, user: User, channel: Channel, names: tuple[str, ...], focused: str, **options: Any
+    ) -> Exchange:
+        """Typing ``options[focused]`` in an option with autocompletion."""
+        guild, data, option = self._command_data(user, channel, names, options, focused=focused)
+        if not (option or {}).get("autocomplete"):
+            raise CommandUnavailable(f"{focused} has no autocompletion")
+        return self._dispatch_interaction(AUTOCOMPLETE, user, channel, guild, data)
+
+    def _command_data(
+        self,
+        user: User,
+        channel: Channel,
+        names: tuple[str, ...],
+        options: dict[str, Any],
+        focused: str | None,
+    ) -> tuple[Guild, dict[str, Any], dict[str, Any] | None]:
+        guild = self.guilds[channel.guild_id] if channel.guild_id else None
+        assert guild is not None, "slash commands are guild-only here"
+        top = self.command(names[0], guild)
+        self._may_use(guild, user, top)
+        data: dict[str, Any] = {"id": top["id"], "name": top["name"], "type": 1}
+        if top.get("guild_id"):
+            data["guild_id"] = top["guild_id"]
+        target, holder = top, data
+        for name in names[1:]:
+            sub = _find(target.get("options") or [], name, kinds=(1, 2))
+            entry: dict[str, Any] = {"name": sub["name"], "type": sub["type"]}
+            holder.setdefault("options", []).append(entry)
+            target, holder = sub, entry
+        values, option = _values(target, options, focused)
+        holder.setdefault("options", []).extend(values)
+        return guild, data, option
+
+    def press(self, user: User, message: Message, custom_id: str) -> Exchange:
+        """Pressing a button of a message (in a channel or a DM)."""
+        assert custom_id in message.custom_ids, (custom_id, message.custom_ids)
+        channel = self.channel_by_id(message.channel_id)
+        assert channel is not None
+        guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._dispatch_interaction(COMPONENT, user, channel, guild, data, message)
+
+    def _may_use(self, guild: Guild, user: User, command: dict[str, Any]) -> None:
+        member = guild.members[user.id]
+        needed = command.get("default_member_permissions")
+        if needed in (None, ""):
+            return
+        allowed = self.overrides.get(command["name"], set())
+        if allowed & {guild.id, *member.roles}:
+            return
+        if guild.permissions(member) & int(needed) != int(needed):
+            raise CommandUnavailable(f"{user.username} cannot see /{command['name']}")
+
+    def _dispatch_interaction(
+        self,
+        kind: int,
+        user: User,
+        channel: Channel,
+        guild: Guild | None,
+        data: dict[str, Any],
+        message: Message | None = None,
+    ) -> Exchange:
+        exchange = Exchange(
+            self.ids.next(), secrets.token_urlsafe(48), kind, user, channel, guild, data, message
+        )
+        payload: dict[str, Any] = {
+            "id": str(exchange.id),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "token": exchange.token,
+            "version": 1,
+            "locale": user.locale,
+            "entitlements": [],
+            "attachment_size_limit": 10 * 1024 * 1024,
+            "channel_id": str(channel.id),
+            "channel": channel.json(),
+        }
+        if guild is not None:
+            member = guild.members[user.id]
+            payload |= {
+                "guild_id": str(guild.id),
+                "guild": {"id": str(guild.id), "locale": "fr", "features": []},
+                "guild_locale": "fr",
+                "member": {**member.json(), "permissions": str(guild.permissions(member))},
+                "app_permissions": str(guild.permissions(guild.members[self.bot.id])),
+                "authorizing_integration_owners": {"0": str(guild.id)},
+                "context": 0,
+            }
+        else:
+            payload |= {
+                "user": user.json(),
+                "app_permissions": "0",
+                "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
+                "context": 1,
+            }
+        if message is not None:
+            payload["message"] = message.json()
+        exchange.payload = payload
+        self.exchanges[exchange.id] = exchange
+        self.by_token[exchange.token] = exchange
+        exchange.dispatched_at = time.perf_counter()
+        self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return exchange
+
+    async def answered(self, exchange: Exchange, timeout: float = 5.0) -> Exchange:
+        await self.until(lambda: exchange.acknowledged, timeout, f"an answer to {exchange.id}")
+        return exchange
+
+    # --- used by the REST routes ---
+    def channel_by_id(self, channel_id: int) -> Channel | None:
+        for guild in self.guilds.values():
+            if channel_id in guild.channels:
+                return guild.channels[channel_id]
+        return next((c for c in self.dm_channels.values() if c.id == channel_id), None)
+
+    def dm_channel(self, user: User) -> Channel:
+        channel = self.dm_channels.get(user.id)
+        if channel is None:
+            channel = Channel(self.ids.next(), DM, None, recipient=user)
+            self.dm_channels[user.id] = channel
+        return channel
+
+    def new_message(
+        self,
+        channel: Channel,
+        author: User,
+        body: dict[str, Any],
+        files: list[dict[str, Any]],
+        **extra: Any,
+    ) -> Message:
+        message = Message(self.ids.next(), channel.id, author, guild_id=channel.guild_id, **extra)
+        self._apply(message, body, files)
+        self.messages_by_id[message.id] = message
+        self.channel_messages.setdefault(channel.id, []).append(message)
+        self.changed()
+        return message
+
+    def interaction_message(
+        self, exchange: Exchange, body: dict[str, Any], files: list[dict[str, Any]] | None = None
+    ) -> Message:
+        return self.new_message(
+            exchange.channel,
+            self.bot,
+            body,
+            files or [],
+            webhook_id=self.application_id,
+            application_id=self.application_id,
+            interaction_id=exchange.id,
+            for_user=exchange.user.id if body.get("flags", 0) & EPHEMERAL else None,
+            type=20 if exchange.type == APPLICATION_COMMAND else 19,
+        )
+
+    def update_message(
+        self, message: Message, body: dict[str, Any], files: list[dict[str, Any]]
+    ) -> None:
+        message.edited = datetime.now(UTC)
+        self._apply(message, body, files)
+        self.changed()
+
+    def _apply(self, message: Message, body: dict[str, Any], files: list[dict[str, Any]]) -> None:
+        if "content" in body:
+            message.content = body["content"] or ""
+        if "embeds" in body:
+            message.embeds = list(body["embeds"] or [])
+        if "components" in body:
+            message.components = [_component_row(row) for row in body["components"] or []]
+        if "flags" in body:
+            message.flags = (message.flags & ~EPHEMERAL) | int(body["flags"] or 0)
+        if "allowed_mentions" in body or "content" in body or "embeds" in body:
+            message.allowed_mentions.append(body.get("allowed_mentions"))
+        if files:
+            message.attachments = [
+                {
+                    "id": str(self.ids.next()),
+                    "filename": f["filename"],
+                    "size": len(f["data"]),
+                    "url": f"https://cdn.example/{f['filename']}",
+                    "proxy_url": f"https://cdn.example/{f['filename']}",
+                    "content_type": f["content_type"],
+                }
+                for f in files
+            ]
+            message.files = files
+
+    def dispatch_message(self, event: str, message: Message) -> None:
+        self.gateway.dispatch(
+            event, {**message.json(), "mentions": []}, guild=bool(message.guild_id)
+        )
+
+    def store_commands(self, guild_id: int | None, items: list[dict[str, Any]]) -> list[Any]:
+        stored = []
+        for item in items:
+            key = (guild_id, item["name"])
+            command_id = self.command_ids.setdefault(key, self.ids.next())
+            stored.append(
+                {
+                    "id": str(command_id),
+                    "application_id": str(self.application_id),
+                    "version": str(self.ids.next()),
+                    "type": item.get("type", 1),
+                    "name": item["name"],
+                    "name_localizations": item.get("name_localizations") or None,
+                    "description": item.get("description", ""),
+                    "description_localizations": item.get("description_localizations") or None,
+                    "default_member_permissions": (
+                        None
+                        if item.get("default_member_permissions") is None
+                        else str(item["default_member_permissions"])
+                    ),
+                    "dm_permission": item.get("dm_permission", True),
+                    "contexts": item.get("contexts"),
+                    "integration_types": item.get("integration_types") or [0],
+                    "options": item.get("options") or [],
+                    "nsfw": bool(item.get("nsfw", False)),
+                    **({"guild_id": str(guild_id)} if guild_id else {}),
+                }
+            )
+        self.commands[guild_id] = stored
+        self.changed()
+        return stored
+
+    def _ready(self, session: Session) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": self.bot.private_json(),
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+            "session_id": session.id,
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": str(self.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "user_settings": {},
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "auth": {},
+        }
+
+    def _guild_payloads(self) -> list[dict[str, Any]]:
+        return [g.json(self.bot) for g in self.guilds.values()]
+
+    # --- the HTTP plumbing ---
+    def _endpoint(
+        self, template: str, handler: Callable[[Call], Any]
+    ) -> Callable[[web.Request], Any]:
+        async def endpoint(request: web.Request) -> web.Response:
+            return await self._serve(request, template, handler)
+
+        return endpoint
+
+    async def _serve(
+        self, request: web.Request, template: str, handler: Callable[[Call], Any]
+    ) -> web.Response:
+        method = request.method
+        webhook = template.startswith(("/webhooks/", "/interactions/"))
+        if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
+            return self._respond(request, template, error(401, 0, "401: Unauthorized"), None)
+        body, files = await _read_body(request)
+        call = Call(template, method, dict(request.match_info), dict(request.query), body, files)
+        if self.openapi is not None:
+            for problem in self.openapi.check_request(template, method, body, call.query):
+                self.fail(f"request {method} {template}: {problem}")
+        fault = self._fault(method, template)
+        if fault is not None and not fault.apply_first:
+            return self._respond(request, template, _fault_answer(fault), body, fault)
+        answer: Answer = await handler(call)
+        if fault is not None:
+            return self._respond(request, template, _fault_answer(fault), body, fault)
+        return self._respond(request, template, answer, body)
+
+    def _fault(self, method: str, template: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method and fault.template == template and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    def _respond(
+        self,
+        request: web.Request,
+        template: str,
+        answer: Answer,
+        body: Any,
+        fault: Fault | None = None,
+    ) -> web.Response:
+        self.requests.append(Request(request.method, template, request.path, body, answer.status))
+        if self.openapi is not None and fault is None and answer.status < 500:
+            for problem in self.openapi.check_response(
+                template, request.method, answer.status, answer.body
+            ):
+                self.fail(f"response to {request.method} {template}: {problem}")
+        headers = {"Content-Type": "application/json"}
+        if fault is not None and fault.status == 429:
+            headers |= {
+                "Via": "1.1 google",
+                "Retry-After": str(max(1, round(fault.retry_after))),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{fault.retry_after:.3f}",
+                "X-RateLimit-Bucket": "fake-" + template.replace("/", "-").strip("-"),
+                "X-RateLimit-Scope": "global" if fault.is_global else "user",
+            }
+            if fault.is_global:
+                headers["X-RateLimit-Global"] = "true"
+        self.changed()
+        if answer.body is None:
+            return web.Response(status=answer.status, headers={"Content-Length": "0"})
+        return web.Response(status=answer.status, body=json.dumps(answer.body), headers=headers)
+
+    async def _unknown(self, request: web.Request) -> web.Response:
+        self.fail(f"unknown route {request.method} {request.path}")
+        return web.Response(
+            status=404,
+            body=json.dumps({"message": "404: Not Found", "code": 0}),
+            headers={"Content-Type": "application/json"},
+        )
+
+    @web.middleware
+    async def _middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
+        try:
+            response: web.StreamResponse = await handler(request)
+        except web.HTTPException:
+            raise
+        except Exception as problem:
+            self.fail(f"the fake crashed on {request.method} {request.path}: {problem!r}")
+            raise
+        return response
+
+
+def _fault_answer(fault: Fault) -> Answer:
+    if fault.status == 429:
+        return Answer(
+            429,
+            {
+                "message": "You are being rate limited.",
+                "retry_after": fault.retry_after,
+                "global": fault.is_global,
+            },
+        )
+    return Answer(fault.status, {"message": "500: Internal Server Error", "code": 0})
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
+    if not request.can_read_body:
+        return None, []
+    kind = request.content_type
+    if kind == "application/json":
+        return await request.json(), []
+    if kind == "multipart/form-data":
+        form = await request.post()
+        body = json.loads(str(form.get("payload_json", "{}")))
+        files = []
+        for name, value in form.items():
+            if name.startswith("files[") and hasattr(value, "file"):
+                files.append(
+                    {
+                        "filename": value.filename,
+                        "content_type": value.content_type,
+                        "data": value.file.read(),
+                    }
+                )
+        return body, files
+    raw = await request.read()
+    return (raw.decode() or None), []
+
+
+def _component_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {"type": row.get("type", 1), "components": list(row.get("components", []))}
+
+
+def _find(options: list[dict[str, Any]], name: str, kinds: tuple[int, ...]) -> dict[str, Any]:
+    for option in options:
+        names = (option["name"], *(option.get("name_localizations") or {}).values())
+        if option["type"] in kinds and name in names:
+            return option
+    raise CommandUnavailable(f"no subcommand {name!r}")
+
+
+def _values(
+    command: dict[str, Any], given: dict[str, Any], focused: str | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Typed option values as Discord sends them, checked as Discord's client checks them
+    (while typing in an autocompleted option, nothing is checked yet)."""
+    declared = {o["name"]: o for o in command.get("options") or []}
+    for option in command.get("options") or []:
+        for localized in (option.get("name_localizations") or {}).values():
+            declared.setdefault(localized, option)
+    values: list[dict[str, Any]] = []
+    focused_option = None
+    for name, raw in given.items():
+        value = raw
+        option = declared.get(name)
+        if option is None:
+            raise CommandUnavailable(f"no option {name!r}")
+        kind = option["type"]
+        if focused is not None:
+            entry = {"name": option["name"], "type": kind, "value": str(value)}
+            if name == focused:
+                entry["focused"] = True
+                focused_option = option
+            values.append(entry)
+            continue
+        if kind == 4 and not isinstance(value, int):
+            raise CommandUnavailable(f"{name} takes a whole number")
+        if kind == 3:
+            value = str(value)
+            if len(value) > option.get("max_length", 6000):
+                raise CommandUnavailable(f"{name} is too long")
+        if "min_value" in option and value < option["min_value"]:
+            raise CommandUnavailable(f"{name} is below its minimum")
+        if "max_value" in option and value > option["max_value"]:
+            raise CommandUnavailable(f"{name} is above its maximum")
+        choices = option.get("choices")
+        if choices and value not in [c["value"] for c in choices]:
+            raise CommandUnavailable(f"{value!r} is not one of the choices of {name}")
+        values.append({"name": option["name"], "type": kind, "value": value})
+    missing = [
+        o["name"]
+        for o in command.get("options") or []
+        if o.get("required") and o["name"] not in {v["name"] for v in values}
+    ]
+    if missing and focused is None:
+        raise CommandUnavailable(f"missing required options {missing}")
+    return values, focused_option
