@@ -110,6 +110,7 @@ class DiscordPlatform:
             except TimeoutError:
                 log.warning("stopping with interactions still under way")
         if self._parts is not None and self.config.voice_mode and self._ready.is_set():
+            self._parts.voice.enabled = False  # from now on a sync only lifts
             try:
                 await asyncio.wait_for(self._parts.voice.lift_all(), STOP_CLEANUP_TIMEOUT)
             except Exception as error:
@@ -170,8 +171,8 @@ class DiscordPlatform:
     async def voice_changed(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
-        if member.bot or (before.channel == after.channel and before.mute == after.mute):
-            return
+        if member.bot or before.channel == after.channel:
+            return  # mute changes included: most are the bot's own
         parts = self.parts
         for room_id in await parts.voice.rooms_for(member, (before.channel, after.channel)):
             await parts.watch.refresh_voice(room_id)

@@ -6,6 +6,7 @@ through a ``referencing`` registry that holds the whole document."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from functools import cache
@@ -18,11 +19,10 @@ from referencing.jsonschema import DRAFT202012
 
 ENV = "CERCLE_DISCORD_OPENAPI"
 URI = "urn:discord:openapi"
-
-KNOWN_DIFFERENCES: dict[str, str] = {
-    # Where Discord's own documentation and the live API differ from the OpenAPI description,
-    # keyed by the JSON path of the value (numbers replaced by *): why it is accepted.
-}
+REQUEST_URI = "urn:discord:openapi:requests"
+"""Requests are checked against a copy where a snowflake may also be a JSON integer: the
+description only shows the string form Discord *returns*, but the API accepts integer ids and
+discord.py (like most libraries) sends them so.  Responses are checked against the original."""
 
 
 def _pointer(*parts: str) -> str:
@@ -32,8 +32,17 @@ def _pointer(*parts: str) -> str:
 class OpenApi:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.document: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
-        resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
-        self.registry: Registry[Any] = Registry().with_resource(URI, resource)
+        lenient = copy.deepcopy(self.document)
+        snowflake = lenient["components"]["schemas"]["SnowflakeType"]
+        lenient["components"]["schemas"]["SnowflakeType"] = {
+            "anyOf": [snowflake, {"type": "integer", "minimum": 0}]
+        }
+        self.registry: Registry[Any] = Registry().with_resources(
+            [
+                (URI, Resource.from_contents(self.document, default_specification=DRAFT202012)),
+                (REQUEST_URI, Resource.from_contents(lenient, default_specification=DRAFT202012)),
+            ]
+        )
         self._validators: dict[str, Draft202012Validator] = {}
 
     @classmethod
@@ -75,7 +84,7 @@ class OpenApi:
             "application/json",
             "schema",
         )
-        return problems + self._validate(pointer, body)
+        return problems + self._validate(pointer, body, REQUEST_URI)
 
     def check_response(self, template: str, method: str, status: int, body: Any) -> list[str]:
         operation = self.operation(template, method)
@@ -109,28 +118,25 @@ class OpenApi:
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return dict(node)
 
-    def _validate(self, pointer: str, value: Any) -> list[str]:
-        validator = self._validators.get(pointer)
+    def _validate(self, pointer: str, value: Any, base: str = URI) -> list[str]:
+        ref = f"{base}#/{pointer}"
+        validator = self._validators.get(ref)
         if validator is None:
-            validator = Draft202012Validator({"$ref": f"{URI}#/{pointer}"}, registry=self.registry)
-            self._validators[pointer] = validator
-        problems = []
-        for error in validator.iter_errors(value):
-            where = "/".join(str(p) for p in error.absolute_path) or "(body)"
-            general = "/".join("*" if isinstance(p, int) else str(p) for p in error.absolute_path)
-            if general in KNOWN_DIFFERENCES:
-                continue
-            problems.append(f"{where}: {_short(error)}")
-        return problems
+            validator = Draft202012Validator({"$ref": ref}, registry=self.registry)
+            self._validators[ref] = validator
+        return [
+            f"{'/'.join(str(p) for p in error.absolute_path) or '(body)'}: {_short(error)}"
+            for error in validator.iter_errors(value)
+        ]
 
 
 def _short(error: Any) -> str:
-    """The most specific reason (for anyOf/oneOf, the deepest sub-error)."""
-    best = error
-    while best.context:
-        best = max(best.context, key=lambda e: len(e.absolute_path))
-    text = str(best.message)
-    return text if len(text) < 300 else text[:300] + "…"
+    """The reason; for anyOf/oneOf, the most specific reasons of the alternatives."""
+    if not error.context:
+        return str(error.message)[:300]
+    deepest = sorted(error.context, key=lambda e: -len(e.absolute_path))[:4]
+    reasons = [f"{'/'.join(map(str, e.absolute_path))}: {str(e.message)[:120]}" for e in deepest]
+    return f"no alternative fits ({'; '.join(reasons)})"
 
 
 @cache

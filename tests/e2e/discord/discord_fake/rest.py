@@ -214,15 +214,13 @@ class Rest:
         fake.changed()
         if call.query.get("with_response") not in ("1", "true", "True"):
             return Answer(204)
-        body: dict[str, Any] = {
-            "interaction": {
-                "id": str(exchange.id),
-                "type": exchange.type,
-                "response_message_id": str(message.id) if message else None,
+        body: dict[str, Any] = {"interaction": {"id": str(exchange.id), "type": exchange.type}}
+        if message is not None:
+            body["interaction"] |= {
+                "response_message_id": str(message.id),
                 "response_message_loading": kind == DEFERRED_WITH_SOURCE,
-                "response_message_ephemeral": bool(message and message.ephemeral),
+                "response_message_ephemeral": message.ephemeral,
             }
-        }
         if message is not None and kind in (MESSAGE_WITH_SOURCE, UPDATE_MESSAGE):
             body["resource"] = {"type": kind, "message": message.json()}
         return Answer(200, body)

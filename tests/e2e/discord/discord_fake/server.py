@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -168,10 +169,13 @@ class FakeDiscord:
         self.checks.append(check)
 
     async def until(
-        self, condition: Callable[[], object], timeout: float = 5.0, what: str = ""
+        self,
+        condition: Callable[[], object | Awaitable[object]],
+        timeout: float = 5.0,
+        what: str = "",
     ) -> None:
-        """Wait until ``condition()`` is true; re-checked on every change of the fake (and
-        every 20 ms, for conditions on the bot's side)."""
+        """Wait until ``condition()`` is true (it may be a coroutine); re-checked on every
+        change of the fake, and every 20 ms for conditions on the bot's side."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -181,7 +185,10 @@ class FakeDiscord:
                     raise AssertionError(f"the bot failed: {problem!r}") from problem
             if self.failures:
                 raise AssertionError(f"the fake Discord saw problems: {self.failures}")
-            if condition():
+            result = condition()
+            if inspect.isawaitable(result):
+                result = await result
+            if result:
                 return
             left = deadline - loop.time()
             if left <= 0:
@@ -252,6 +259,12 @@ class FakeDiscord:
         self.gateway.dispatch("VOICE_STATE_UPDATE", voice_state_json(guild, member))
         self.changed()
 
+    def delete_event(self, guild: Guild, event_id: int) -> None:
+        """A member with Manage Events deletes a scheduled event in Discord."""
+        event = guild.events.pop(event_id)
+        self.gateway.dispatch("GUILD_SCHEDULED_EVENT_DELETE", event.json())
+        self.changed()
+
     # --- what the bot did ---
     def messages(self, channel: Channel, *, ephemeral: bool = False) -> list[Message]:
         """The channel's messages in order; ephemeral ones only when asked for."""
@@ -308,6 +321,7 @@ class FakeDiscord:
         self, user: User, channel: Channel, names: tuple[str, ...], focused: str, **options: Any
     ) -> Exchange:
         """Typing ``options[focused]`` in an option with autocompletion."""
+        options.setdefault(focused, "")
         guild, data, option = self._command_data(user, channel, names, options, focused=focused)
         if not (option or {}).get("autocomplete"):
             raise CommandUnavailable(f"{focused} has no autocompletion")
@@ -471,7 +485,8 @@ class FakeDiscord:
         if "embeds" in body:
             message.embeds = list(body["embeds"] or [])
         if "components" in body:
-            message.components = [_component_row(row) for row in body["components"] or []]
+            ids = iter(range(1, 1000))
+            message.components = [_component_row(row, ids) for row in body["components"] or []]
         if "flags" in body:
             message.flags = (message.flags & ~EPHEMERAL) | int(body["flags"] or 0)
         if "allowed_mentions" in body or "content" in body or "embeds" in body:
@@ -566,8 +581,12 @@ class FakeDiscord:
         body, files = await _read_body(request)
         call = Call(template, method, dict(request.match_info), dict(request.query), body, files)
         if self.openapi is not None:
-            for problem in self.openapi.check_request(template, method, body, call.query):
+            problems = self.openapi.check_request(template, method, body, call.query)
+            for problem in problems:
                 self.fail(f"request {method} {template}: {problem}")
+            if problems:
+                answer = error(400, 50035, "Invalid Form Body")
+                return self._respond(request, template, answer, body, invalid=True)
         fault = self._fault(method, template)
         if fault is not None and not fault.apply_first:
             return self._respond(request, template, _fault_answer(fault), body, fault)
@@ -590,9 +609,11 @@ class FakeDiscord:
         answer: Answer,
         body: Any,
         fault: Fault | None = None,
+        *,
+        invalid: bool = False,
     ) -> web.Response:
         self.requests.append(Request(request.method, template, request.path, body, answer.status))
-        if self.openapi is not None and fault is None and answer.status < 500:
+        if self.openapi is not None and fault is None and not invalid and answer.status < 500:
             for problem in self.openapi.check_response(
                 template, request.method, answer.status, answer.body
             ):
@@ -675,8 +696,20 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
     return (raw.decode() or None), []
 
 
-def _component_row(row: dict[str, Any]) -> dict[str, Any]:
-    return {"type": row.get("type", 1), "components": list(row.get("components", []))}
+def _component_row(row: dict[str, Any], ids: Iterator[int]) -> dict[str, Any]:
+    """A row of components as Discord returns it: each with a numeric ``id``."""
+    return {
+        "type": row.get("type", 1),
+        "id": next(ids),
+        "components": [_component(item, next(ids)) for item in row.get("components", [])],
+    }
+
+
+def _component(item: dict[str, Any], number: int) -> dict[str, Any]:
+    found = {**item, "id": number}
+    if isinstance(item.get("emoji"), dict):  # a unicode emoji comes back without an id
+        found["emoji"] = {k: v for k, v in item["emoji"].items() if v is not None}
+    return found
 
 
 def _find(options: list[dict[str, Any]], name: str, kinds: tuple[int, ...]) -> dict[str, Any]:
