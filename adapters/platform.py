@@ -37,6 +37,9 @@ class Dispatcher:
         self._platforms = dict(platforms)
 
     async def deliver(self, outgoing: Sequence[Outgoing]) -> None:
+        """Send each reply; raise :class:`DeliveryFailed` afterwards if any could not be sent
+        (the core then sends them all again later, under the same idempotency keys)."""
+        failed = 0
         for item in outgoing:
             platform = self._platforms.get(item.platform)
             if platform is None:
@@ -45,8 +48,15 @@ class Dispatcher:
             try:
                 await platform.send(item)
             except Exception as error:
+                failed += 1
                 log.error(  # noqa: TRY400 - no traceback: it could quote a member's words
                     "sending a reply failed with %s",
                     type(error).__name__,
                     extra={"platform": item.platform},
                 )
+        if failed:
+            raise DeliveryFailed(failed)
+
+
+class DeliveryFailed(Exception):
+    """Some replies could not be sent now; the core sends them again later."""

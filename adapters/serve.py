@@ -11,8 +11,8 @@ from bot.clock import SystemClock
 
 from adapters.config import Config, ConfigError
 from adapters.platform import Dispatcher, Platform
+from adapters.scheduler import Timer
 from adapters.startup import start
-from adapters.timer import DueJobs
 
 log = logging.getLogger("cercle.serve")
 
@@ -49,7 +49,8 @@ async def serve(
     stop = stop or _stop_on_signals()
     runtime = await start(config, SystemClock())
     dispatcher = Dispatcher({p.name: p for p in platforms})
-    timer = DueJobs(runtime.cercle, runtime.clock, dispatcher.deliver)
+    timer = Timer(runtime.cercle, runtime.clock, dispatcher.deliver)
+    runtime.cercle.listeners.append(timer.wake)
     timer_task = asyncio.create_task(timer.run(), name="cercle-timer")
     started: list[Platform] = []
     try:

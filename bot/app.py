@@ -63,6 +63,8 @@ class Cercle:
         # keeps two "next" pressed together strictly ordered.
         self._serial = asyncio.Lock()
         self._next_planning: datetime | None = None
+        self.listeners: list[Callable[[], None]] = []
+        """Called after every command that changed something (the timer looks again)."""
         self.lease = lease
 
     @property
@@ -210,6 +212,8 @@ class Cercle:
                 replies = await invocation.command.handler(ctx, invocation.args)
                 await uow.commit()
                 log.info("command", extra={"command": invocation.name, "group": ctx.group.id})
+                for listener in self.listeners:
+                    listener()
                 welcome = entered.welcome
                 if invocation.path == (self.registry.get("agree"),):
                     welcome = welcome[:1]  # no need to ask them to accept what they just accepted

@@ -21,7 +21,7 @@ from bot.replies import Outgoing
 
 from adapters.console.room import ConsoleRoom, clock_text
 from adapters.console.transcript import format_all
-from adapters.timer import DueJobs
+from adapters.scheduler import Timer
 
 log = logging.getLogger("cercle.console")
 
@@ -141,7 +141,7 @@ class Interactive:
     def prompt(self) -> str:
         return f"{self.user}> "
 
-    async def run(self, reader: LineReader, jobs: DueJobs) -> None:
+    async def run(self, reader: LineReader, jobs: Timer) -> None:
         self.say("banner", user=self.user)
         while True:
             self.waiting = True
@@ -187,7 +187,7 @@ async def run_interactive(
 ) -> None:
     room = ConsoleRoom(cercle)
     console = Interactive(room, language, out, clock=clock)
-    jobs = DueJobs(cercle, clock, console.deliver_jobs)
+    jobs = Timer(cercle, clock, console.deliver_jobs)
     reader = LineReader(stdin, show_prompt=stdin.isatty() and out.isatty())
     task = asyncio.create_task(jobs.run(), name="console-due-jobs")
     try:

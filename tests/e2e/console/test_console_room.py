@@ -3,10 +3,8 @@ interactive console's due-job runner (driven by a fake clock and events, never b
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import cast
 
 import pytest
@@ -14,7 +12,6 @@ from adapters.console.interactive import Interactive
 from adapters.console.room import ConsoleRoom, ScriptRunner
 from adapters.console.script import ScriptError, parse_script
 from adapters.console.transcript import format_outgoing
-from adapters.timer import DueJobs
 from bot.app import Cercle
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone
@@ -121,67 +118,6 @@ async def test_the_first_time_may_go_anywhere() -> None:
     runner, _ = make_runner()
     await runner.run(parse_script("@moderator alice\n@time 2020-01-01 09:00\n"))
     assert runner.clock.now() == datetime(2020, 1, 1, 8, 0, tzinfo=UTC)
-
-
-async def ignore(_: Sequence[Outgoing]) -> None:
-    return None
-
-
-class RecordingDueJobs(DueJobs):
-    """Records how long it meant to sleep instead of watching the wall clock."""
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.delays: asyncio.Queue[float] = asyncio.Queue()
-
-    async def _sleep(self, delay: float) -> None:
-        self.delays.put_nowait(delay)
-        await super()._sleep(delay)
-
-
-async def test_due_jobs_wait_for_their_time_and_run_when_woken() -> None:
-    clock = FakeClock(START)
-    cercle = Cercle(memory_store(), clock)
-    room = ConsoleRoom(cercle, run_id="t")
-    room.make_moderator("alice")
-    delivered: asyncio.Queue[list[str]] = asyncio.Queue()
-
-    async def deliver(items: Sequence[Outgoing]) -> None:
-        delivered.put_nowait([line for item in items for line in format_outgoing(item)])
-
-    jobs = RecordingDueJobs(cercle, clock, deliver, max_wait=300.0)
-    task = asyncio.create_task(jobs.run())
-    try:
-        async with asyncio.timeout(10):
-            assert await jobs.delays.get() == 300.0  # nothing scheduled: wait to be woken
-            await room.say("alice", "séance ouvrir 90m")
-            await room.say("alice", "séance pause 5")
-            jobs.wake()
-            assert await jobs.delays.get() == pytest.approx(300.0)  # the break ends in 5 min
-            assert delivered.empty()
-            clock.advance(timedelta(minutes=5))
-            jobs.wake()
-            lines = await delivered.get()
-            assert lines[0] == "[room] 🔔 La pause est terminée. Bon retour."
-            assert await jobs.delays.get() == 300.0  # nothing left to do
-    finally:
-        task.cancel()
-
-
-async def test_due_jobs_sleep_only_until_the_next_due_time() -> None:
-    clock = FakeClock(START)
-    cercle = Cercle(memory_store(), clock)
-    room = ConsoleRoom(cercle, run_id="t")
-    room.make_moderator("alice")
-    await room.say("alice", "séance ouvrir 90m")
-    await room.say("alice", "séance pause 2")
-    jobs = RecordingDueJobs(cercle, clock, ignore, max_wait=300.0)
-    task = asyncio.create_task(jobs.run())
-    try:
-        async with asyncio.timeout(10):
-            assert await jobs.delays.get() == pytest.approx(120.0)
-    finally:
-        task.cancel()
 
 
 async def test_interactive_console_commands() -> None:
