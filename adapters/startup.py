@@ -57,6 +57,10 @@ async def start(config: Config, clock: Clock) -> Runtime:
         await dispose(engine, DISPOSE_TIMEOUT)
         raise
     cercle = Cercle(SqlStore(engine), clock, config.defaults())
+    if engine.dialect.name == "sqlite":
+        # One process per SQLite file: leases left by a previous run (a crash) are ours to end,
+        # so what it was sending goes out again now (idempotently) instead of in a minute.
+        await cercle.release_claims()
     log.info("started", extra={"database": engine.dialect.name})
     return Runtime(config, cercle, engine, clock)
 
