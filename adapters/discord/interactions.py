@@ -2,9 +2,9 @@
 back through :mod:`adapters.discord.delivery`.
 
 Discord wants an answer within 3 seconds.  A command usually takes a few milliseconds, so the
-first reply is the answer itself; when the core is slower than ``defer_after`` (a burst of
-commands waiting for the database, a slow disk) the interaction is deferred first and the
-replies follow."""
+first reply is the answer itself; when the core is slower than ``defer_after`` (a slow disk) or
+many interactions already wait for it (a burst: the core runs one command at a time), the
+interaction is deferred first and the replies follow."""
 
 from __future__ import annotations
 
@@ -28,8 +28,11 @@ from adapters.discord.render import NO_MENTIONS
 log = logging.getLogger("cercle.discord")
 
 PLATFORM = "discord"
-DEFER_AFTER = 0.25
+DEFER_AFTER = 0.1
 """Seconds to wait for the core before deferring (Discord's deadline is 3 s)."""
+CROWD = 16
+"""With this many interactions already waiting for the core (it runs one command at a time),
+a new one is deferred at once rather than after ``DEFER_AFTER``."""
 
 
 class InteractionRunner:
@@ -81,8 +84,9 @@ class InteractionRunner:
         if room is None:
             await interaction.response.defer()
             return
+        crowded = len(self._busy) > CROWD
         work = asyncio.ensure_future(self._handle(interaction, line, room))
-        done, _ = await asyncio.wait({work}, timeout=self.defer_after)
+        done, _ = await asyncio.wait({work}, timeout=0 if crowded else self.defer_after)
         deferred = not done
         if deferred:
             await self._defer(interaction)
