@@ -21,7 +21,7 @@ from bot.domain import Group, GroupDefaults, Job, JobState, Member, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, ref
-from bot.handlers.jobs import JOB_HANDLERS
+from bot.handlers.jobs import JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.i18n import translate
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -162,38 +162,72 @@ class Cercle:
         if self._next_planning is None or self._next_planning <= now:
             await self.plan()
         async with self._serial, self._uow() as uow:
-            claimed = await uow.jobs.claim_due(now, limit, now + self.lease)
+            claimed = list(await uow.jobs.claim_due(now, limit, now + self.lease))
             await uow.commit()
-        for job in claimed:
-            await self._run_one(job, now, deliver)
+        if not claimed:
+            return 0
+        try:
+            done = await self._apply(claimed, now)
+        except Exception as error:  # one of them fails: run them one by one to find it
+            _log_failure("job batch", error)
+            for job in claimed:
+                await self._run_batch([job], now, deliver)
+            return len(claimed)
+        await self._finish(done, deliver)
         return len(claimed)
 
-    async def _run_one(self, job: Job, now: datetime, deliver: Deliver) -> None:
+    async def _run_batch(self, jobs: list[Job], now: datetime, deliver: Deliver) -> None:
         try:
-            async with self._serial, self._uow() as uow:
-                group = await uow.groups.get_by_id(job.group_id)
+            done = await self._apply(jobs, now)
+        except Exception as error:
+            _log_failure("job", error)
+            for job in jobs:
+                await self._set_aside(job.id)
+            return
+        await self._finish(done, deliver)
+
+    async def _apply(
+        self, jobs: list[Job], now: datetime
+    ) -> list[tuple[Job, JobResult, Group | None]]:
+        """Phase one: store what the jobs change, in one transaction, and say what to send."""
+        done: list[tuple[Job, JobResult, Group | None]] = []
+        groups: dict[int, Group | None] = {}
+        async with self._serial, self._uow() as uow:
+            for job in jobs:
+                if job.group_id not in groups:
+                    groups[job.group_id] = await uow.groups.get_by_id(job.group_id)
+                group = groups[job.group_id]
                 if group is None:
-                    await uow.jobs.mark(job.id, JobState.CANCELLED)
-                    await uow.commit()
-                    return
+                    done.append((job, JobResult(state=JobState.CANCELLED), None))
+                    continue
                 result = await JOB_HANDLERS[job.kind](uow, now, group, job)
                 if result.applied:
                     await uow.jobs.note_applied(job.id)
-                await uow.commit()
-        except Exception as error:
-            _log_failure("job", error)
-            await self._set_aside(job.id)
-            return
+                done.append((job, result, group))
+            await uow.commit()
+        return done
+
+    async def _finish(
+        self, done: list[tuple[Job, JobResult, Group | None]], deliver: Deliver
+    ) -> None:
+        """Phase two: send, then mark done.  A failed delivery leaves the leases to expire."""
+        outgoing = [
+            item
+            for job, result, group in done
+            if group is not None
+            for item in self._bind(group, result.replies, f"job:{job.id}")
+        ]
         try:
-            if result.replies:
-                await deliver(self._bind(group, result.replies, f"job:{job.id}"))
-        except Exception as error:  # the platform is away: the lease will bring it back
+            if outgoing:
+                await deliver(outgoing)
+        except Exception as error:  # the platform is away: the leases will bring them back
             log.warning("delivery failed with %s; retried later", type(error).__name__)
             return
         async with self._uow() as uow:
-            await uow.jobs.mark(job.id, result.state)
+            for job, result, _ in done:
+                await uow.jobs.mark(job.id, result.state)
             await uow.commit()
-        log.info("job %s", result.state.value, extra={"job": job.kind.value, "group": group.id})
+        log.info("jobs done", extra={"count": len(done)})
 
     async def _set_aside(self, job_id: int) -> None:
         async with self._uow() as uow:
