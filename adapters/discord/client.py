@@ -43,6 +43,10 @@ class CercleTree(app_commands.CommandTree[discord.Client]):
 
 class CercleClient(discord.Client):
     def __init__(self, hooks: Hooks, *, voice_mode: bool, guild_ready_timeout: float) -> None:
+        # The bot never joins a voice channel (voice mode only mutes members): no need for the
+        # voice libraries, nor for discord.py's warning that they are missing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(voice_mode=voice_mode),
             allowed_mentions=NO_MENTIONS,

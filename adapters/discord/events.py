@@ -48,14 +48,18 @@ class EventMirror:
             "description": text(outgoing)[:MAX_DESCRIPTION],
         }
         voice = linked_voice(channel)
-        if isinstance(voice, discord.VoiceChannel):
-            event = await channel.guild.create_scheduled_event(
-                **details, entity_type=discord.EntityType.voice, channel=voice
-            )
-        else:
-            event = await channel.guild.create_scheduled_event(
-                **details, entity_type=discord.EntityType.external, location=channel.jump_url
-            )
+        try:
+            if isinstance(voice, discord.VoiceChannel):
+                event = await channel.guild.create_scheduled_event(
+                    **details, entity_type=discord.EntityType.voice, channel=voice
+                )
+            else:
+                event = await channel.guild.create_scheduled_event(
+                    **details, entity_type=discord.EntityType.external, location=channel.jump_url
+                )
+        except discord.Forbidden:
+            log.warning("cannot create scheduled events: give the bot Manage Events")
+            return
         await self.state.put_event(room_id, EventRecord(channel.guild.id, event.id))
         await event.start()
         log.info("scheduled event started", extra={"room": room_id})

@@ -31,8 +31,11 @@ from adapters.platform import Dispatcher
 log = logging.getLogger("cercle.discord")
 
 PLATFORM = "discord"
-STOP_CLEANUP_TIMEOUT = 5.0
-DRAIN_TIMEOUT = 10.0
+START_TIMEOUT = 120.0
+"""Seconds to wait for the gateway's READY before giving up (``cercle run`` then exits)."""
+DRAIN_TIMEOUT = 3.0
+STOP_CLEANUP_TIMEOUT = 3.0
+"""Together well under the 10 s ``cercle run`` gives a platform to stop."""
 
 
 class _Parts:
@@ -87,14 +90,17 @@ class DiscordPlatform:
             await client.login(self._token)
             self._task = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
             ready = asyncio.create_task(self._ready.wait())
-            await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                {self._task, ready}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+            )
             ready.cancel()
         except BaseException:
             await self._close_client()
             raise
         if not self._ready.is_set():
+            error = self.connection_error()
             await self._close_client()
-            raise self.connection_error() or RuntimeError("the Discord gateway closed")
+            raise error or RuntimeError("Discord's gateway did not become ready")
 
     async def send(self, outgoing: Outgoing) -> None:
         """A reply that is not an answer to an interaction (reminders, end of a break, nudges).

@@ -123,8 +123,10 @@ class VoiceGate:
         try:
             await member.edit(mute=True)
         except discord.HTTPException as error:
-            if error.code != NOT_CONNECTED:
-                raise
             await self.state.drop_mute(record)
+            if isinstance(error, discord.Forbidden):
+                log.warning("voice mode: give the bot Mute Members in the voice channel")
+            elif error.code != NOT_CONNECTED:
+                raise
             return
         log.info("voice: muted", extra={"room": record.room_id})
