@@ -94,8 +94,10 @@ class Gateway:
         guild_payloads: Callable[[], list[dict[str, Any]]],
         fail: Callable[[str], None],
         changed: Callable[[], None],
+        check: Callable[[str, dict[str, Any]], list[str]] | None = None,
     ) -> None:
         self.token = token
+        self._check = check
         self._ready_payload = ready_payload
         self._guild_payloads = guild_payloads
         self._fail = fail
@@ -114,6 +116,9 @@ class Gateway:
             return False
         if event in MESSAGE_EVENTS and not session.intents & MESSAGE_CONTENT:
             data = blank_content(data)
+        if self._check is not None:
+            for problem in self._check(event, data):
+                self._fail(f"gateway {event}: {problem}")
         session.seq += 1
         payload = {"op": DISPATCH, "t": event, "s": session.seq, "d": data}
         session.sent.append((session.seq, payload))

@@ -109,8 +109,16 @@ class OpenApi:
         return self._validate(_pointer(*parts, "content", "application/json", "schema"), body)
 
     def check_schema(self, name: str, value: Any) -> list[str]:
-        """Validate a value against a named component schema (gateway payload parts)."""
+        """Validate a value against a named component schema."""
         return self._validate(_pointer("components", "schemas", name), value)
+
+    def check_dispatch(self, event: str, data: dict[str, Any]) -> list[str]:
+        """Gateway payloads are not in the description, but the objects they carry are the
+        REST API's: check those (guilds, channels, members, messages, events, voice states)."""
+        problems: list[str] = []
+        for where, name, value in _gateway_parts(event, data):
+            problems += [f"{where}: {p}" for p in self.check_schema(name, value)]
+        return problems
 
     def _resolve(self, ref: str) -> dict[str, Any]:
         node: Any = self.document
@@ -137,6 +145,42 @@ def _short(error: Any) -> str:
     deepest = sorted(error.context, key=lambda e: -len(e.absolute_path))[:4]
     reasons = [f"{'/'.join(map(str, e.absolute_path))}: {str(e.message)[:120]}" for e in deepest]
     return f"no alternative fits ({'; '.join(reasons)})"
+
+
+EVENT_SCHEMAS = {1: "StageScheduledEventResponse", 2: "VoiceScheduledEventResponse"}
+
+
+def _event_schema(event: dict[str, Any]) -> str:
+    return EVENT_SCHEMAS.get(event.get("entity_type", 3), "ExternalScheduledEventResponse")
+
+
+def _gateway_parts(event: str, data: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    parts: list[tuple[str, str, Any]] = []
+    if event == "READY":
+        parts.append(("user", "UserPIIResponse", data["user"]))
+    elif event == "GUILD_CREATE":
+        parts.append(("guild", "GuildResponse", data))
+        parts += [("channel", "GuildChannelResponse", c) for c in data["channels"]]
+        parts += [("member", "GuildMemberResponse", m) for m in data["members"]]
+        parts += [("voice state", "VoiceStateResponse", v) for v in data["voice_states"]]
+        parts += [("event", _event_schema(e), e) for e in data["guild_scheduled_events"]]
+    elif event.startswith("GUILD_SCHEDULED_EVENT_"):
+        parts.append(("event", _event_schema(data), data))
+    elif event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+        parts.append(("message", "MessageResponse", data))
+    elif event == "VOICE_STATE_UPDATE":
+        parts.append(("voice state", "VoiceStateResponse", data))
+        parts.append(("member", "GuildMemberResponse", data["member"]))
+    elif event == "INTERACTION_CREATE":
+        if "member" in data:
+            parts.append(("member", "GuildMemberResponse", data["member"]))
+            parts.append(("channel", "GuildChannelResponse", data["channel"]))
+        else:
+            parts.append(("user", "UserResponse", data["user"]))
+            parts.append(("channel", "PrivateChannelResponse", data["channel"]))
+        if "message" in data:
+            parts.append(("message", "MessageResponse", data["message"]))
+    return parts
 
 
 @cache

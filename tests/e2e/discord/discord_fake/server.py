@@ -108,7 +108,12 @@ class FakeDiscord:
         self.checks: list[Callable[[], BaseException | None]] = []
         self.rest = Rest(self)
         self.gateway = Gateway(
-            self.token, self._ready, self._guild_payloads, self.fail, self.changed
+            self.token,
+            self._ready,
+            self._guild_payloads,
+            self.fail,
+            self.changed,
+            openapi.check_dispatch if openapi is not None else None,
         )
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
