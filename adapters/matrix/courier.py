@@ -35,6 +35,11 @@ log = logging.getLogger("cercle.matrix")
 
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_LOCAL_FAILURES = 5
+ENCRYPTION = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 
 
@@ -48,7 +53,7 @@ class Courier:
         client: AsyncClient,
         state: MatrixState,
         *,
-        before_encrypted_send: Callable[[], Awaitable[None]] | None = None,
+        before_encrypted_send: Callable[[str], Awaitable[None]] | None = None,
         backoff: Callable[[], Backoff] = Backoff,
     ) -> None:
         self.client = client
@@ -100,26 +105,44 @@ class Courier:
     # --- direct rooms -------------------------------------------------------------------------
 
     async def direct_room(self, user_id: str) -> str:
-        """The direct room with ``user_id``, created (with ``is_direct``) the first time."""
+        """The direct room with ``user_id``, created (with ``is_direct``) the first time, and
+        end-to-end encrypted: private replies may name who asked for a break."""
         known = self.state.dm_rooms.get(user_id)
         if known is not None:
             return known
+        encrypted = self.client.olm is not None
         answer = await self._retrying(
             lambda: self.client.room_create(
-                is_direct=True, invite=[user_id], preset=RoomPreset.trusted_private_chat
+                is_direct=True,
+                invite=[user_id],
+                preset=RoomPreset.trusted_private_chat,
+                initial_state=[ENCRYPTION] if encrypted else [],
             )
         )
         if not isinstance(answer, RoomCreateResponse):
             raise Undeliverable(f"creating a direct room failed ({_code(answer)})")
         room_id = answer.room_id
-        if room_id not in self.client.rooms:
-            # nio only learns of the room at the next sync; sending needs it now.
-            room = MatrixRoom(room_id, self.client.user_id)
-            room.add_member(self.client.user_id, None, None)
-            self.client.rooms[room_id] = room
+        self._prepare_direct_room(room_id, user_id, encrypted=encrypted)
         await self.state.set_dm_room(user_id, room_id)
         log.info("direct room created", extra={"room": room_id})
         return room_id
+
+    def _prepare_direct_room(self, room_id: str, user_id: str, *, encrypted: bool) -> None:
+        """Make nio ready to send in a room it may not know yet (or only partly: a sync can
+        land while the room is being created).  The invitee is listed so the room key is
+        shared with their devices before they even join."""
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            room = self.client.rooms[room_id] = MatrixRoom(room_id, self.client.user_id)
+        if self.client.user_id not in room.users:
+            room.add_member(self.client.user_id, None, None)
+        if user_id not in room.users:
+            room.add_member(user_id, None, None, invited=True)
+        room.members_synced = True
+        if encrypted and self.client.olm is not None:
+            room.encrypted = True
+            self.client.encrypted_rooms.add(room_id)
+            self.client.olm.users_for_key_query.add(user_id)
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -132,7 +155,7 @@ class Courier:
 
         async def attempt() -> object:
             if room.encrypted and self.before_encrypted_send is not None:
-                await self.before_encrypted_send()
+                await self.before_encrypted_send(room_id)
             return await self.client.room_send(
                 room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
             )

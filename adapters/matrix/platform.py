@@ -78,7 +78,7 @@ class MatrixPlatform:
         keys = KeyChores(client)
         creations = Creations(client)
         self.courier = Courier(
-            client, state, before_encrypted_send=keys.run, backoff=tuning.backoff
+            client, state, before_encrypted_send=keys.before_send, backoff=tuning.backoff
         )
         outbox = self.outbox = Outbox(state, self.courier, self.config.command_prefix)
         await outbox.recover()

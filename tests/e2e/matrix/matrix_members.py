@@ -238,6 +238,8 @@ class Bot:
     config: Config
     tuning: Tuning = field(default_factory=lambda: Tuning(backoff_cap=1.0, drain_timeout=3.0))
     platform: MatrixPlatform | None = None
+    environ: dict[str, str] | None = None
+    """Defaults to the account's password."""
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -248,7 +250,7 @@ class Bot:
     async def start(self) -> None:
         self.platform = MatrixPlatform(
             self.config.matrix,
-            environ={"CERCLE_MATRIX_PASSWORD": self.account.password},
+            environ=self.environ or {"CERCLE_MATRIX_PASSWORD": self.account.password},
             tuning=self.tuning,
         )
         self._stop = asyncio.Event()
