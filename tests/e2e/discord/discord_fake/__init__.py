@@ -7,6 +7,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
     import discord  # noqa: F401
 
+from .acting import CommandUnavailable
 from .exchanges import Exchange
 from .model import (
     CATEGORY,
@@ -22,7 +23,7 @@ from .model import (
     User,
 )
 from .openapi import OpenApi
-from .server import CommandUnavailable, FakeDiscord
+from .server import FakeDiscord
 
 __all__ = [
     "CATEGORY",

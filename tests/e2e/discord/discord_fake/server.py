@@ -11,11 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import secrets
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,10 +21,9 @@ from aiohttp import web
 
 import discord
 
+from .acting import Acting, CommandUnavailable
 from .exchanges import (
     APPLICATION_COMMAND,
-    AUTOCOMPLETE,
-    COMPONENT,
     Exchange,
 )
 from .gateway import Gateway, Session
@@ -47,39 +43,12 @@ from .model import (
     voice_state_json,
 )
 from .openapi import OpenApi
-from .rest import Answer, Call, Rest, error
+from .plumbing import API, Fault, Plumbing, Request
+from .rest import Rest
 from .snowflakes import Snowflakes
 
-API = "/api/v10"
 
-
-class CommandUnavailable(Exception):
-    """Discord would not let this member use this command (hidden or unknown)."""
-
-
-@dataclass
-class Fault:
-    method: str
-    template: str
-    times: int
-    status: int
-    retry_after: float = 0.0
-    is_global: bool = False
-    apply_first: bool = False
-    """Do the work, then answer with the error (a response lost on the way back)."""
-
-
-@dataclass
-class Request:
-    method: str
-    template: str
-    path: str
-    body: Any
-    status: int
-    at: float = field(default_factory=time.perf_counter)
-
-
-class FakeDiscord:
+class FakeDiscord(Acting, Plumbing):
     def __init__(self, openapi: OpenApi | None = None) -> None:
         self.openapi = openapi
         self.ids = Snowflakes()
@@ -299,140 +268,6 @@ class FakeDiscord:
                     return item
         raise CommandUnavailable(f"no command {name!r} was synced")
 
-    # --- faults ---
-    def rate_limit(
-        self,
-        method: str,
-        template: str,
-        *,
-        times: int = 1,
-        retry_after: float = 0.05,
-        is_global: bool = False,
-    ) -> None:
-        self.faults.append(Fault(method, template, times, 429, retry_after, is_global))
-
-    def lose_response(self, method: str, template: str, *, status: int = 500) -> None:
-        """Do the next such request, then answer ``status`` as if the answer got lost."""
-        self.faults.append(Fault(method, template, 1, status, apply_first=True))
-
-    # --- acting as members ---
-    def slash(self, user: User, channel: Channel, *names: str, **options: Any) -> Exchange:
-        """``/names... option:value``, as ``user`` types it in ``channel`` (names and options
-        by their English or French names)."""
-        guild, data, _ = self._command_data(user, channel, names, options, focused=None)
-        return self._dispatch_interaction(APPLICATION_COMMAND, user, channel, guild, data)
-
-    def complete(
-        self, user: User, channel: Channel, names: tuple[str, ...], focused: str, **options: Any
-    ) -> Exchange:
-        """Typing ``options[focused]`` in an option with autocompletion."""
-        options.setdefault(focused, "")
-        guild, data, option = self._command_data(user, channel, names, options, focused=focused)
-        if not (option or {}).get("autocomplete"):
-            raise CommandUnavailable(f"{focused} has no autocompletion")
-        return self._dispatch_interaction(AUTOCOMPLETE, user, channel, guild, data)
-
-    def _command_data(
-        self,
-        user: User,
-        channel: Channel,
-        names: tuple[str, ...],
-        options: dict[str, Any],
-        focused: str | None,
-    ) -> tuple[Guild, dict[str, Any], dict[str, Any] | None]:
-        guild = self.guilds[channel.guild_id] if channel.guild_id else None
-        assert guild is not None, "slash commands are guild-only here"
-        top = self.command(names[0], guild)
-        self._may_use(guild, user, top)
-        data: dict[str, Any] = {"id": top["id"], "name": top["name"], "type": 1}
-        if top.get("guild_id"):
-            data["guild_id"] = top["guild_id"]
-        target, holder = top, data
-        for name in names[1:]:
-            sub = _find(target.get("options") or [], name, kinds=(1, 2))
-            entry: dict[str, Any] = {"name": sub["name"], "type": sub["type"]}
-            holder.setdefault("options", []).append(entry)
-            target, holder = sub, entry
-        values, option = _values(target, options, focused)
-        holder.setdefault("options", []).extend(values)
-        return guild, data, option
-
-    def press(self, user: User, message: Message, custom_id: str) -> Exchange:
-        """Pressing a button of a message (in a channel or a DM)."""
-        assert custom_id in message.custom_ids, (custom_id, message.custom_ids)
-        channel = self.channel_by_id(message.channel_id)
-        assert channel is not None
-        guild = self.guilds.get(channel.guild_id) if channel.guild_id else None
-        data = {"custom_id": custom_id, "component_type": 2}
-        return self._dispatch_interaction(COMPONENT, user, channel, guild, data, message)
-
-    def _may_use(self, guild: Guild, user: User, command: dict[str, Any]) -> None:
-        member = guild.members[user.id]
-        needed = command.get("default_member_permissions")
-        if needed in (None, ""):
-            return
-        allowed = self.overrides.get(command["name"], set())
-        if allowed & {guild.id, *member.roles}:
-            return
-        if guild.permissions(member) & int(needed) != int(needed):
-            raise CommandUnavailable(f"{user.username} cannot see /{command['name']}")
-
-    def _dispatch_interaction(
-        self,
-        kind: int,
-        user: User,
-        channel: Channel,
-        guild: Guild | None,
-        data: dict[str, Any],
-        message: Message | None = None,
-    ) -> Exchange:
-        exchange = Exchange(
-            self.ids.next(), secrets.token_urlsafe(48), kind, user, channel, guild, data, message
-        )
-        payload: dict[str, Any] = {
-            "id": str(exchange.id),
-            "application_id": str(self.application_id),
-            "type": kind,
-            "data": data,
-            "token": exchange.token,
-            "version": 1,
-            "locale": user.locale,
-            "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "channel_id": str(channel.id),
-            "channel": channel.json(),
-        }
-        if guild is not None:
-            member = guild.members[user.id]
-            payload |= {
-                "guild_id": str(guild.id),
-                "guild": {"id": str(guild.id), "locale": "fr", "features": []},
-                "guild_locale": "fr",
-                "member": {**member.json(), "permissions": str(guild.permissions(member))},
-                "app_permissions": str(guild.permissions(guild.members[self.bot.id])),
-                "authorizing_integration_owners": {"0": str(guild.id)},
-                "context": 0,
-            }
-        else:
-            payload |= {
-                "user": user.json(),
-                "app_permissions": "0",
-                "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
-                "context": 1,
-            }
-        if message is not None:
-            payload["message"] = message.json()
-        exchange.payload = payload
-        self.exchanges[exchange.id] = exchange
-        self.by_token[exchange.token] = exchange
-        exchange.dispatched_at = time.perf_counter()
-        self.gateway.dispatch("INTERACTION_CREATE", payload)
-        return exchange
-
-    async def answered(self, exchange: Exchange, timeout: float = 5.0) -> Exchange:
-        await self.until(lambda: exchange.acknowledged, timeout, f"an answer to {exchange.id}")
-        return exchange
-
     # --- used by the REST routes ---
     def channel_by_id(self, channel_id: int) -> Channel | None:
         for guild in self.guilds.values():
@@ -567,139 +402,6 @@ class FakeDiscord:
     def _guild_payloads(self) -> list[dict[str, Any]]:
         return [g.json(self.bot) for g in self.guilds.values()]
 
-    # --- the HTTP plumbing ---
-    def _endpoint(
-        self, template: str, handler: Callable[[Call], Any]
-    ) -> Callable[[web.Request], Any]:
-        async def endpoint(request: web.Request) -> web.Response:
-            return await self._serve(request, template, handler)
-
-        return endpoint
-
-    async def _serve(
-        self, request: web.Request, template: str, handler: Callable[[Call], Any]
-    ) -> web.Response:
-        method = request.method
-        webhook = template.startswith(("/webhooks/", "/interactions/"))
-        if not webhook and request.headers.get("Authorization") != f"Bot {self.token}":
-            return self._respond(request, template, error(401, 0, "401: Unauthorized"), None)
-        body, files = await _read_body(request)
-        call = Call(template, method, dict(request.match_info), dict(request.query), body, files)
-        if self.openapi is not None:
-            problems = self.openapi.check_request(template, method, body, call.query)
-            for problem in problems:
-                self.fail(f"request {method} {template}: {problem}")
-            if problems:
-                answer = error(400, 50035, "Invalid Form Body")
-                return self._respond(request, template, answer, body, invalid=True)
-        fault = self._fault(method, template)
-        if fault is not None and not fault.apply_first:
-            return self._respond(request, template, _fault_answer(fault), body, fault)
-        answer: Answer = await handler(call)
-        if fault is not None:
-            return self._respond(request, template, _fault_answer(fault), body, fault)
-        return self._respond(request, template, answer, body)
-
-    def _fault(self, method: str, template: str) -> Fault | None:
-        for fault in self.faults:
-            if fault.method == method and fault.template == template and fault.times > 0:
-                fault.times -= 1
-                return fault
-        return None
-
-    def _respond(
-        self,
-        request: web.Request,
-        template: str,
-        answer: Answer,
-        body: Any,
-        fault: Fault | None = None,
-        *,
-        invalid: bool = False,
-    ) -> web.Response:
-        self.requests.append(Request(request.method, template, request.path, body, answer.status))
-        if self.openapi is not None and fault is None and not invalid and answer.status < 500:
-            for problem in self.openapi.check_response(
-                template, request.method, answer.status, answer.body
-            ):
-                self.fail(f"response to {request.method} {template}: {problem}")
-        headers = {"Content-Type": "application/json"}
-        if fault is not None and fault.status == 429:
-            headers |= {
-                "Via": "1.1 google",
-                "Retry-After": str(max(1, round(fault.retry_after))),
-                "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": f"{time.time() + fault.retry_after:.3f}",
-                "X-RateLimit-Reset-After": f"{fault.retry_after:.3f}",
-                "X-RateLimit-Bucket": "fake-" + template.replace("/", "-").strip("-"),
-                "X-RateLimit-Scope": "global" if fault.is_global else "user",
-            }
-            if fault.is_global:
-                headers["X-RateLimit-Global"] = "true"
-        self.changed()
-        if answer.body is None:
-            return web.Response(status=answer.status, headers={"Content-Length": "0"})
-        return web.Response(status=answer.status, body=json.dumps(answer.body), headers=headers)
-
-    async def _unknown(self, request: web.Request) -> web.Response:
-        self.fail(f"unknown route {request.method} {request.path}")
-        return web.Response(
-            status=404,
-            body=json.dumps({"message": "404: Not Found", "code": 0}),
-            headers={"Content-Type": "application/json"},
-        )
-
-    @web.middleware
-    async def _middleware(
-        self, request: web.Request, handler: Callable[[web.Request], Any]
-    ) -> web.StreamResponse:
-        try:
-            response: web.StreamResponse = await handler(request)
-        except web.HTTPException:
-            raise
-        except Exception as problem:
-            self.fail(f"the fake crashed on {request.method} {request.path}: {problem!r}")
-            raise
-        return response
-
-
-def _fault_answer(fault: Fault) -> Answer:
-    if fault.status == 429:
-        return Answer(
-            429,
-            {
-                "message": "You are being rate limited.",
-                "retry_after": fault.retry_after,
-                "global": fault.is_global,
-            },
-        )
-    return Answer(fault.status, {"message": "500: Internal Server Error", "code": 0})
-
-
-async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
-    if not request.can_read_body:
-        return None, []
-    kind = request.content_type
-    if kind == "application/json":
-        return await request.json(), []
-    if kind == "multipart/form-data":
-        form = await request.post()
-        body = json.loads(str(form.get("payload_json", "{}")))
-        files = []
-        for name, value in form.items():
-            if name.startswith("files[") and hasattr(value, "file"):
-                files.append(
-                    {
-                        "filename": value.filename,
-                        "content_type": value.content_type,
-                        "data": value.file.read(),
-                    }
-                )
-        return body, files
-    raw = await request.read()
-    return (raw.decode() or None), []
-
 
 def _component_row(row: dict[str, Any], ids: Iterator[int]) -> dict[str, Any]:
     """A row of components as Discord returns it: each with a numeric ``id``."""
@@ -715,59 +417,3 @@ def _component(item: dict[str, Any], number: int) -> dict[str, Any]:
     if isinstance(item.get("emoji"), dict):  # a unicode emoji comes back without an id
         found["emoji"] = {k: v for k, v in item["emoji"].items() if v is not None}
     return found
-
-
-def _find(options: list[dict[str, Any]], name: str, kinds: tuple[int, ...]) -> dict[str, Any]:
-    for option in options:
-        names = (option["name"], *(option.get("name_localizations") or {}).values())
-        if option["type"] in kinds and name in names:
-            return option
-    raise CommandUnavailable(f"no subcommand {name!r}")
-
-
-def _values(
-    command: dict[str, Any], given: dict[str, Any], focused: str | None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Typed option values as Discord sends them, checked as Discord's client checks them
-    (while typing in an autocompleted option, nothing is checked yet)."""
-    declared = {o["name"]: o for o in command.get("options") or []}
-    for option in command.get("options") or []:
-        for localized in (option.get("name_localizations") or {}).values():
-            declared.setdefault(localized, option)
-    values: list[dict[str, Any]] = []
-    focused_option = None
-    for name, raw in given.items():
-        value = raw
-        option = declared.get(name)
-        if option is None:
-            raise CommandUnavailable(f"no option {name!r}")
-        kind = option["type"]
-        if focused is not None:
-            entry = {"name": option["name"], "type": kind, "value": str(value)}
-            if name == focused:
-                entry["focused"] = True
-                focused_option = option
-            values.append(entry)
-            continue
-        if kind == 4 and not isinstance(value, int):
-            raise CommandUnavailable(f"{name} takes a whole number")
-        if kind == 3:
-            value = str(value)
-            if len(value) > option.get("max_length", 6000):
-                raise CommandUnavailable(f"{name} is too long")
-        if "min_value" in option and value < option["min_value"]:
-            raise CommandUnavailable(f"{name} is below its minimum")
-        if "max_value" in option and value > option["max_value"]:
-            raise CommandUnavailable(f"{name} is above its maximum")
-        choices = option.get("choices")
-        if choices and value not in [c["value"] for c in choices]:
-            raise CommandUnavailable(f"{value!r} is not one of the choices of {name}")
-        values.append({"name": option["name"], "type": kind, "value": value})
-    missing = [
-        o["name"]
-        for o in command.get("options") or []
-        if o.get("required") and o["name"] not in {v["name"] for v in values}
-    ]
-    if missing and focused is None:
-        raise CommandUnavailable(f"missing required options {missing}")
-    return values, focused_option
