@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .exchanges import (
@@ -544,11 +544,3 @@ def _check_level(
         if len(options) > 25:
             problems.append(f"{here!r}: more than 25 options")
         _check_level(options, f"{here} ", problems)
-
-
-def expire(at: float) -> bool:
-    return time.perf_counter() - at > TOKEN_LIFETIME
-
-
-def future(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat()
