@@ -14,6 +14,7 @@ import itertools
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.replies import Outgoing
 
@@ -24,6 +25,23 @@ from adapters.matrix.state import MatrixState
 log = logging.getLogger("cercle.matrix")
 
 PLATFORM = "matrix"
+RECOVER_WITHIN = 3600.0
+"""Seconds: replies left unsent by a previous run are sent at start-up if younger than this."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    key: str
+    items: list[Delivery]
+    write: asyncio.Task[None] | None = None
+    """Storing the batch (None: it was read back from storage)."""
+
+
+def _written_at(key: str) -> float:
+    try:
+        return int(key.removeprefix("out:").split("-", 1)[0]) / 1e9
+    except ValueError:
+        return 0.0
 
 
 class Outbox:
@@ -31,21 +49,28 @@ class Outbox:
         self.state = state
         self.courier = courier
         self.prefix = prefix
-        self._queue: asyncio.Queue[tuple[str, list[Delivery]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Batch] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self._numbers = itertools.count()
+        self._writes: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         self._worker = asyncio.create_task(self._run(), name="cercle-matrix-outbox")
 
     async def recover(self) -> int:
-        """Queue what a previous run left unsent; returns how many batches."""
-        pending = await self.state.pending_outbox()
-        for key, items in pending:
-            self._queue.put_nowait((key, [Delivery.from_dict(item) for item in items]))
-        if pending:
-            log.info("resending %d batch(es) left from the last run", len(pending))
-        return len(pending)
+        """Queue what a previous run left unsent (replies older than ``RECOVER_WITHIN`` would
+        only confuse the room: they are dropped); returns how many batches were queued."""
+        queued = 0
+        for key, items in await self.state.pending_outbox():
+            if time.time() - _written_at(key) > RECOVER_WITHIN:
+                log.warning("dropping %d reply(ies) too old to send", len(items))
+                await self.state.delete_outbox(key)
+                continue
+            self._queue.put_nowait(_Batch(key, [Delivery.from_dict(item) for item in items]))
+            queued += 1
+        if queued:
+            log.info("resending %d batch(es) left from the last run", queued)
+        return queued
 
     async def submit(self, outgoing: Sequence[Outgoing]) -> None:
         items = [
@@ -59,8 +84,13 @@ class Outbox:
         if not items:
             return
         key = f"out:{time.time_ns():020d}-{next(self._numbers):06d}"
-        await self.state.put_outbox(key, [item.to_dict() for item in items])
-        self._queue.put_nowait((key, items))
+        # Stored while the first reply is already on its way: the worker waits for the write
+        # before erasing the batch, and a crash in between loses at most this batch, as a crash
+        # just before the write would.
+        write = asyncio.create_task(self.state.put_outbox(key, [item.to_dict() for item in items]))
+        self._writes.add(write)
+        write.add_done_callback(self._writes.discard)
+        self._queue.put_nowait(_Batch(key, items, write))
 
     async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait until everything queued is sent (True) or ``timeout`` passed (False)."""
@@ -77,14 +107,18 @@ class Outbox:
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
+        # What is still queued must at least be stored, for the next start.
+        await asyncio.gather(*self._writes, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
-            key, items = await self._queue.get()
+            batch = await self._queue.get()
             try:
-                for item in items:
+                for item in batch.items:
                     await self._deliver(item)
-                await self.state.delete_outbox(key)
+                if batch.write is not None:
+                    await batch.write
+                await self.state.delete_outbox(batch.key)
             except Exception as error:  # the database failed: the batch stays for the next start
                 log.error("finishing a batch failed with %s", type(error).__name__)  # noqa: TRY400
             finally:

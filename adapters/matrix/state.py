@@ -19,10 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 MAX_KEY = 255
+SAVE_QUIET_EVERY = 60.0
+"""Seconds between writes of the sync token while nothing happens."""
 
 
 class StateStore(Protocol):
@@ -74,6 +77,8 @@ class MatrixState:
         self.store = store
         self.cursor = SyncCursor()
         self.epoch = ""
+        self._acted = False
+        self._saved_at = time.monotonic()
         self.panels: dict[str, Panel] = {}
         self.dm_rooms: dict[str, str] = {}
         """member → direct room"""
@@ -106,11 +111,23 @@ class MatrixState:
     async def mark_done(self, event_id: str) -> None:
         """Called *before* the core sees the event: after a crash it is skipped, not redone."""
         self.cursor.done.append(event_id)
+        self._acted = True
         await self.store.put("sync", self.cursor.dump())
 
-    async def advance(self, token: str) -> None:
+    def touch(self) -> None:
+        """The current batch did something (joined a room…): store the token after it."""
+        self._acted = True
+
+    async def advance(self, token: str, *, force: bool = False) -> None:
+        """Move past a batch.  The token is stored when the batch did something (or now and
+        then): fetching a quiet batch again after a crash changes nothing, so most syncs (the
+        bot's own messages coming back…) cost no write."""
         self.cursor = SyncCursor(token, [])
-        await self.store.put("sync", self.cursor.dump())
+        now = time.monotonic()
+        if force or self._acted or now - self._saved_at > SAVE_QUIET_EVERY:
+            await self.store.put("sync", self.cursor.dump())
+            self._saved_at = now
+            self._acted = False
 
     # --- panels -------------------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ class SyncLoop:
         self.backoff.reset()
         await self.keys.run()
         await self.inbound.process(answer, initial=since is None)
-        await self.state.advance(answer.next_batch)
+        await self.state.advance(answer.next_batch, force=full_state)
         self.syncs += 1
 
     async def _fetch(self, since: str | None, full_state: bool) -> SyncResponse | SyncError | None:

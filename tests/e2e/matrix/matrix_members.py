@@ -11,6 +11,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,8 @@ async def eventually(condition: Callable[[], bool], timeout: float = WAIT) -> No
 class Seen:
     room_id: str
     event: Event
+    at: float = field(default_factory=time.perf_counter)
+    """When the member's client got it (for the round-trip benchmark)."""
 
     @property
     def body(self) -> str:
@@ -295,11 +298,13 @@ def bot_settings(
 class BotProcess:
     """The bot as ``cercle run --config FILE``, a real process that can be killed."""
 
-    def __init__(self, server: SynapseServer, account: Account, folder: Path) -> None:
+    def __init__(
+        self, server: SynapseServer, account: Account, folder: Path, log_level: str = "INFO"
+    ) -> None:
         self.account = account
         self.folder = folder
         settings = bot_settings(server, account, folder)
-        settings["bot"]["log_level"] = "INFO"
+        settings["bot"]["log_level"] = log_level
         self.config_path = folder / "cercle.toml"
         self.config_path.write_text(_toml(settings), encoding="utf-8")
         self.log_path = folder / "cercle.log"
