@@ -34,6 +34,9 @@ from matrix_members import BotProcess, Member, Seen, is_edit_of
 from matrix_synapse_server import SynapseServer
 
 WARM_UP = 10
+SETTLE = 0.2
+"""Seconds of quiet before each measured command, for both bots: people in a group do not type
+commands back to back, and Cercle's previous replies (panel edit…) should not be measured."""
 
 
 # --- the floor: a bare echo bot --------------------------------------------------------------
@@ -41,7 +44,6 @@ WARM_UP = 10
 
 async def echo_bot(homeserver: str, user_id: str, store: str) -> None:
     password = os.environ["ECHO_PASSWORD"]
-    Path(store).mkdir(parents=True, exist_ok=True)
     client = AsyncClient(
         homeserver,
         user_id,
@@ -154,6 +156,7 @@ async def cercle_group(member: Member, cercle_user: str, encrypted: bool) -> str
 
 
 async def ping(member: Member, room: str) -> float:
+    await asyncio.sleep(SETTLE)
     mark = member.mark()
     started = time.perf_counter()
     await member.say(room, "!ping")
@@ -163,6 +166,7 @@ async def ping(member: Member, room: str) -> float:
 
 async def hand(member: Member, room: str) -> float:
     """``!hand`` (measured: until its first reply arrives), then ``!pass`` and its panel edit."""
+    await asyncio.sleep(SETTLE)
     mark = member.mark()
     started = time.perf_counter()
     await member.say(room, "!hand")
@@ -202,9 +206,10 @@ def report(results: dict[str, tuple[list[float], list[float]]], iterations: int)
             (
                 f"{iterations} round trips per room after {WARM_UP} warm-up ones, against one "
                 "local Synapse (SQLite). Measured from the member's send to its client receiving "
-                "the bot's first reply. Cercle runs as `cercle run` (SQLite, E2EE store); the "
-                "floor is a bare matrix-nio echo bot (`!ping` → `m.notice`), measured turn about "
-                "with Cercle in the same run. Goal: median within 1.2x of the floor."
+                "the bot's first reply, each after 0.2 s of quiet. Cercle runs as `cercle run` "
+                "(SQLite, E2EE store); the floor is a bare matrix-nio echo bot (`!ping` → "
+                "`m.notice`), measured turn about with Cercle in the same run. Goal: median "
+                "within 1.2x of the floor."
             ),
             "",
             *rows,
@@ -220,6 +225,7 @@ if __name__ == "__main__":
     parser.add_argument("--echo-bot", nargs=3, metavar=("URL", "USER", "STORE"))
     arguments = parser.parse_args()
     if arguments.echo_bot:
+        Path(arguments.echo_bot[2]).mkdir(parents=True, exist_ok=True)
         asyncio.run(echo_bot(*arguments.echo_bot))
     else:
         asyncio.run(main(arguments.iterations))
