@@ -113,7 +113,6 @@ class Inbound:
         )
         if inviter is None:
             return
-        self.state.touch()
         if not inviter_allowed(inviter, self.config.allowed_inviters):
             log.info("declining an invitation from a user not allowed", extra={"room": room_id})
             await self.client.room_leave(room_id)
@@ -126,7 +125,6 @@ class Inbound:
             log.warning("could not join a room (%s)", answer.status_code, extra={"room": room_id})
 
     async def _left(self, room_id: str) -> None:
-        self.state.touch()
         partner = self.state.dm_partner(room_id)
         if partner is not None:
             await self.state.forget_dm_room(partner)

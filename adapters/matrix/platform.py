@@ -27,6 +27,9 @@ from adapters.platform import Dispatcher
 
 log = logging.getLogger("cercle.matrix")
 
+SETTLE_TIMEOUT = 0.5
+"""At most this long (seconds), the next sync waits for the replies just queued to be sent."""
+
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
@@ -93,6 +96,7 @@ class MatrixPlatform:
             relogin=self._relogin,
             backoff=tuning.backoff(),
             long_poll_ms=tuning.long_poll_ms,
+            settle=lambda: outbox.drain(SETTLE_TIMEOUT),
         )
         await self.sync.first_sync(tuning.start_timeout)
         early, self._early = self._early, []

@@ -2,9 +2,9 @@
 
 Keys (all under the platform ``matrix``):
 
-- ``sync``: the sync cursor, ``{"token": since, "done": [event ids]}``: the token the current
-  batch was fetched with, and the events of that batch already handed to the core, so a batch
-  fetched again after a crash never runs a command twice.
+- ``sync``: the sync cursor, ``{"token": since, "done": [event ids]}``: a token, and the events
+  fetched since it that were already handed to the core, so that syncing again from it after a
+  crash never runs a command twice.
 - ``panel:<room>``: the stick panel of a room, ``{"event": event id, "digest": …}``.
 - ``dm:<user>``: the direct room with a member.
 - ``dm-group:<user>``: the group room whose bot last wrote to that member privately; commands
@@ -77,7 +77,6 @@ class MatrixState:
         self.store = store
         self.cursor = SyncCursor()
         self.epoch = ""
-        self._acted = False
         self._saved_at = time.monotonic()
         self.panels: dict[str, Panel] = {}
         self.dm_rooms: dict[str, str] = {}
@@ -109,25 +108,23 @@ class MatrixState:
     # --- the sync cursor ----------------------------------------------------------------------
 
     async def mark_done(self, event_id: str) -> None:
-        """Called *before* the core sees the event: after a crash it is skipped, not redone."""
+        """Called *before* the core sees the event: after a crash it is skipped, not redone.
+        This write also stores the token the batch was fetched with."""
         self.cursor.done.append(event_id)
-        self._acted = True
-        await self.store.put("sync", self.cursor.dump())
-
-    def touch(self) -> None:
-        """The current batch did something (joined a room…): store the token after it."""
-        self._acted = True
+        await self._save()
 
     async def advance(self, token: str, *, force: bool = False) -> None:
-        """Move past a batch.  The token is stored when the batch did something (or now and
-        then): fetching a quiet batch again after a crash changes nothing, so most syncs (the
-        bot's own messages coming back…) cost no write."""
+        """Move past a batch.  The new token is only stored now and then (and with the next
+        event marked done): fetching batches again after a crash, from the last stored token,
+        changes nothing, since the events handed to the core are the ones marked done under it.
+        So most syncs (the bot's own messages coming back…) cost no write."""
         self.cursor = SyncCursor(token, [])
-        now = time.monotonic()
-        if force or self._acted or now - self._saved_at > SAVE_QUIET_EVERY:
-            await self.store.put("sync", self.cursor.dump())
-            self._saved_at = now
-            self._acted = False
+        if force or time.monotonic() - self._saved_at > SAVE_QUIET_EVERY:
+            await self._save()
+
+    async def _save(self) -> None:
+        await self.store.put("sync", self.cursor.dump())
+        self._saved_at = time.monotonic()
 
     # --- panels -------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ class SyncLoop:
         relogin: Callable[[], Awaitable[None]] | None = None,
         backoff: Backoff | None = None,
         long_poll_ms: int = LONG_POLL_MS,
+        settle: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.client = client
         self.state = state
@@ -60,6 +61,9 @@ class SyncLoop:
         self.relogin = relogin
         self.backoff = backoff or Backoff()
         self.long_poll_ms = long_poll_ms
+        self.settle = settle
+        """Awaited between syncs: lets the replies just queued reach the homeserver before the
+        next long poll (as a bot answering inside its sync callback would)."""
         self.filter_id: str | dict[str, Any] = SYNC_FILTER
         self.syncs = 0
         self.failures = 0
@@ -102,6 +106,8 @@ class SyncLoop:
         await self.keys.run()
         await self.inbound.process(answer, initial=since is None)
         await self.state.advance(answer.next_batch, force=full_state)
+        if self.settle is not None and not full_state:  # (at start-up nothing is sent yet)
+            await self.settle()
         self.syncs += 1
 
     async def _fetch(self, since: str | None, full_state: bool) -> SyncResponse | SyncError | None:
