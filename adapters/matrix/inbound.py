@@ -15,6 +15,7 @@ command twice.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Sequence
@@ -59,6 +60,16 @@ def inviter_allowed(inviter: str, allowed: Sequence[str]) -> bool:
     return any(
         inviter.endswith(entry) if entry.startswith(":") else inviter == entry for entry in allowed
     )
+
+
+def strip_reply_fallback(body: str) -> str:
+    """A reply's body may start with the quoted message (``> <@ann:hs> …`` lines, then a blank
+    line): the command is what follows."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    rest = list(itertools.dropwhile(lambda line: line.startswith(">"), lines))
+    return "\n".join(rest).lstrip("\n")
 
 
 class Inbound:
@@ -191,7 +202,10 @@ class Inbound:
         relation = content.get("m.relates_to", {})
         if "m.new_content" in content or relation.get("rel_type") == "m.replace":
             return None  # an edit: the command ran (or not) when first sent
-        body = event.body.strip()
+        body = event.body
+        if "m.in_reply_to" in relation:
+            body = strip_reply_fallback(body)
+        body = body.strip()
         prefix = self.config.command_prefix
         if not body.startswith(prefix):
             return None

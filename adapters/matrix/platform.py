@@ -18,7 +18,7 @@ from adapters.matrix.backoff import Backoff
 from adapters.matrix.courier import NETWORK_ERRORS, Courier
 from adapters.matrix.inbound import STALE_AFTER, Inbound
 from adapters.matrix.keys import KeyChores
-from adapters.matrix.login import log_in, new_client
+from adapters.matrix.login import MatrixLoginError, log_in, new_client
 from adapters.matrix.outbox import PLATFORM, Outbox
 from adapters.matrix.power import Creations
 from adapters.matrix.state import MatrixState
@@ -48,6 +48,15 @@ class Tuning:
         return Backoff(self.backoff_first, self.backoff_cap)
 
 
+def quiet_libraries() -> None:
+    """matrix-nio logs every event it handles at INFO, and more (contents included) at DEBUG:
+    only its warnings reach Cercle's log, which never carries what members write."""
+    for name in ("nio", "peewee"):
+        library = logging.getLogger(name)
+        if library.level == logging.NOTSET:
+            library.setLevel(logging.WARNING)
+
+
 class MatrixPlatform:
     name = PLATFORM
 
@@ -72,6 +81,24 @@ class MatrixPlatform:
         """Set once start-up is done (the first sync handled)."""
 
     async def start(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
+        quiet_libraries()
+        try:
+            await self._start(cercle)
+        except MatrixLoginError as error:
+            log.error("cannot log in: %s", error)  # noqa: TRY400 - the message says what to fix
+            await self._close_client()
+            raise
+        except BaseException:
+            await self._close_client()
+            raise
+
+    async def _close_client(self) -> None:
+        if self.outbox is not None:
+            await self.outbox.close()
+        if self.client is not None:
+            await self.client.close()
+
+    async def _start(self, cercle: Cercle) -> None:
         tuning = self.tuning
         client = self.client = new_client(self.config)
         async with asyncio.timeout(tuning.start_timeout):
@@ -119,12 +146,9 @@ class MatrixPlatform:
         if self._task is not None:
             with contextlib.suppress(Exception):
                 await self._task
-        if self.outbox is not None:
-            if not await self.outbox.drain(self.tuning.drain_timeout):
-                log.warning("stopping with replies still queued; they are sent at the next start")
-            await self.outbox.close()
-        if self.client is not None:
-            await self.client.close()
+        if self.outbox is not None and not await self.outbox.drain(self.tuning.drain_timeout):
+            log.warning("stopping with replies still queued; they are sent at the next start")
+        await self._close_client()
         log.info("matrix stopped")
 
     async def _log_in(self, client: AsyncClient) -> None:

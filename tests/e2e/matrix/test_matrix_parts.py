@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from adapters.matrix.delivery import Delivery, Kind, from_outgoing
-from adapters.matrix.inbound import inviter_allowed
+from adapters.matrix.inbound import inviter_allowed, strip_reply_fallback
 from adapters.matrix.power import Creation, creators_outrank
 from adapters.matrix.reactions import BUTTONS, command_for
 from adapters.matrix.render import edit, notice, text_of, transaction_id
@@ -164,3 +164,9 @@ async def test_the_state_comes_back_after_a_restart() -> None:
     await again.advance("token2")
     assert again.cursor.done == []
     assert state_key("dm:", long_user) != state_key("dm:", long_user + "y")
+
+
+def test_a_command_sent_as_a_reply_is_read_without_the_quote() -> None:
+    body = "> <@cercle:hs> Welcome to the group.\n> Reply with agree\n\n!agree"
+    assert strip_reply_fallback(body) == "!agree"
+    assert strip_reply_fallback("!hand") == "!hand"

@@ -95,3 +95,32 @@ async def test_an_anonymous_break_request(member: MakeMember, bot: MakeBot) -> N
     mark = mona.mark()
     await bob.say(thanks.room_id, "!pause anon")
     await mona.notice("A break was requested", room_id=room, after=mark)
+
+
+async def test_additional_creators_moderate_without_a_power_level(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    """Room version 12: ``additional_creators`` outrank everyone, unlisted in power levels."""
+    cercle = await bot()
+    mona, bob, cat = await member("mona"), await member("bob"), await member("cat")
+    created = await cercle.server.admin(
+        "POST",
+        "/_matrix/client/v3/createRoom",
+        mona.account.access_token,
+        {
+            "preset": "private_chat",
+            "invite": [cercle.user_id, bob.user_id, cat.user_id],
+            "creation_content": {"additional_creators": [bob.user_id]},
+        },
+    )
+    room = created["room_id"]
+    await bob.join(room)
+    await cat.join(room)
+    await bob.wait_until(lambda: cercle.user_id in bob.client.rooms[room].users)
+    levels = await bob.client.room_get_state_event(room, "m.room.power_levels")
+    assert bob.user_id not in levels.content.get("users", {})
+    mark = bob.mark()
+    await cat.say(room, "!session start")
+    await cat.notice("Only the moderators can use", after=mark)
+    await bob.say(room, "!session start")
+    await bob.notice("The session is open", room_id=room, after=mark)
