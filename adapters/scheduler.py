@@ -92,6 +92,10 @@ class Timer:
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
+            # The dispatcher re-arms itself before its run ends: with one instance allowed,
+            # APScheduler would skip (and drop) that next run.  Runs never overlap in effect:
+            # jobs are leased, and the core runs them one batch at a time.
+            max_instances=3,
         )
 
     async def _recheck(self) -> None:
