@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bot.domain import JobState
+from sqlalchemy import text
 
+from storage import SqlStore, create_engine, dispose
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, job, lease, seed_group
 
@@ -67,3 +70,57 @@ async def test_concurrent_dispatchers_share_the_work_without_duplicates(
     assert len(everything) == len(set(everything)) == 60
     async with store() as uow:
         assert {j.state for j in await uow.jobs.list(g.id)} == {JobState.DONE}
+
+
+async def test_two_bot_processes_send_each_due_reminder_exactly_once(
+    postgres_backend: Backend,
+) -> None:
+    """Two Cercle instances, each with its own engine (as two processes would have), share one
+    PostgreSQL database: every due reminder is delivered by exactly one of them."""
+    from bot import planning
+    from bot.app import Cercle
+    from bot.domain import Group, GroupDefaults, Session
+    from bot.testing import FakeClock
+
+    assert postgres_backend.engine is not None
+    store = postgres_backend.store
+    now = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+    async with store() as uow:
+        group = await uow.groups.add(
+            Group.new("test", "room", GroupDefaults(reminder_leads=(60,)), now)
+        )
+        sessions = await uow.sessions.add_many(
+            [Session.scheduled(group.id, now + timedelta(minutes=61), 90) for _ in range(300)]
+        )
+        await planning.plan(uow, group, sessions, now)
+        await uow.commit()
+    clock = FakeClock(now + timedelta(minutes=1))
+    first = Cercle(store, clock)
+    async with postgres_backend.engine.connect() as connection:
+        schema = (await connection.execute(text("SHOW search_path"))).scalar_one()
+    other = create_engine(
+        str(postgres_backend.engine.url.render_as_string(hide_password=False)),
+        connect_args={"server_settings": {"search_path": schema}},
+    )
+    second = Cercle(SqlStore(other), clock)
+    received: dict[str, list[str]] = {"first": [], "second": []}
+
+    def into(name: str):  # type: ignore[no-untyped-def]
+        async def deliver(items):  # type: ignore[no-untyped-def]
+            received[name] += [o.idempotency_key for o in items]
+
+        return deliver
+
+    async def drain(cercle: Cercle, name: str) -> None:
+        while await cercle.run_due(into(name), limit=25):
+            pass
+
+    try:
+        async with asyncio.timeout(NO_HANG):
+            await asyncio.gather(drain(first, "first"), drain(second, "second"))
+    finally:
+        await dispose(other)
+    everything = received["first"] + received["second"]
+    assert len(everything) == len(set(everything)) == 300
+    assert received["first"]
+    assert received["second"]
