@@ -112,9 +112,9 @@ class Inbound:
     # --- invitations and the bot's own membership ---------------------------------------------
 
     async def _invited(self, room_id: str, invite: InviteInfo) -> None:
-        inviter = next(
+        found = next(
             (
-                e.sender
+                e
                 for e in invite.invite_state
                 if isinstance(e, InviteMemberEvent)
                 and e.state_key == self.me
@@ -122,13 +122,18 @@ class Inbound:
             ),
             None,
         )
-        if inviter is None:
+        if found is None:
             return
+        inviter = found.sender
         if not inviter_allowed(inviter, self.config.allowed_inviters):
             log.info("declining an invitation from a user not allowed", extra={"room": room_id})
             await self.client.room_leave(room_id)
             return
-        await self.state.set_inviter(room_id, inviter)
+        if found.content.get("is_direct") is True:
+            # A member opened a direct chat with the bot: it becomes their direct room.
+            await self.state.set_dm_room(inviter, room_id)
+        else:
+            await self.state.set_inviter(room_id, inviter)
         answer = await self.client.join(room_id)
         if isinstance(answer, JoinResponse):
             log.info("joined a room", extra={"room": room_id})
@@ -152,7 +157,7 @@ class Inbound:
             if self._is_own_join(event):
                 events = events[index + 1 :]
                 assert isinstance(event, RoomMemberEvent)
-                if event.prev_membership == "invite":
+                if event.prev_membership == "invite" and not self.is_direct_room(room_id):
                     await self._welcome(room_id, event)
                 break
         for event in events:

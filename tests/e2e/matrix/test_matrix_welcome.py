@@ -81,3 +81,21 @@ async def test_the_first_sync_backlog_is_history(member: MakeMember, bot: MakeBo
     await mona.notice("No session is open", after=mark)
     assert not mona.notices("Our charter", room)
     assert len(mona.notices("No session is open")) == 1
+
+
+async def test_a_direct_chat_opened_by_a_member(member: MakeMember, bot: MakeBot) -> None:
+    """A member who opens a direct chat with the bot gets their private replies there, and may
+    type commands there for the group that last wrote to them."""
+    cercle = await bot()
+    mona = await member("mona")
+    group = await mona.create_room(invite=(cercle.user_id,))
+    await mona.notice("Our charter", room_id=group)
+    direct = await mona.create_room(is_direct=True, invite=(cercle.user_id,))
+    await mona.wait_until(lambda: cercle.user_id in mona.client.rooms[direct].users)
+    mark = mona.mark()
+    await mona.say(group, "!queue")
+    answer = await mona.notice("No session is open", after=mark)
+    assert answer.room_id == direct
+    await mona.say(direct, "!agree")
+    await mona.notice("Thank you Mona, you have accepted the charter", room_id=group)
+    assert not mona.notices("Our charter", direct), "a direct chat is not a group"
