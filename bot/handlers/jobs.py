@@ -24,6 +24,9 @@ from bot.replies import Choice, Duration, Param, Reply, UserText, private, room
 
 log = logging.getLogger("cercle.jobs")
 
+SUPERSEDE_CHECK_AFTER = timedelta(minutes=1)
+"""Shorter than any gap between two lead times (the smallest lead is a minute)."""
+
 
 @dataclass(frozen=True, slots=True)
 class JobResult:
@@ -98,7 +101,9 @@ async def reminder(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> Jo
     if now >= session.planned_start:
         log.warning("reminder missed: the session has started", extra=_where(job))
         return JobResult(state=JobState.MISSED)
-    later = [
+    # Only a job that waited (downtime) can have a later reminder of its session due as well.
+    waited = now - job.due_at > SUPERSEDE_CHECK_AFTER
+    later = waited and [
         j
         for j in await uow.jobs.pending_for_session(session.id)
         if j.kind is JobKind.REMINDER and job.due_at < j.due_at <= now
