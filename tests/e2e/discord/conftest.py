@@ -13,8 +13,6 @@ import pytest
 from discord_fake import FakeDiscord, OpenApi
 from discord_harness import Bot, World, build_world
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
