@@ -8,10 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import queue
 import random
 import signal
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +28,8 @@ pytestmark = pytest.mark.e2e
 WORKER = Path(__file__).with_name("crash_worker.py")
 REMINDERS = 1000
 KILLS = 4
+WAIT = 60
+"""Seconds the worker may stay silent while deliveries are expected (a slow machine)."""
 
 
 async def prepare(database: Path) -> set[str]:
@@ -54,38 +58,53 @@ async def prepare(database: Path) -> set[str]:
         await dispose(engine)
 
 
-def start_worker(database: Path, sink: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CERCLE_")}
-    process = subprocess.Popen(
-        [sys.executable, str(WORKER), str(database), str(sink)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        cwd=WORKER.parent,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "ready"
-    return process
+class Worker:
+    """A worker process and a thread that forwards its output lines, so that the test waits on
+    a queue with a deadline instead of blocking for ever on a quiet pipe."""
 
+    def __init__(self, database: Path, sink: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CERCLE_")}
+        self.process = subprocess.Popen(
+            [sys.executable, str(WORKER), str(database), str(sink)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=WORKER.parent,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.reader = threading.Thread(target=self._forward, daemon=True)
+        self.reader.start()
 
-def read_deliveries(process: subprocess.Popen[str], count: int) -> list[str]:
-    """Block on the worker's output until ``count`` more deliveries (or its end)."""
-    assert process.stdout is not None
-    seen = []
-    while len(seen) < count:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line.strip())
-    return seen
+    def _forward(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.strip())
+        self.lines.put(None)
 
+    def next_line(self) -> str | None:
+        try:
+            return self.lines.get(timeout=WAIT)
+        except queue.Empty:
+            pytest.fail(f"the worker said nothing for {WAIT} s")
 
-def stop(process: subprocess.Popen[str], how: signal.Signals) -> None:
-    process.send_signal(how)
-    process.wait(timeout=30)
-    if process.stdout is not None:
-        process.stdout.close()
+    def deliveries(self, count: int, delivered: set[str], expected: set[str]) -> None:
+        """Take up to ``count`` more deliveries, or fewer once everything was delivered."""
+        taken = 0
+        while taken < count and not expected <= delivered:
+            line = self.next_line()
+            if line is None:
+                pytest.fail("the worker stopped on its own")
+            if line != "ready":
+                delivered.add(line)
+                taken += 1
+
+    def stop(self, how: signal.Signals) -> None:
+        self.process.send_signal(how)
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 async def job_states(database: Path) -> dict[JobState, int]:
@@ -109,21 +128,17 @@ def test_a_burst_of_reminders_survives_sigkill_exactly_once(tmp_path: Path) -> N
     rng = random.Random(20261125)
     delivered: set[str] = set()
     for _ in range(KILLS):
-        worker = start_worker(database, sink)
+        worker = Worker(database, sink)
         try:
-            delivered.update(read_deliveries(worker, rng.randint(0, 250)))
+            worker.deliveries(rng.randint(0, 250), delivered, expected)
         finally:
-            stop(worker, signal.SIGKILL)
-    worker = start_worker(database, sink)
+            worker.stop(signal.SIGKILL)
+    worker = Worker(database, sink)
     try:
-        missing = expected - delivered
-        while missing:
-            got = read_deliveries(worker, 1)
-            assert got, "the worker stopped before delivering everything"
-            delivered.update(got)
-            missing = expected - delivered
+        worker.deliveries(REMINDERS, delivered, expected)
     finally:
-        stop(worker, signal.SIGTERM)
+        worker.stop(signal.SIGTERM)
+    assert delivered == expected
     # Counted where it is delivered: every reminder, nothing else; repeats share a key.
     lines = [json.loads(line)["key"] for line in sink.read_text(encoding="utf-8").splitlines()]
     assert set(lines) == expected
