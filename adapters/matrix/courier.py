@@ -108,8 +108,10 @@ class Courier:
         """The direct room with ``user_id``, created (with ``is_direct``) the first time, and
         end-to-end encrypted: private replies may name who asked for a break."""
         known = self.state.dm_rooms.get(user_id)
-        if known is not None:
+        if known is not None and known in self.client.rooms:
             return known
+        if known is not None:  # the bot left it (or was removed): start a new one
+            await self.state.forget_dm_room(user_id)
         encrypted = self.client.olm is not None
         answer = await self._retrying(
             lambda: self.client.room_create(
