@@ -9,6 +9,7 @@ was removed from the room…) gives the delivery up, logged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -35,6 +36,8 @@ log = logging.getLogger("cercle.matrix")
 
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_LOCAL_FAILURES = 5
+JOIN_WAIT = 5.0
+"""Seconds to wait for a room just joined to show up in a sync before sending there."""
 ENCRYPTION = {
     "type": "m.room.encryption",
     "state_key": "",
@@ -63,6 +66,7 @@ class Courier:
         self.languages: dict[str, str] = {}
         """room → the language its group last spoke (for the adapter's own notices)."""
         self.rate_limited = 0
+        self._synced = asyncio.Event()
         """How many 429s were waited out (for tests and logs)."""
 
     async def deliver(self, item: Delivery) -> None:
@@ -108,10 +112,8 @@ class Courier:
         """The direct room with ``user_id``, created (with ``is_direct``) the first time, and
         end-to-end encrypted: private replies may name who asked for a break."""
         known = self.state.dm_rooms.get(user_id)
-        if known is not None and known in self.client.rooms:
+        if known is not None:
             return known
-        if known is not None:  # the bot left it (or was removed): start a new one
-            await self.state.forget_dm_room(user_id)
         encrypted = self.client.olm is not None
         answer = await self._retrying(
             lambda: self.client.room_create(
@@ -151,7 +153,7 @@ class Courier:
     async def send(self, room_id: str, event_type: str, content: dict[str, Any], txn: str) -> str:
         """Send one event and return its id; the same ``txn`` never posts twice."""
         tx_id = txn if txn.startswith("cercle-") else transaction_id(txn)
-        room = self.client.rooms.get(room_id)
+        room = self.client.rooms.get(room_id) or await self._joined_soon(room_id)
         if room is None:
             raise Undeliverable("the bot is not in that room (any more)")
 
@@ -166,6 +168,19 @@ class Courier:
         if isinstance(answer, RoomSendResponse):
             return str(answer.event_id)
         raise Undeliverable(f"sending was refused ({_code(answer)})")
+
+    def synced(self) -> None:
+        """Called after every sync: rooms just joined are known from now on."""
+        self._synced.set()
+        self._synced = asyncio.Event()
+
+    async def _joined_soon(self, room_id: str) -> MatrixRoom | None:
+        """A room the bot has just joined is only known to nio after the next sync."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(JOIN_WAIT):
+                while room_id not in self.client.rooms:
+                    await self._synced.wait()
+        return self.client.rooms.get(room_id)
 
     async def _retrying(self, attempt: Callable[[], Awaitable[object]]) -> object:
         """Run ``attempt`` until it gets an answer that is not a 429 nor an outage."""

@@ -124,6 +124,7 @@ class MatrixPlatform:
             backoff=tuning.backoff(),
             long_poll_ms=tuning.long_poll_ms,
             settle=lambda: outbox.drain(SETTLE_TIMEOUT),
+            on_synced=self.courier.synced,
         )
         await self.sync.first_sync(tuning.start_timeout)
         early, self._early = self._early, []

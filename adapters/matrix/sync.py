@@ -53,6 +53,7 @@ class SyncLoop:
         backoff: Backoff | None = None,
         long_poll_ms: int = LONG_POLL_MS,
         settle: Callable[[], Awaitable[object]] | None = None,
+        on_synced: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
         self.state = state
@@ -62,6 +63,7 @@ class SyncLoop:
         self.backoff = backoff or Backoff()
         self.long_poll_ms = long_poll_ms
         self.settle = settle
+        self.on_synced = on_synced
         """Awaited between syncs: lets the replies just queued reach the homeserver before the
         next long poll (as a bot answering inside its sync callback would)."""
         self.filter_id: str | dict[str, Any] = SYNC_FILTER
@@ -106,6 +108,8 @@ class SyncLoop:
         await self.keys.run()
         await self.inbound.process(answer, initial=since is None)
         await self.state.advance(answer.next_batch, force=full_state)
+        if self.on_synced is not None:
+            self.on_synced()
         if self.settle is not None and not full_state:  # (at start-up nothing is sent yet)
             await self.settle()
         self.syncs += 1
