@@ -125,7 +125,7 @@ class Courier:
         )
         if not isinstance(answer, RoomCreateResponse):
             raise Undeliverable(f"creating a direct room failed ({_code(answer)})")
-        room_id = answer.room_id
+        room_id = str(answer.room_id)
         self._prepare_direct_room(room_id, user_id, encrypted=encrypted)
         await self.state.set_dm_room(user_id, room_id)
         log.info("direct room created", extra={"room": room_id})

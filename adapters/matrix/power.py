@@ -86,4 +86,5 @@ async def is_moderator(
     creation = await creations.of(room.room_id)
     if creation is not None and user_id in creation.privileged:
         return True
-    return room.power_levels.get_user_level(user_id) >= threshold
+    level: int = room.power_levels.get_user_level(user_id)
+    return level >= threshold
