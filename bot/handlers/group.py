@@ -13,7 +13,7 @@ from bot import planning
 from bot.commands.args import Args, parse_minutes
 from bot.commands.context import Context
 from bot.commands.parser import fold
-from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
+from bot.domain.group import AccompanyingPolicy, Group, Need
 from bot.errors import UsageError
 from bot.replies import Duration, Key, Param, Reply, UserText, room
 
@@ -254,8 +254,6 @@ SETTINGS: tuple[Setting, ...] = (
 SETTING_KEYS = tuple(s.key for s in SETTINGS)
 SETTING_ALIASES = {s.french: s.key for s in SETTINGS}
 _BY_KEY = {s.key: s for s in SETTINGS}
-
-assert set(LANGUAGES) == {"fr", "en"}
 
 
 async def set_(ctx: Context, args: Args) -> list[Reply]:
