@@ -20,10 +20,9 @@ from bot.commands.spec import Permission
 from bot.domain import Group, GroupDefaults, Job, JobState, Member, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
-from bot.handlers.common import agree_choice, ref
+from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
-from bot.i18n import translate
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 
@@ -311,11 +310,7 @@ class Cercle:
             room("welcome.newcomer", member=ref(member)),
             Reply(
                 "welcome.private",
-                {
-                    "charter": UserText(
-                        group.charter or translate("charter.default", group.language)
-                    )
-                },
+                {"charter": UserText(charter_text(group))},
                 Audience.PRIVATE,
                 member.user_id,
                 choices=agree_choice(group.language),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import Context
 from bot.commands.parser import fold
-from bot.domain import Member, Session
+from bot.domain import Group, Member, Session
 from bot.errors import NotFound, StateError
 from bot.i18n import translate
 from bot.ports import UnitOfWork
@@ -53,13 +53,14 @@ async def notify_moderators(
     ]
 
 
-def charter_text(ctx: Context) -> str:
-    return ctx.group.charter or translate("charter.default", ctx.group.language)
+def charter_text(group: Group) -> str:
+    """The group's own charter, or the default one of its language."""
+    return group.charter or translate("charter.default", group.language)
 
 
 def charter_reply(ctx: Context, key: str = "charter.reminder") -> Reply:
     """The confidentiality reminder, posted in the room."""
-    return room(key, charter=UserText(charter_text(ctx)))
+    return room(key, charter=UserText(charter_text(ctx.group)))
 
 
 def command_line(language: str, *names: str) -> str:

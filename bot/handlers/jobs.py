@@ -16,9 +16,8 @@ from datetime import datetime, timedelta
 
 from bot.domain import Group, Job, JobKind, JobState
 from bot.domain.session import SessionState
-from bot.handlers.common import command_line, notify_moderators
+from bot.handlers.common import charter_text, command_line, notify_moderators
 from bot.handlers.session import break_end_key, open_session, opened_replies
-from bot.i18n import translate
 from bot.ports import UnitOfWork
 from bot.replies import Choice, Duration, Param, Reply, UserText, private, room
 
@@ -56,8 +55,7 @@ async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> 
 
 
 def _charter(group: Group) -> Reply:
-    charter = group.charter or translate("charter.default", group.language)
-    return room("charter.after_break", charter=UserText(charter))
+    return room("charter.after_break", charter=UserText(charter_text(group)))
 
 
 async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:

@@ -8,9 +8,8 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
-from bot.handlers.common import active_session, charter_reply
+from bot.handlers.common import active_session, charter_reply, charter_text
 from bot.handlers.stick_flow import load_stick, nudge_key, panel
-from bot.i18n import translate
 from bot.ports import UnitOfWork
 from bot.replies import Duration, Reply, TimeOfDay, Tone, UserText, room
 
@@ -26,7 +25,6 @@ rather than a new one (so its automatic opening and its reminders are not sent a
 
 
 def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
-    charter = group.charter or translate("charter.default", group.language)
     title = (room("session.opened_title", title=UserText(session.title)),) if session.title else ()
     return [
         *title,
@@ -35,7 +33,7 @@ def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
             duration=Duration(session.planned_minutes),
             end=TimeOfDay(session.planned_end),
         ),
-        room("charter.reminder", charter=UserText(charter)),
+        room("charter.reminder", charter=UserText(charter_text(group))),
         panel(stick, {}),
     ]
 
