@@ -8,7 +8,7 @@ import asyncio
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,8 +53,12 @@ class Cercle:
         defaults: GroupDefaults | None = None,
         registry: Registry = REGISTRY,
         lease: timedelta = timedelta(seconds=60),
+        *,
+        resources: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        """``resources``: crisis lines per language (``resources``); good defaults otherwise."""
         self._uow = uow_factory
+        self._resources = {lang: tuple(lines) for lang, lines in (resources or {}).items()}
         self._clock = clock
         self._defaults = defaults or GroupDefaults()
         self.registry = registry
@@ -237,7 +241,15 @@ class Cercle:
         now = self._clock.now()
         async with self._uow() as uow:
             entered = await self._enter(uow, incoming, now)
-            ctx = Context(uow, now, entered.group, entered.member, entered.group.language)
+            ctx = Context(
+                uow,
+                now,
+                entered.group,
+                entered.member,
+                entered.group.language,
+                private=incoming.private,
+                resources=self._resources,
+            )
             try:
                 invocation = self._parse(incoming, ctx.language)
                 self._authorize(invocation, incoming, ctx.language)

@@ -18,3 +18,6 @@ class Incoming:
     is_moderator: bool = False
     """What the platform says: a Discord role/permission, a Matrix power level, the console's
     ``@moderator`` line.  The core still decides what that allows."""
+    private: bool = False
+    """Nobody but the bot saw the command itself (a direct room, an ephemeral slash command, the
+    console's private line).  Private notes typed elsewhere were seen by the room."""

@@ -7,6 +7,7 @@ One command = one unit of work = one transaction: leaving the ``async with`` blo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -15,12 +16,16 @@ from bot.domain import (
     Group,
     Job,
     JobState,
+    JournalEntry,
     Member,
     PauseRequest,
+    RankedTheme,
     Series,
     Session,
     SpeakingTurn,
     Stick,
+    Theme,
+    ThemeVote,
 )
 from bot.replies import Outgoing
 
@@ -44,6 +49,10 @@ class GroupRepository(Protocol):
         ...
 
     async def update(self, group: Group) -> None: ...
+
+    async def listed(self, platform: str) -> Sequence[Group]:
+        """The groups of ``platform`` shown in its directory, by name."""
+        ...
 
 
 class MemberRepository(Protocol):
@@ -180,6 +189,73 @@ class PlatformStateRepository(Protocol):
     async def with_prefix(self, platform: str, prefix: str) -> Mapping[str, str]: ...
 
 
+class ThemeRepository(Protocol):
+    async def add(self, theme: Theme) -> Theme:
+        """Store a new theme; returns it with its id."""
+        ...
+
+    async def get(self, group_id: int, theme_id: int) -> Theme | None:
+        """The theme of that group with that id (None for another group's theme)."""
+        ...
+
+    async def update(self, theme: Theme) -> None: ...
+
+    async def ranked(self, group_id: int, user_id: str) -> Sequence[RankedTheme]:
+        """The group's themes, most votes first, then oldest first."""
+        ...
+
+    async def vote(self, vote: ThemeVote) -> bool:
+        """Record a vote; False if this person had already voted for that theme."""
+        ...
+
+    async def unvote(self, theme_id: int, user_id: str) -> bool:
+        """Withdraw a vote; False if there was none."""
+        ...
+
+
+class JournalRepository(Protocol):
+    """Private notes.  Implementations keep them encrypted at rest."""
+
+    async def add(self, entry: JournalEntry) -> JournalEntry:
+        """Store a note; its ``id`` and ``number`` are given here (1 + the author's highest)."""
+        ...
+
+    async def list(self, platform: str, user_id: str) -> Sequence[JournalEntry]:
+        """The author's notes, oldest first."""
+        ...
+
+    async def delete(self, platform: str, user_id: str, number: int | None) -> int:
+        """Delete one note (by its number) or, with None, all of them; returns how many."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRecord:
+    """Everything stored about one platform identity (``my-data``)."""
+
+    memberships: Sequence[tuple[Group, Member]]
+    themes: Sequence[Theme]
+    votes: Sequence[tuple[ThemeVote, Theme]]
+    turns: Sequence[tuple[int, SpeakingTurn]]
+    """Speaking turns (length only, never words), with the group id."""
+    pauses: Sequence[tuple[int, PauseRequest]]
+    """Pause requests made under one's name (anonymous ones were never linked to anyone)."""
+    places: Sequence[tuple[int, Stick]]
+    """Sticks of open sessions that hold or queue this person, with the group id."""
+    journal: Sequence[JournalEntry]
+
+
+class PersonalDataRepository(Protocol):
+    async def collect(self, platform: str, user_id: str) -> PersonalRecord: ...
+
+    async def erase(self, platform: str, user_id: str) -> None:
+        """Remove every row that refers to this person on this platform: memberships, queue
+        places and held sticks, speaking turns, named pause requests, votes, their themes
+        (kept without author when someone else voted for it or it was picked), journal, the
+        jobs meant for them, and the adapters' per-person state (keys ending with ``:`` + id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     groups: GroupRepository
     members: MemberRepository
@@ -189,6 +265,9 @@ class UnitOfWork(Protocol):
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    themes: ThemeRepository
+    journal: JournalRepository
+    personal_data: PersonalDataRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -46,7 +46,26 @@ class TimeOfDay:
     at: datetime
 
 
-Param = str | int | datetime | TimeOfDay | UserRef | UserText | Key | Duration | tuple["Param", ...]
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A group's room, shown so a person can go there (adapters may register a link format)."""
+
+    platform: str
+    room_id: str
+
+
+Param = (
+    str
+    | int
+    | datetime
+    | TimeOfDay
+    | UserRef
+    | UserText
+    | Key
+    | Duration
+    | Place
+    | tuple["Param", ...]
+)
 
 
 class Audience(StrEnum):
@@ -88,6 +107,9 @@ class Reply:
     tone: Tone = Tone.INFO
     choices: tuple[Choice, ...] = ()
     attachment: Attachment | None = None
+    confidential: bool = False
+    """It holds what a member entrusted privately (journal notes, their data): adapters deliver
+    it and never keep a copy (no outbox row, no log)."""
 
 
 def room(key: str, **params: Param) -> Reply:

@@ -13,25 +13,35 @@ from typing import Self
 from bot.domain import (
     Group,
     Job,
+    JobKind,
     JobState,
+    JournalEntry,
     Member,
     PauseRequest,
+    RankedTheme,
     Series,
     Session,
     SessionState,
     SpeakingTurn,
     Stick,
+    Theme,
+    ThemeVote,
 )
 from bot.domain.session import ACTIVE_STATES
+from bot.domain.stick import without
 from bot.ports import (
     GroupRepository,
     JobRepository,
+    JournalRepository,
     MemberRepository,
     PauseRepository,
+    PersonalDataRepository,
+    PersonalRecord,
     PlatformStateRepository,
     SeriesRepository,
     SessionRepository,
     StickRepository,
+    ThemeRepository,
 )
 from bot.replies import Outgoing
 
@@ -67,6 +77,9 @@ class _Tables:
     pauses: dict[int, PauseRequest] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
+    themes: dict[int, Theme] = field(default_factory=dict)
+    votes: dict[tuple[int, str], ThemeVote] = field(default_factory=dict)
+    journal: dict[int, JournalEntry] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -113,6 +126,10 @@ class _Groups(_Repo):
 
     async def update(self, group: Group) -> None:
         self.t.groups[group.id] = group
+
+    async def listed(self, platform: str) -> Sequence[Group]:
+        found = [g for g in self.t.groups.values() if g.platform == platform and g.listed]
+        return sorted(found, key=lambda g: (g.name.casefold(), g.id))
 
 
 class _Members(_Repo):
@@ -335,6 +352,153 @@ class _PlatformState(_Repo):
         }
 
 
+class _Themes(_Repo):
+    async def add(self, theme: Theme) -> Theme:
+        stored = replace(theme, id=self.t.new_id())
+        self.t.themes[stored.id] = stored
+        return stored
+
+    async def get(self, group_id: int, theme_id: int) -> Theme | None:
+        theme = self.t.themes.get(theme_id)
+        return theme if theme is not None and theme.group_id == group_id else None
+
+    async def update(self, theme: Theme) -> None:
+        self.t.themes[theme.id] = theme
+
+    async def ranked(self, group_id: int, user_id: str) -> Sequence[RankedTheme]:
+        ranked = [
+            RankedTheme(
+                theme,
+                sum(1 for (t, _) in self.t.votes if t == theme.id),
+                (theme.id, user_id) in self.t.votes,
+            )
+            for theme in self.t.themes.values()
+            if theme.group_id == group_id
+        ]
+        return sorted(ranked, key=lambda r: (-r.votes, r.theme.created_at, r.theme.id))
+
+    async def vote(self, vote: ThemeVote) -> bool:
+        key = (vote.theme_id, vote.user_id)
+        if key in self.t.votes:
+            return False
+        self.t.votes[key] = vote
+        return True
+
+    async def unvote(self, theme_id: int, user_id: str) -> bool:
+        return self.t.votes.pop((theme_id, user_id), None) is not None
+
+
+class _Journal(_Repo):
+    async def add(self, entry: JournalEntry) -> JournalEntry:
+        numbers = [
+            e.number
+            for e in self.t.journal.values()
+            if (e.platform, e.user_id) == (entry.platform, entry.user_id)
+        ]
+        stored = replace(entry, id=self.t.new_id(), number=max(numbers, default=0) + 1)
+        self.t.journal[stored.id] = stored
+        return stored
+
+    async def list(self, platform: str, user_id: str) -> Sequence[JournalEntry]:
+        found = [
+            e for e in self.t.journal.values() if (e.platform, e.user_id) == (platform, user_id)
+        ]
+        return sorted(found, key=lambda e: e.number)
+
+    async def delete(self, platform: str, user_id: str, number: int | None) -> int:
+        doomed = [
+            e.id for e in await self.list(platform, user_id) if number is None or e.number == number
+        ]
+        for entry_id in doomed:
+            del self.t.journal[entry_id]
+        return len(doomed)
+
+
+class _PersonalData(_Repo):
+    def _groups(self, platform: str, user_id: str) -> list[Group]:
+        return [
+            g
+            for g in self.t.groups.values()
+            if g.platform == platform and (g.id, user_id) in self.t.members
+        ]
+
+    def _platform_sessions(self, platform: str) -> dict[int, int]:
+        """Session id → group id, for every session of the platform's groups."""
+        groups = {g.id for g in self.t.groups.values() if g.platform == platform}
+        return {s.id: s.group_id for s in self.t.sessions.values() if s.group_id in groups}
+
+    async def collect(self, platform: str, user_id: str) -> PersonalRecord:
+        groups = {g.id for g in self.t.groups.values() if g.platform == platform}
+        sessions = self._platform_sessions(platform)
+        return PersonalRecord(
+            memberships=[
+                (g, self.t.members[(g.id, user_id)]) for g in self._groups(platform, user_id)
+            ],
+            themes=[
+                t for t in self.t.themes.values() if t.group_id in groups and t.author_id == user_id
+            ],
+            votes=[
+                (v, self.t.themes[v.theme_id])
+                for v in self.t.votes.values()
+                if v.user_id == user_id and self.t.themes[v.theme_id].group_id in groups
+            ],
+            turns=[
+                (sessions[t.session_id], t)
+                for t in self.t.turns
+                if t.user_id == user_id and t.session_id in sessions
+            ],
+            pauses=[
+                (sessions[p.session_id], p)
+                for p in self.t.pauses.values()
+                if p.requested_by == user_id and p.session_id in sessions
+            ],
+            places=[
+                (sessions[s.session_id], s)
+                for s in self.t.sticks.values()
+                if s.session_id in sessions
+                and self.t.sessions[s.session_id].is_active
+                and (s.holder == user_id or user_id in s.queue)
+            ],
+            journal=await _Journal(self._uow).list(platform, user_id),
+        )
+
+    async def erase(self, platform: str, user_id: str) -> None:
+        groups = {g.id for g in self.t.groups.values() if g.platform == platform}
+        sessions = self._platform_sessions(platform)
+        for group_id in groups:
+            self.t.members.pop((group_id, user_id), None)
+        for session_id, stick in list(self.t.sticks.items()):
+            if session_id in sessions and (stick.holder == user_id or user_id in stick.queue):
+                self.t.sticks[session_id] = without(stick, user_id)
+        self.t.turns = [
+            t for t in self.t.turns if not (t.user_id == user_id and t.session_id in sessions)
+        ]
+        for pause in list(self.t.pauses.values()):
+            if pause.requested_by == user_id and pause.session_id in sessions:
+                del self.t.pauses[pause.id]
+        for key in [k for k in self.t.votes if k[1] == user_id]:
+            if self.t.themes[key[0]].group_id in groups:
+                del self.t.votes[key]
+        for theme in list(self.t.themes.values()):
+            if theme.group_id in groups and theme.author_id == user_id:
+                kept = theme.session_id is not None or any(t == theme.id for (t, _) in self.t.votes)
+                if kept:
+                    self.t.themes[theme.id] = replace(theme, author_id=None)
+                else:
+                    del self.t.themes[theme.id]
+        await _Journal(self._uow).delete(platform, user_id, None)
+        for job in list(self.t.jobs.values()):
+            if (
+                job.group_id in groups
+                and job.kind is JobKind.TURN_NUDGE
+                and job.payload.get("holder") == user_id
+            ):
+                del self.t.jobs[job.id]
+        for where, name in list(self.t.platform_state):
+            if where == platform and name.endswith(f":{user_id}"):
+                del self.t.platform_state[(where, name)]
+
+
 class InMemoryUnitOfWork:
     """Works on a private copy of the store; ``commit`` publishes it, anything else drops it."""
 
@@ -346,6 +510,9 @@ class InMemoryUnitOfWork:
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    themes: ThemeRepository
+    journal: JournalRepository
+    personal_data: PersonalDataRepository
 
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
@@ -358,6 +525,9 @@ class InMemoryUnitOfWork:
         self.pauses = _Pauses(self)
         self.jobs = _Jobs(self)
         self.platform_state = _PlatformState(self)
+        self.themes = _Themes(self)
+        self.journal = _Journal(self)
+        self.personal_data = _PersonalData(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._store.tables)

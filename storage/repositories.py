@@ -86,7 +86,7 @@ def _by_dialect(table: Table) -> dict[str, postgresql.Insert | sqlite.Insert]:
 # --- groups -------------------------------------------------------------------------------
 
 
-def _group(row: RowMapping) -> Group:
+def _group(row: Mapping[Any, Any]) -> Group:
     return Group(
         id=row["id"],
         platform=row["platform"],
@@ -102,6 +102,7 @@ def _group(row: RowMapping) -> Group:
         break_minutes=row["break_minutes"],
         first_speakers_first=row["first_speakers_first"],
         charter_required=row["charter_required"],
+        listed=row["listed"],
         created_at=row["created_at"],
     )
 
@@ -121,6 +122,7 @@ def _group_values(group: Group) -> dict[str, Any]:
         "break_minutes": group.break_minutes,
         "first_speakers_first": group.first_speakers_first,
         "charter_required": group.charter_required,
+        "listed": group.listed,
         "created_at": group.created_at,
     }
 
@@ -138,6 +140,11 @@ _ADD_GROUP = {
     for name, stmt in _by_dialect(groups).items()
 }
 _UPDATE_GROUP = update(groups).where(groups.c.id == bindparam("b_id"))
+_LISTED_GROUPS = (
+    select(groups)
+    .where(groups.c.platform == bindparam("platform"), groups.c.listed == true())
+    .order_by(func.lower(groups.c.name), groups.c.id)
+)
 
 
 class SqlGroups(_Repository):
@@ -170,11 +177,15 @@ class SqlGroups(_Repository):
             _UPDATE_GROUP, {"b_id": group.id, **_group_values(group)}
         )
 
+    async def listed(self, platform: str) -> Sequence[Group]:
+        result = await self._uow.connection.execute(_LISTED_GROUPS, {"platform": platform})
+        return [_group(row) for row in result.mappings()]
+
 
 # --- members ------------------------------------------------------------------------------
 
 
-def _member(row: RowMapping) -> Member:
+def _member(row: Mapping[Any, Any]) -> Member:
     return Member(
         group_id=row["group_id"],
         user_id=row["user_id"],
@@ -183,6 +194,8 @@ def _member(row: RowMapping) -> Member:
         is_moderator=row["is_moderator"],
         charter_accepted_at=row["charter_accepted_at"],
         dm_reminders=row["dm_reminders"],
+        journal_prompt=row["journal_prompt"],
+        accompanying_requested_at=row["accompanying_requested_at"],
         language=row["language"],
         joined_at=row["joined_at"],
         last_seen_at=row["last_seen_at"],
@@ -198,6 +211,8 @@ def _member_values(member: Member) -> dict[str, Any]:
         "is_moderator": member.is_moderator,
         "charter_accepted_at": member.charter_accepted_at,
         "dm_reminders": member.dm_reminders,
+        "journal_prompt": member.journal_prompt,
+        "accompanying_requested_at": member.accompanying_requested_at,
         "language": member.language,
         "joined_at": member.joined_at,
         "last_seen_at": member.last_seen_at,

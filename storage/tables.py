@@ -54,6 +54,7 @@ groups = Table(
     Column("break_minutes", Integer, nullable=False),
     Column("first_speakers_first", Boolean, nullable=False),
     Column("charter_required", Boolean, nullable=False),
+    Column("listed", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("platform", "room_id"),
 )
@@ -73,6 +74,8 @@ members = Table(
     Column("is_moderator", Boolean, nullable=False),
     Column("charter_accepted_at", UTCDateTime, nullable=True),
     Column("dm_reminders", Boolean, nullable=False),
+    Column("journal_prompt", Boolean, nullable=False),
+    Column("accompanying_requested_at", UTCDateTime, nullable=True),
     Column("language", String(16), nullable=True),
     Column("joined_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
@@ -213,4 +216,61 @@ platform_state = Table(
     Column("platform", String(32), primary_key=True),
     Column("key", String(255), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+themes = Table(
+    "themes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # None once the author was forgotten (the theme stays, anonymised, for those who voted).
+    Column("author_id", String(255), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Index(None, "group_id"),
+)
+
+theme_votes = Table(
+    "theme_votes",
+    metadata,
+    Column(
+        "theme_id",
+        Integer,
+        ForeignKey("themes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_id", String(255), primary_key=True),
+    Column("voted_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    # A member's private notes, per platform identity (not per group).  ``ciphertext`` is the
+    # note encrypted by storage.journal_crypto: the database never holds the plain text.
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(32), nullable=False),
+    Column("user_id", String(255), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column(
+        "group_id",
+        Integer,
+        ForeignKey("groups.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("ciphertext", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "user_id", "number"),
 )

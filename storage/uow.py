@@ -9,17 +9,22 @@ from typing import Self
 from bot.ports import (
     GroupRepository,
     JobRepository,
+    JournalRepository,
     MemberRepository,
     PauseRepository,
+    PersonalDataRepository,
     PlatformStateRepository,
     SeriesRepository,
     SessionRepository,
     StickRepository,
+    ThemeRepository,
 )
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.care import SqlJournal, SqlPersonalData, SqlThemes
 from storage.engine import begin_immediate
+from storage.journal_crypto import JournalCipher
 from storage.repositories import (
     SqlGroups,
     SqlJobs,
@@ -50,18 +55,25 @@ class SqlUnitOfWork:
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    themes: ThemeRepository
+    journal: JournalRepository
+    personal_data: PersonalDataRepository
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cipher: JournalCipher | None = None) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
         self.groups = SqlGroups(self)
         self.members = SqlMembers(self)
         self.sessions = SqlSessions(self)
         self.series = SqlSeries(self)
-        self.sticks = SqlSticks(self)
+        self.sticks = sticks = SqlSticks(self)
         self.pauses = SqlPauses(self)
         self.jobs = SqlJobs(self)
         self.platform_state = SqlPlatformState(self)
+        self.themes = SqlThemes(self)
+        journal = SqlJournal(self, cipher)
+        self.journal = journal
+        self.personal_data = SqlPersonalData(self, journal, sticks)
 
     @property
     def dialect(self) -> str:
@@ -101,7 +113,8 @@ class SqlUnitOfWork:
 class SqlStore:
     """A :data:`bot.ports.UnitOfWorkFactory`: ``store()`` returns a new unit of work."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, cipher: JournalCipher | None = None) -> None:
+        """``cipher`` encrypts journal notes; without one the journal refuses to work."""
         dialect = engine.dialect.name
         if dialect not in SUPPORTED_DIALECTS:
             raise ValueError(f"unsupported database {dialect!r}: SQLite or PostgreSQL")
@@ -109,6 +122,7 @@ class SqlStore:
             # Without BEGIN IMMEDIATE concurrent commands fail with "database is locked".
             raise ValueError("create SQLite engines with storage.create_engine()")
         self.engine = engine
+        self.cipher = cipher
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.cipher)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,10 @@ class Context:
     language: str
     extra: list[Reply] = field(default_factory=list)
     """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
+    private: bool = False
+    """The command was seen by the bot alone (see :attr:`bot.events.Incoming.private`)."""
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Crisis lines per language, from the bot's configuration."""
 
     @property
     def user_id(self) -> str:

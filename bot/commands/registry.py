@@ -5,10 +5,32 @@ from __future__ import annotations
 
 from bot.commands.parser import Registry
 from bot.commands.spec import Arg, ArgType, Command, Permission
-from bot.handlers import charter, group, help, observer, pause, schedule, session, stick
+from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
+from bot.handlers import (
+    accompanying,
+    charter,
+    directory,
+    group,
+    help,
+    journal,
+    observer,
+    pause,
+    privacy,
+    schedule,
+    session,
+    stick,
+    themes,
+)
 
 MODERATOR = Permission.MODERATOR
 MEMBER = Arg("member", ArgType.MEMBER)
+ON_OFF = Arg(
+    "state",
+    ArgType.CHOICE,
+    choices=("on", "off"),
+    aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
+)
+THEME_ID = Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1)
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -53,6 +75,31 @@ COMMANDS: tuple[Command, ...] = (
         ),
         handler=observer.observer,
     ),
+    Command(
+        "accompanying",
+        "help.accompanying",
+        {"fr": ("accompagnant", "accompagnante")},
+        subcommands=(
+            Command("on", "help.accompanying.on", {"fr": ("oui",)}, handler=accompanying.on),
+            Command("off", "help.accompanying.off", {"fr": ("non",)}, handler=accompanying.off),
+            Command(
+                "admit",
+                "help.accompanying.admit",
+                {"fr": ("admettre",)},
+                MODERATOR,
+                (MEMBER,),
+                accompanying.admit,
+            ),
+            Command(
+                "decline",
+                "help.accompanying.decline",
+                {"fr": ("refuser",)},
+                MODERATOR,
+                (MEMBER,),
+                accompanying.decline,
+            ),
+        ),
+    ),
     Command("sessions", "help.sessions", {"fr": ("séances",)}, handler=schedule.upcoming),
     Command(
         "remind",
@@ -67,6 +114,95 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         handler=schedule.remind,
+    ),
+    Command(
+        "theme",
+        "help.theme",
+        {"fr": ("thème",)},
+        subcommands=(
+            Command(
+                "propose",
+                "help.theme.propose",
+                {"fr": ("proposer",)},
+                args=(Arg("text", ArgType.TEXT, max_length=THEME_MAX_LENGTH),),
+                handler=themes.propose,
+            ),
+            Command("list", "help.theme.list", {"fr": ("liste",)}, handler=themes.list_),
+            Command(
+                "vote", "help.theme.vote", {"fr": ("voter",)}, args=(THEME_ID,), handler=themes.vote
+            ),
+            Command(
+                "unvote",
+                "help.theme.unvote",
+                {"fr": ("retirer", "dévoter")},
+                args=(THEME_ID,),
+                handler=themes.unvote,
+            ),
+            Command(
+                "pick",
+                "help.theme.pick",
+                {"fr": ("choisir",)},
+                MODERATOR,
+                (
+                    THEME_ID,
+                    Arg("session", ArgType.INT, required=False, minimum=1, maximum=2**31 - 1),
+                ),
+                themes.pick,
+            ),
+        ),
+    ),
+    Command(
+        "journal",
+        "help.journal",
+        {"fr": ("journal", "carnet")},
+        subcommands=(
+            Command(
+                "add",
+                "help.journal.add",
+                {"fr": ("ajouter", "écrire")},
+                args=(Arg("text", ArgType.TEXT, max_length=JOURNAL_MAX_LENGTH),),
+                handler=journal.add,
+            ),
+            Command("list", "help.journal.list", {"fr": ("liste", "lire")}, handler=journal.list_),
+            Command("export", "help.journal.export", {"fr": ("exporter",)}, handler=journal.export),
+            Command(
+                "delete",
+                "help.journal.delete",
+                {"fr": ("supprimer", "effacer")},
+                args=(Arg("which", ArgType.WORD, max_length=20),),
+                handler=journal.delete,
+            ),
+            Command(
+                "prompt",
+                "help.journal.prompt",
+                {"fr": ("invitation",)},
+                args=(ON_OFF,),
+                handler=journal.prompt,
+            ),
+        ),
+    ),
+    Command("groups", "help.groups", {"fr": ("groupes",)}, handler=directory.groups),
+    Command(
+        "resources",
+        "help.resources",
+        {"fr": ("ressources", "urgence")},
+        handler=directory.resources,
+    ),
+    Command("my-data", "help.my-data", {"fr": ("mes-données",)}, handler=privacy.my_data),
+    Command(
+        "forget-me",
+        "help.forget-me",
+        {"fr": ("oublie-moi", "oubliez-moi")},
+        args=(
+            Arg(
+                "confirm",
+                ArgType.CHOICE,
+                required=False,
+                choices=("confirm",),
+                aliases={"confirmer": "confirm", "oui": "confirm", "yes": "confirm"},
+            ),
+        ),
+        handler=privacy.forget_me,
     ),
     Command(
         "session",

@@ -1,5 +1,6 @@
 """Plain frozen dataclasses and the pure rules that change them."""
 
+from bot.domain.care import JournalEntry, RankedTheme, Theme, ThemeVote
 from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
 from bot.domain.jobs import Job, JobKind, JobState
 from bot.domain.member import Member, Role
@@ -16,9 +17,11 @@ __all__ = [
     "Job",
     "JobKind",
     "JobState",
+    "JournalEntry",
     "Member",
     "Need",
     "PauseRequest",
+    "RankedTheme",
     "Role",
     "Series",
     "Session",
@@ -26,4 +29,6 @@ __all__ = [
     "SpeakingTurn",
     "Stick",
     "StickChange",
+    "Theme",
+    "ThemeVote",
 ]

@@ -53,6 +53,8 @@ class Group:
     break_minutes: int
     first_speakers_first: bool
     charter_required: bool
+    listed: bool
+    """Shown in the directory (``groups``) of its platform; off until a moderator chooses it."""
     created_at: datetime
 
     @classmethod
@@ -74,5 +76,6 @@ class Group:
             break_minutes=defaults.break_minutes,
             first_speakers_first=False,
             charter_required=True,
+            listed=False,
             created_at=now,
         )

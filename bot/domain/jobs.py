@@ -20,6 +20,8 @@ class JobKind(StrEnum):
     """A session is coming: tell the room (and those who asked, by direct message)."""
     SESSION_OPEN = "session-open"
     """A scheduled session opens by itself at its time."""
+    JOURNAL_PROMPT = "journal-prompt"
+    """Some time after a session, those who asked for it are invited to write in their journal."""
 
 
 class JobState(StrEnum):

@@ -27,6 +27,10 @@ class Member:
     """As the platform last said (role, permission or power level); refreshed at every command."""
     charter_accepted_at: datetime | None
     dm_reminders: bool
+    journal_prompt: bool
+    """Wants a private invitation to write in their journal after each session."""
+    accompanying_requested_at: datetime | None
+    """Asked to attend as an accompanying person in a group whose moderators decide."""
     language: str | None
     joined_at: datetime
     last_seen_at: datetime
@@ -43,6 +47,8 @@ class Member:
             is_moderator=is_moderator,
             charter_accepted_at=None,
             dm_reminders=False,
+            journal_prompt=False,
+            accompanying_requested_at=None,
             language=None,
             joined_at=now,
             last_seen_at=now,

@@ -172,3 +172,12 @@ def leave(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
     return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+
+
+def without(stick: Stick, user_id: str) -> Stick:
+    """The stick with that person neither holding it nor waiting, and no hand-over: what is
+    left when someone asks to be forgotten (their own group is told through :func:`leave`)."""
+    queue = tuple(u for u in stick.queue if u != user_id)
+    if stick.holder == user_id:
+        return replace(stick, holder=None, holder_since=None, queue=queue)
+    return replace(stick, queue=queue)

@@ -249,6 +249,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g, v: replace(g, charter_required=bool(v)),
         lambda g: _yes_no(g.charter_required),
     ),
+    Setting(
+        "directory",
+        "annuaire",
+        _switch("directory"),
+        lambda g, v: replace(g, listed=bool(v)),
+        lambda g: _yes_no(g.listed),
+    ),
 )
 
 SETTING_KEYS = tuple(s.key for s in SETTINGS)

@@ -157,10 +157,23 @@ def _where(job: Job) -> dict[str, object]:
     return {"group": job.group_id, "session": job.session_id, "job": job.id}
 
 
+async def journal_prompt(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+    """Members who asked for it are invited, privately, to note their impressions."""
+    line = command_line(group.language, "journal", "add")
+    return JobResult(
+        [
+            private(m.user_id, "journal.prompt", command=line)
+            for m in await uow.members.list(group.id)
+            if m.journal_prompt
+        ]
+    )
+
+
 JOB_HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.TURN_NUDGE: turn_nudge,
     JobKind.BREAK_END: break_end,
     JobKind.HALF_TIME: half_time,
     JobKind.REMINDER: reminder,
     JobKind.SESSION_OPEN: session_open,
+    JobKind.JOURNAL_PROMPT: journal_prompt,
 }

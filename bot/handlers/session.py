@@ -8,6 +8,7 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
+from bot.handlers import journal
 from bot.handlers.common import active_session, charter_reply, charter_text
 from bot.handlers.stick_flow import load_stick, nudge_key, panel
 from bot.ports import UnitOfWork
@@ -131,6 +132,8 @@ async def end(ctx: Context, args: Args) -> list[Reply]:
         )
         await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
     await ctx.uow.sticks.save(Stick(session_id=session.id, turn_minutes=stick.turn_minutes))
+    if any(m.journal_prompt for m in await ctx.uow.members.list(ctx.group.id)):
+        await ctx.uow.jobs.schedule(journal.prompt_job(closed, ctx.now))
     speakers = len({t.user_id for t in await ctx.uow.sticks.turns(session.id)})
     length = (ctx.now - (session.opened_at or session.planned_start)) / timedelta(minutes=1)
     return [

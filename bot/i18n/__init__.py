@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,13 +12,17 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 
 from bot.i18n import en, fr
-from bot.replies import Duration, Key, Outgoing, Param, TimeOfDay, UserRef, UserText
+from bot.replies import Duration, Key, Outgoing, Param, Place, TimeOfDay, UserRef, UserText
 
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 FALLBACK = "en"
 
 _PINGS = re.compile(r"@(everyone|here|room|channel)\b", re.IGNORECASE)
 _RAW_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+
+
+PLACE_FORMATS: dict[str, Callable[[str], str]] = {}
+"""How each platform writes a link to a room (adapters register theirs); the id otherwise."""
 
 
 def defuse(text: str) -> str:
@@ -45,6 +49,9 @@ def format_param(value: Param, language: str, timezone: str | None) -> str:
         return defuse(value.text)
     if isinstance(value, Key):
         return translate(value.key, language)
+    if isinstance(value, Place):
+        show = PLACE_FORMATS.get(value.platform)
+        return show(value.room_id) if show is not None else defuse(value.room_id)
     if isinstance(value, Duration):
         return format_duration(value.minutes, language)
     if isinstance(value, TimeOfDay):

@@ -17,6 +17,7 @@ from bot.domain import (
     Job,
     JobKind,
     JobState,
+    JournalEntry,
     Member,
     Need,
     PauseRequest,
@@ -25,6 +26,8 @@ from bot.domain import (
     SessionState,
     SpeakingTurn,
     Stick,
+    Theme,
+    ThemeVote,
 )
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -35,6 +38,9 @@ from storage import current_revision, tables, upgrade
 from tests.storage.conftest import Backend
 
 TABLES = {
+    "themes",
+    "theme_votes",
+    "journal_entries",
     "groups",
     "members",
     "sessions",
@@ -85,7 +91,7 @@ async def test_the_comparison_does_see_differences(sql_backend: Backend) -> None
 
 async def test_upgrade_is_idempotent_and_at_head(sql_backend: Backend) -> None:
     assert sql_backend.engine is not None
-    assert head() == "0003"
+    assert head() == "0004"
     assert await current_revision(sql_backend.engine) == head()
     await upgrade(sql_backend.engine)
     assert await current_revision(sql_backend.engine) == head()
@@ -127,6 +133,10 @@ def test_every_table_is_in_the_metadata() -> None:
         (SpeakingTurn, tables.speaking_turns, set(), {"id"}),
         (PauseRequest, tables.pause_requests, set(), set()),
         (Job, tables.jobs, set(), set()),
+        (Theme, tables.themes, set(), set()),
+        (ThemeVote, tables.theme_votes, set(), set()),
+        # The text is stored only encrypted, as ``ciphertext``.
+        (JournalEntry, tables.journal_entries, {"text"}, {"ciphertext"}),
     ],
 )
 def test_every_domain_field_has_a_column(

@@ -53,7 +53,7 @@ async def test_a_member_trying_every_moderator_command_is_refused_and_nothing_ch
     before = copy.deepcopy(store.tables)
     lines = moderator_lines(language)
     assert len(lines) == len(
-        [p for p, _ in REGISTRY.walk() if p[0].permission.value == "moderator"]
+        [p for p, _ in REGISTRY.walk() if p[-1].permission.value == "moderator"]
     )
     for line in lines:
         said = await h.say("bob", line)

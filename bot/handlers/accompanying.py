@@ -1,0 +1,84 @@
+"""Attending as an accompanying person (a relative, a carer), as the group's policy allows:
+welcome → at once; not admitted → refused, kindly; ask → the moderators decide, privately."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import AccompanyingPolicy, Member, Role
+from bot.errors import PermissionDenied, StateError
+from bot.handlers.common import command_line, find_member, notify_moderators, ref
+from bot.i18n import translate
+from bot.replies import Choice, Reply, private, room
+
+
+async def on(ctx: Context, args: Args) -> list[Reply]:
+    if ctx.member.role is Role.ACCOMPANYING:
+        raise StateError("error.accompanying_already")
+    policy = ctx.group.accompanying
+    if policy is AccompanyingPolicy.NOT_ADMITTED:
+        raise PermissionDenied("error.accompanying_not_admitted")
+    if policy is AccompanyingPolicy.WELCOME:
+        return await _become(ctx, ctx.member)
+    if ctx.member.accompanying_requested_at is not None:
+        raise StateError("error.accompanying_pending")
+    ctx.member = replace(ctx.member, accompanying_requested_at=ctx.now)
+    await ctx.uow.members.update(ctx.member)
+    admit = f"{command_line(ctx.language, 'accompanying', 'admit')} {ctx.user_id}"
+    decline = f"{command_line(ctx.language, 'accompanying', 'decline')} {ctx.user_id}"
+    choices = (
+        Choice(translate("choice.admit", ctx.language), admit),
+        Choice(translate("choice.decline", ctx.language), decline),
+    )
+    told = await notify_moderators(
+        ctx.uow,
+        ctx.group.id,
+        "accompanying.ask_moderators",
+        choices,
+        member=ref(ctx.member),
+        admit=admit,
+        decline=decline,
+    )
+    return [private(ctx.user_id, "accompanying.asked"), *told]
+
+
+async def off(ctx: Context, args: Args) -> list[Reply]:
+    if ctx.member.role is not Role.ACCOMPANYING and ctx.member.accompanying_requested_at is None:
+        raise StateError("error.accompanying_not")
+    ctx.member = replace(ctx.member, role=Role.PARTICIPANT, accompanying_requested_at=None)
+    await ctx.uow.members.update(ctx.member)
+    return [private(ctx.user_id, "accompanying.off")]
+
+
+async def admit(ctx: Context, args: Args) -> list[Reply]:
+    member = await _requester(ctx, args)
+    return await _become(ctx, member)
+
+
+async def decline(ctx: Context, args: Args) -> list[Reply]:
+    member = await _requester(ctx, args)
+    await ctx.uow.members.update(replace(member, accompanying_requested_at=None))
+    return [
+        private(member.user_id, "accompanying.declined"),
+        private(ctx.user_id, "accompanying.declined_done", member=ref(member)),
+    ]
+
+
+async def _requester(ctx: Context, args: Args) -> Member:
+    member = await find_member(ctx, args.require_text("member"))
+    if member.accompanying_requested_at is None:
+        raise StateError("error.accompanying_no_request", {"member": ref(member)})
+    return member
+
+
+async def _become(ctx: Context, member: Member) -> list[Reply]:
+    updated = replace(member, role=Role.ACCOMPANYING, accompanying_requested_at=None)
+    await ctx.uow.members.update(updated)
+    if member.user_id == ctx.user_id:
+        ctx.member = updated
+    replies = [room("accompanying.joined", member=ref(updated))]
+    if member.user_id != ctx.user_id:
+        replies.append(private(member.user_id, "accompanying.admitted"))
+    return replies

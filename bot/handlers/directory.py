@@ -1,0 +1,69 @@
+"""Finding a group (``groups``) and finding help beyond the group (``resources``)."""
+
+from __future__ import annotations
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import Group
+from bot.handlers.common import command_line
+from bot.i18n import format_when, translate
+from bot.replies import Key, Place, Reply, UserText, private
+
+MAX_LISTED = 25
+
+DEFAULT_RESOURCES: dict[str, tuple[str, ...]] = {
+    "fr": (
+        "3114 — numéro national de prévention du suicide, 24 h/24 et 7 j/7, gratuit",
+        "SOS Amitié — 09 72 39 40 50, écoute 24 h/24",
+        "Urgence vitale — 15 (SAMU) ou 112",
+    ),
+    "en": (
+        "Emergency — 112 in Europe, 999 in the UK, 911 in North America",
+        "Samaritans (UK & Ireland) — 116 123, 24/7",
+        "988 Suicide & Crisis Lifeline (USA) — call or text 988",
+        "France — 3114, national suicide-prevention line, 24/7",
+    ),
+}
+"""Crisis lines per language, used where the configuration gives none."""
+
+
+async def groups(ctx: Context, args: Args) -> list[Reply]:
+    listed = list(await ctx.uow.groups.listed(ctx.group.platform))[:MAX_LISTED]
+    if not listed:
+        setting = command_line(ctx.language, "group", "set")
+        return [private(ctx.user_id, "directory.empty", command=f"{setting} directory on")]
+    entries = [await _entry(ctx, group) for group in listed]
+    join = translate(
+        "directory.how_to_join",
+        ctx.language,
+        agree=command_line(ctx.language, "agree"),
+        observer=command_line(ctx.language, "observer") + " on",
+        hand=command_line(ctx.language, "hand"),
+    )
+    # Each entry is already rendered (names defused, links written by the platform's format).
+    return [private(ctx.user_id, "directory.list", entries="\n\n".join(entries), join=join)]
+
+
+async def _entry(ctx: Context, group: Group) -> str:
+    language = ctx.language
+    coming = await ctx.uow.sessions.upcoming(group.id, ctx.now, 1)
+    if coming:
+        next_session = format_when(coming[0].planned_start, language, group.timezone)
+    else:
+        next_session = translate("directory.no_session", language)
+    return translate(
+        "directory.entry",
+        language,
+        name=UserText(group.name),
+        need=Key(f"need.{group.need.value}"),
+        lang=Key(f"language.{group.language}"),
+        next=next_session,
+        accompanying=Key(f"accompanying.{group.accompanying.value}"),
+        place=Place(group.platform, group.room_id),
+    )
+
+
+async def resources(ctx: Context, args: Args) -> list[Reply]:
+    lines = ctx.resources.get(ctx.language) or DEFAULT_RESOURCES.get(ctx.language, ())
+    listed = "\n".join(f"• {line}" for line in lines)
+    return [private(ctx.user_id, "resources.list", lines=UserText(listed))]

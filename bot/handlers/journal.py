@@ -1,0 +1,106 @@
+"""The private journal: notes only their author reads, after a session or at any time.
+
+Every answer is private, wherever the command was typed, and never repeats a note in a room.
+Answers that hold notes are marked confidential so adapters keep no copy of them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.commands.parser import fold
+from bot.domain import Job, JobKind, JournalEntry, Session
+from bot.errors import NotFound, UsageError
+from bot.handlers.common import command_line
+from bot.i18n import format_when, translate
+from bot.replies import Attachment, Reply, UserText, private
+
+PROMPT_DELAY = timedelta(minutes=10)
+"""After a session closes, members who asked for it are invited to write after this long: time
+to breathe first."""
+
+_ALL = frozenset({"all", "tout", "tous", "toutes"})
+
+
+def _confidential(reply: Reply) -> Reply:
+    return replace(reply, confidential=True)
+
+
+async def add(ctx: Context, args: Args) -> list[Reply]:
+    text = args.require_text("text").strip()
+    if not text:
+        raise UsageError("error.journal_empty")
+    entry = await ctx.uow.journal.add(
+        JournalEntry(0, ctx.group.platform, ctx.user_id, 0, ctx.group.id, text, ctx.now)
+    )
+    replies = [private(ctx.user_id, "journal.added", number=entry.number)]
+    if not ctx.private:
+        replies.append(private(ctx.user_id, "journal.typed_in_room"))
+    return replies
+
+
+async def list_(ctx: Context, args: Args) -> list[Reply]:
+    entries = await ctx.uow.journal.list(ctx.group.platform, ctx.user_id)
+    if not entries:
+        return [private(ctx.user_id, "journal.empty", command=_add_line(ctx))]
+    lines = "\n".join(_line(ctx, entry) for entry in entries)
+    return [_confidential(private(ctx.user_id, "journal.list", lines=UserText(lines)))]
+
+
+def _line(ctx: Context, entry: JournalEntry) -> str:
+    when = format_when(entry.created_at, ctx.language, ctx.group.timezone)
+    return f"#{entry.number} · {when}\n{entry.text}"
+
+
+def _add_line(ctx: Context) -> str:
+    return command_line(ctx.language, "journal", "add")
+
+
+async def export(ctx: Context, args: Args) -> list[Reply]:
+    entries = await ctx.uow.journal.list(ctx.group.platform, ctx.user_id)
+    if not entries:
+        return [private(ctx.user_id, "journal.empty", command=_add_line(ctx))]
+    title = translate("journal.export_title", ctx.language)
+    blocks = [f"# {title}"]
+    for entry in entries:
+        when = format_when(entry.created_at, ctx.language, ctx.group.timezone)
+        blocks.append(f"## {entry.number} — {when}\n\n{entry.text}")
+    data = ("\n\n".join(blocks) + "\n").encode()
+    reply = private(ctx.user_id, "journal.exported", count=len(entries))
+    attachment = Attachment("journal.md", "text/markdown", data)
+    return [_confidential(replace(reply, attachment=attachment))]
+
+
+async def delete(ctx: Context, args: Args) -> list[Reply]:
+    which = args.require_text("which").strip()
+    platform = ctx.group.platform
+    if fold(which) in _ALL:
+        count = await ctx.uow.journal.delete(platform, ctx.user_id, None)
+        return [private(ctx.user_id, "journal.deleted_all", count=count)]
+    number = int(which.lstrip("#")) if which.lstrip("#").isdigit() else None
+    if number is None:
+        raise UsageError("error.journal_which", {"value": UserText(which[:20])})
+    if await ctx.uow.journal.delete(platform, ctx.user_id, number) == 0:
+        line = command_line(ctx.language, "journal", "list")
+        raise NotFound("error.journal_not_found", {"number": number, "command": line})
+    return [private(ctx.user_id, "journal.deleted", number=number)]
+
+
+async def prompt(ctx: Context, args: Args) -> list[Reply]:
+    wanted = args.text("state") == "on"
+    ctx.member = replace(ctx.member, journal_prompt=wanted)
+    await ctx.uow.members.update(ctx.member)
+    return [private(ctx.user_id, "journal.prompt_on" if wanted else "journal.prompt_off")]
+
+
+def prompt_job(session: Session, closed_at: datetime) -> Job:
+    """The invitation to write, some time after ``session`` closed."""
+    return Job.new(
+        JobKind.JOURNAL_PROMPT,
+        f"journal-prompt:{session.id}",
+        session.group_id,
+        closed_at + PROMPT_DELAY,
+        session_id=session.id,
+    )

@@ -1,0 +1,139 @@
+"""``my-data`` (everything stored about me, as JSON) and ``forget-me`` (erase it, after a
+confirmation), across every group of the platform the command came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import stick as rules
+from bot.handlers.common import command_line
+from bot.handlers.stick_flow import apply_change, load_stick
+from bot.ports import PersonalRecord
+from bot.replies import Attachment, Choice, Reply, private
+
+_CONFIRM = "confirm"
+
+
+def _instant(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -> dict[str, Any]:
+    """The person's data as plain JSON values (what ``my-data`` sends)."""
+    names = {group.id: group.name for group, _ in record.memberships}
+    return {
+        "platform": platform,
+        "user_id": user_id,
+        "exported_at": now.isoformat(),
+        "memberships": [
+            {
+                "group": group.name,
+                "room_id": group.room_id,
+                "display_name": member.display_name,
+                "role": member.role.value,
+                "moderator": member.is_moderator,
+                "charter_accepted_at": _instant(member.charter_accepted_at),
+                "reminders_by_direct_message": member.dm_reminders,
+                "journal_prompt_after_sessions": member.journal_prompt,
+                "accompanying_requested_at": _instant(member.accompanying_requested_at),
+                "language": member.language,
+                "joined_at": _instant(member.joined_at),
+                "last_seen_at": _instant(member.last_seen_at),
+            }
+            for group, member in record.memberships
+        ],
+        "themes_proposed": [
+            {
+                "id": theme.id,
+                "group": names.get(theme.group_id),
+                "text": theme.text,
+                "proposed_at": _instant(theme.created_at),
+                "picked_for_session": theme.session_id,
+            }
+            for theme in record.themes
+        ],
+        "theme_votes": [
+            {
+                "theme_id": theme.id,
+                "group": names.get(theme.group_id),
+                "theme": theme.text,
+                "voted_at": _instant(vote.voted_at),
+            }
+            for vote, theme in record.votes
+        ],
+        "speaking_turns": [
+            {
+                "group": names.get(group_id),
+                "session": turn.session_id,
+                "started_at": _instant(turn.started_at),
+                "ended_at": _instant(turn.ended_at),
+            }
+            for group_id, turn in record.turns
+        ],
+        "break_requests": [
+            {
+                "group": names.get(group_id),
+                "session": pause.session_id,
+                "requested_at": _instant(pause.requested_at),
+            }
+            for group_id, pause in record.pauses
+        ],
+        "talking_stick": [
+            {
+                "group": names.get(group_id),
+                "session": stick.session_id,
+                "holding": stick.holder == user_id,
+                "queue_position": stick.queue.index(user_id) + 1
+                if user_id in stick.queue
+                else None,
+            }
+            for group_id, stick in record.places
+        ],
+        "journal": [
+            {"number": entry.number, "written_at": _instant(entry.created_at), "text": entry.text}
+            for entry in record.journal
+        ],
+        "not_stored": (
+            "Messages typed in the rooms, what was said during sessions, anonymous break "
+            "requests (never linked to anyone)."
+        ),
+    }
+
+
+async def my_data(ctx: Context, args: Args) -> list[Reply]:
+    platform = ctx.group.platform
+    record = await ctx.uow.personal_data.collect(platform, ctx.user_id)
+    data = json.dumps(export(record, platform, ctx.user_id, ctx.now), ensure_ascii=False, indent=2)
+    reply = private(
+        ctx.user_id,
+        "privacy.my_data",
+        groups=len(record.memberships),
+        notes=len(record.journal),
+        command=command_line(ctx.language, "forget-me"),
+    )
+    attachment = Attachment("my-data.json", "application/json", data.encode())
+    return [replace(reply, attachment=attachment, confidential=True)]
+
+
+async def forget_me(ctx: Context, args: Args) -> list[Reply]:
+    if args.text("confirm") != _CONFIRM:
+        line = f"{command_line(ctx.language, 'forget-me')} {_confirm_word(ctx)}"
+        ask = private(ctx.user_id, "privacy.forget_confirm", command=line)
+        return [replace(ask, choices=(Choice(line, line),))]
+    replies: list[Reply] = []
+    session = await ctx.uow.sessions.active(ctx.group.id)
+    if session is not None:  # hand the stick on in this room, as if they had left
+        stick = await load_stick(ctx, session)
+        if ctx.user_id == stick.holder or ctx.user_id in stick.queue:
+            replies += await apply_change(ctx, session, rules.leave(stick, ctx.user_id, ctx.now))
+    await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
+    return [*replies, private(ctx.user_id, "privacy.forgotten")]
+
+
+def _confirm_word(ctx: Context) -> str:
+    return "confirmer" if ctx.language == "fr" else _CONFIRM

@@ -1,0 +1,122 @@
+"""Themes for coming meetings: members propose and vote, a moderator picks one for a session.
+
+The room sees a new theme without its author's name: a theme can say a lot about the person who
+proposed it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.commands.args import Args
+from bot.commands.context import Context
+from bot.domain import RankedTheme, Session, SessionState, Theme, ThemeVote
+from bot.errors import NotFound, StateError, UsageError
+from bot.handlers.common import command_line
+from bot.i18n import format_when, translate
+from bot.replies import Reply, UserText, private, room
+
+MIN_LENGTH = 3
+
+
+async def propose(ctx: Context, args: Args) -> list[Reply]:
+    text = " ".join(args.require_text("text").split())
+    if len(text) < MIN_LENGTH:
+        raise UsageError("error.theme_too_short", {"min": MIN_LENGTH})
+    theme = await ctx.uow.themes.add(Theme(0, ctx.group.id, ctx.user_id, text, ctx.now))
+    vote = command_line(ctx.language, "theme", "vote")
+    return [
+        room("theme.proposed", id=theme.id, theme=UserText(text), command=f"{vote} {theme.id}"),
+        private(ctx.user_id, "theme.thanks", id=theme.id),
+    ]
+
+
+async def list_(ctx: Context, args: Args) -> list[Reply]:
+    ranked = await ctx.uow.themes.ranked(ctx.group.id, ctx.user_id)
+    if not ranked:
+        line = command_line(ctx.language, "theme", "propose")
+        return [private(ctx.user_id, "theme.none", command=line)]
+    picked = await _picked_sessions(ctx, ranked)
+    lines = "\n".join(_line(ctx, item, picked) for item in ranked)
+    return [private(ctx.user_id, "theme.list", lines=UserText(lines))]
+
+
+async def _picked_sessions(ctx: Context, ranked: Sequence[RankedTheme]) -> dict[int, Session]:
+    found: dict[int, Session] = {}
+    for item in ranked:
+        session_id = item.theme.session_id
+        if session_id is not None and session_id not in found:
+            session = await ctx.uow.sessions.get(session_id)
+            if session is not None:
+                found[session_id] = session
+    return found
+
+
+def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> str:
+    language = ctx.language
+    parts = [
+        f"#{item.theme.id} “{item.theme.text}”",
+        translate("theme.votes", language, n=item.votes),
+    ]
+    if item.voted:
+        parts.append(translate("theme.your_vote", language))
+    session = picked.get(item.theme.session_id or 0)
+    if session is not None:
+        when = format_when(session.planned_start, language, ctx.group.timezone)
+        parts.append(translate("theme.picked_for", language, when=when))
+    return "• " + " · ".join(parts)
+
+
+async def _theme(ctx: Context, args: Args) -> Theme:
+    theme_id = args.int("id")
+    assert theme_id is not None
+    theme = await ctx.uow.themes.get(ctx.group.id, theme_id)
+    if theme is None:
+        line = command_line(ctx.language, "theme", "list")
+        raise NotFound("error.theme_not_found", {"id": theme_id, "command": line})
+    return theme
+
+
+async def vote(ctx: Context, args: Args) -> list[Reply]:
+    theme = await _theme(ctx, args)
+    if not await ctx.uow.themes.vote(ThemeVote(theme.id, ctx.user_id, ctx.now)):
+        line = command_line(ctx.language, "theme", "unvote")
+        raise StateError(
+            "error.theme_already_voted", {"id": theme.id, "command": f"{line} {theme.id}"}
+        )
+    return [private(ctx.user_id, "theme.voted", id=theme.id, theme=UserText(theme.text))]
+
+
+async def unvote(ctx: Context, args: Args) -> list[Reply]:
+    theme = await _theme(ctx, args)
+    if not await ctx.uow.themes.unvote(theme.id, ctx.user_id):
+        raise StateError("error.theme_not_voted", {"id": theme.id})
+    return [private(ctx.user_id, "theme.unvoted", id=theme.id)]
+
+
+async def pick(ctx: Context, args: Args) -> list[Reply]:
+    theme = await _theme(ctx, args)
+    session = await _target_session(ctx, args.int("session"))
+    for other in await ctx.uow.themes.ranked(ctx.group.id, ctx.user_id):
+        if other.theme.session_id == session.id and other.theme.id != theme.id:
+            await ctx.uow.themes.update(replace(other.theme, session_id=None))
+    await ctx.uow.themes.update(replace(theme, session_id=session.id))
+    await ctx.uow.sessions.update(replace(session, theme=theme.text))
+    if session.is_active:
+        return [room("theme.picked_now", theme=UserText(theme.text))]
+    return [room("theme.picked", theme=UserText(theme.text), when=session.planned_start)]
+
+
+async def _target_session(ctx: Context, session_id: int | None) -> Session:
+    if session_id is None:
+        coming = await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 1)
+        if not coming:
+            line = command_line(ctx.language, "session", "schedule")
+            raise StateError("error.theme_no_session", {"command": line})
+        return coming[0]
+    session = await ctx.uow.sessions.get(session_id)
+    if session is None or session.group_id != ctx.group.id:
+        raise NotFound("error.session_not_found", {"id": session_id})
+    if session.state in (SessionState.CLOSED, SessionState.CANCELLED):
+        raise StateError("error.theme_session_over", {"id": session_id})
+    return session
