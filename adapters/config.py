@@ -64,6 +64,20 @@ class BotConfig:
     """Minutes before a session at which new groups are reminded, largest first."""
     log_level: str | None = None
     """``None``: the adapter's default (INFO for the bot, WARNING for the console)."""
+    journal_key_file: str | None = None
+    """Where the key that encrypts journal notes lives (created, mode 0600, on first run).
+    ``None``: beside the SQLite file (``cercle.db.journal-key``), or ``cercle-journal.key`` in
+    the working directory for PostgreSQL.  ``CERCLE_JOURNAL_KEY`` in the environment wins."""
+
+    def journal_key_path(self) -> Path:
+        if self.journal_key_file is not None:
+            return Path(self.journal_key_file)
+        prefix = "sqlite+aiosqlite:///"
+        database = self.database_url.removeprefix(prefix)
+        if self.database_url.startswith(prefix) and database and ":memory:" not in database:
+            path = Path(database)
+            return path.with_name(path.name + ".journal-key")
+        return Path("cercle-journal.key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +112,17 @@ class DiscordConfig:
     """Only the stick holder may speak in the group's linked voice or stage channel."""
 
 
+MAX_RESOURCE_LINES = 10
+MAX_RESOURCE_LENGTH = 300
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     bot: BotConfig = field(default_factory=BotConfig)
     matrix: MatrixConfig = field(default_factory=MatrixConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
+    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The ``[resources]`` section: crisis lines per language (the core's defaults otherwise)."""
     source: str | None = None
     """Where the configuration was read from (a path), for messages."""
 
@@ -131,7 +151,7 @@ class Config:
     ) -> Config:
         """Validate parsed TOML.  ``environ`` defaults to the process environment."""
         env = os.environ if environ is None else environ
-        _only_known(data, {"bot", "matrix", "discord"}, prefix="", what="section")
+        _only_known(data, {"bot", "matrix", "discord", "resources"}, prefix="", what="section")
         bot = _bot_section(_table(data, "bot"))
         from_env = env.get(DATABASE_URL_ENV)
         if from_env:
@@ -140,6 +160,7 @@ class Config:
             bot=bot,
             matrix=_matrix_section(_table(data, "matrix")),
             discord=_discord_section(_table(data, "discord")),
+            resources=_resources_section(_table(data, "resources")),
             source=source,
         )
 
@@ -183,6 +204,7 @@ _BOT_KEYS = {
     "break_minutes",
     "reminder_leads",
     "log_level",
+    "journal_key_file",
 }
 
 
@@ -203,7 +225,27 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         break_minutes=get("break_minutes", _range(*BREAK_MINUTES), defaults.break_minutes),
         reminder_leads=get("reminder_leads", _reminder_leads, defaults.reminder_leads),
         log_level=get("log_level", _log_level, defaults.log_level),
+        journal_key_file=get("journal_key_file", _non_empty, defaults.journal_key_file),
     )
+
+
+def _resources_section(section: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    _only_known(section, set(LANGUAGES), prefix="resources.", what="language")
+    found: dict[str, tuple[str, ...]] = {}
+    for language, lines in section.items():
+        key = f"resources.{language}"
+        if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_RESOURCE_LINES:
+            raise ConfigError(
+                f"expected a list of 1 to {MAX_RESOURCE_LINES} lines of text, got {_kind(lines)}",
+                key,
+            )
+        parsed = tuple(_non_empty(key, line).strip() for line in lines)
+        if any(len(line) > MAX_RESOURCE_LENGTH for line in parsed):
+            raise ConfigError(
+                f"each line should have at most {MAX_RESOURCE_LENGTH} characters", key
+            )
+        found[language] = parsed
+    return found
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

@@ -12,10 +12,11 @@ from bot.app import Cercle
 from bot.ports import Clock
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.engine import create_engine, dispose
+from storage.journal_crypto import JournalKeyError, load_cipher
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlStore
 
-from adapters.config import Config
+from adapters.config import Config, ConfigError
 
 log = logging.getLogger("cercle.startup")
 
@@ -56,7 +57,12 @@ async def start(config: Config, clock: Clock) -> Runtime:
     except BaseException:
         await dispose(engine, DISPOSE_TIMEOUT)
         raise
-    cercle = Cercle(SqlStore(engine), clock, config.defaults())
+    try:
+        cipher = load_cipher(config.bot.journal_key_path())
+    except (JournalKeyError, OSError) as error:
+        await dispose(engine, DISPOSE_TIMEOUT)
+        raise ConfigError(str(error), "bot.journal_key_file", config.source) from None
+    cercle = Cercle(SqlStore(engine, cipher), clock, config.defaults(), resources=config.resources)
     if engine.dialect.name == "sqlite":
         # One process per SQLite file: leases left by a previous run (a crash) are ours to end,
         # so what it was sending goes out again now (idempotently) instead of in a minute.

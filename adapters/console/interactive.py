@@ -32,25 +32,30 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Cercle — console. Vous êtes « {user} » (animateur·rice). Tapez une commande "
             "(« aide » les liste).\n"
             "/as NOM : parler en tant que NOM · /moderator NOM : NOM devient animateur·rice · "
-            "/quit : quitter"
+            "/prive COMMANDE : écrire au bot en privé · /quit : quitter"
         ),
         "as": "Vous parlez maintenant en tant que « {user} »{moderator}.",
         "moderator_mark": " (animateur·rice)",
         "moderator": "« {user} » est maintenant animateur·rice.",
         "need_name": "Il manque un nom : {usage}",
-        "unknown": "Commande de console inconnue « {word} ». Possible : /as, /moderator, /quit.",
+        "need_command": "Il manque une commande : {usage}",
+        "unknown": (
+            "Commande de console inconnue « {word} ». Possible : /as, /moderator, /prive, /quit."
+        ),
         "bye": "Au revoir.",
     },
     "en": {
         "banner": (
             "Cercle — console. You are '{user}' (moderator). Type a command ('help' lists them).\n"
-            "/as NAME: speak as NAME · /moderator NAME: make NAME a moderator · /quit: leave"
+            "/as NAME: speak as NAME · /moderator NAME: make NAME a moderator · "
+            "/private COMMAND: write to the bot privately · /quit: leave"
         ),
         "as": "You are now speaking as '{user}'{moderator}.",
         "moderator_mark": " (moderator)",
         "moderator": "'{user}' is now a moderator.",
         "need_name": "A name is missing: {usage}",
-        "unknown": "Unknown console command '{word}'. Possible: /as, /moderator, /quit.",
+        "need_command": "A command is missing: {usage}",
+        "unknown": "Unknown console command '{word}'. Possible: /as, /moderator, /private, /quit.",
         "bye": "Goodbye.",
     },
 }
@@ -94,6 +99,10 @@ class LineReader:
         except (EOFError, KeyboardInterrupt, OSError, ValueError):
             return None
         return raw.rstrip("\r\n") if raw else None
+
+
+PRIVATE_WORDS = frozenset({"/private", "/prive", "/privé", "/dm"})
+"""``/private COMMAND``: typed to the bot alone, as in a direct message."""
 
 
 class Interactive:
@@ -152,6 +161,15 @@ class Interactive:
             line = line.strip()
             if not line:
                 continue
+            word, _, rest = line.partition(" ")
+            if word in PRIVATE_WORDS:
+                if rest.strip():
+                    said = await self.room.say(self.user, rest.strip(), private=True)
+                    self.write(format_all(said))
+                    jobs.wake()
+                else:
+                    self.say("need_command", usage=f"{word} COMMAND")
+                continue
             if line.startswith("/"):
                 if not self.console_command(line):
                     break
@@ -166,6 +184,7 @@ class Interactive:
         name = rest.strip()
         if word in ("/quit", "/exit", "/q"):
             return False
+
         if word in ("/as", "/moderator"):
             if not name or any(c.isspace() for c in name):
                 self.say("need_name", usage=f"{word} NAME")

@@ -36,7 +36,9 @@ class ConsoleRoom:
     def make_moderator(self, name: str) -> None:
         self.moderators.add(name)
 
-    def incoming(self, name: str, text: str, line_no: int | None = None) -> Incoming:
+    def incoming(
+        self, name: str, text: str, line_no: int | None = None, *, private: bool = False
+    ) -> Incoming:
         self._events += 1
         number = line_no if line_no is not None else self._events
         return Incoming(
@@ -47,10 +49,14 @@ class ConsoleRoom:
             text=text.strip().removeprefix("!").strip(),
             event_id=f"console:{self.run_id}:{number}",
             is_moderator=name in self.moderators,
+            private=private,
         )
 
-    async def say(self, name: str, text: str, line_no: int | None = None) -> list[Outgoing]:
-        return await self.cercle.handle(self.incoming(name, text, line_no))
+    async def say(
+        self, name: str, text: str, line_no: int | None = None, *, private: bool = False
+    ) -> list[Outgoing]:
+        """``private``: typed to the bot alone, as in a direct message."""
+        return await self.cercle.handle(self.incoming(name, text, line_no, private=private))
 
 
 def clock_text(when: datetime, timezone: str, reference: datetime | None = None) -> str:
@@ -108,8 +114,11 @@ class ScriptRunner:
             await self.advance_to(target)
         elif isinstance(step, Say):
             self._started = True
-            self.emit(echo(step.name, step.text))
-            self._print(await self.room.say(step.name, step.text, step.line_no))
+            speaker = f"{step.name} (private)" if step.private else step.name
+            self.emit(echo(speaker, step.text))
+            self._print(
+                await self.room.say(step.name, step.text, step.line_no, private=step.private)
+            )
 
     async def _set_time(self, step: SetTime) -> None:
         target = step.local.replace(tzinfo=ZoneInfo(self.timezone))

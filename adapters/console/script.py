@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 _COMMENT = re.compile(r"(?:^|\s)#")
+_PRIVATE = re.compile(r"(\S+)\s*\((?:private|privé|prive)\)", re.IGNORECASE)
 _DURATION_PART = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 MAX_ADVANCE = timedelta(days=366)
@@ -65,6 +66,8 @@ class Say:
     name: str
     text: str
     """The command without its optional ``!``."""
+    private: bool = False
+    """``NAME (private): …``: typed to the bot in private, as in a direct message."""
 
 
 Step = Moderator | SetTime | Advance | Say
@@ -95,16 +98,19 @@ def parse_line(line_no: int, raw: str) -> Step | None:
         return _directive(line_no, line)
     name, colon, text = line.partition(":")
     name, text = name.strip(), text.strip()
+    privately = _PRIVATE.fullmatch(name)
+    if privately:
+        name = privately[1]
     if not colon or not name or any(c.isspace() for c in name):
         raise ScriptError(
             line_no,
-            f"expected 'NAME: command', '@moderator NAME', '@time YYYY-MM-DD HH:MM' or "
-            f"'@advance 15m', got {line!r}",
+            f"expected 'NAME: command', 'NAME (private): command', '@moderator NAME', "
+            f"'@time YYYY-MM-DD HH:MM' or '@advance 15m', got {line!r}",
         )
     text = text.removeprefix("!").strip()
     if not text:
         raise ScriptError(line_no, f"{name!r} says nothing: expected a command after '{name}:'")
-    return Say(line_no, name, text)
+    return Say(line_no, name, text, private=privately is not None)
 
 
 def _directive(line_no: int, line: str) -> Step:
