@@ -15,6 +15,7 @@ from bot.ports import UnitOfWorkFactory
 from bot.testing import InMemoryStore
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from storage.journal_crypto import JournalCipher
 
 from storage import SqlStore, create_engine, dispose, upgrade
 
@@ -73,7 +74,7 @@ async def open_backend(name: str, tmp_path: Path) -> AsyncIterator[Backend]:
     opened = sqlite_engine(tmp_path / "cercle.db") if name == "sqlite" else postgres_engine()
     async with opened as engine:
         await upgrade(engine)
-        yield Backend(name, SqlStore(engine), engine)
+        yield Backend(name, SqlStore(engine, JournalCipher.generate()), engine)
 
 
 POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)

@@ -53,26 +53,38 @@ class Harness:
     language: str = "en"
     moderators: set[str] = field(default_factory=lambda: {"mod"})
     room: str = "room-1"
+    resources: dict[str, tuple[str, ...]] | None = None
     app: Cercle = field(init=False)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
-        self.app = Cercle(self.store, self.clock, GroupDefaults(language=self.language))
+        self.app = Cercle(
+            self.store,
+            self.clock,
+            GroupDefaults(language=self.language),
+            resources=self.resources,
+        )
 
-    async def say(self, user: str, text: str) -> Said:
+    async def say(
+        self, user: str, text: str, *, private: bool = False, room: str | None = None
+    ) -> Said:
+        """``private``: typed to the bot alone; ``room``: another group's room."""
         incoming = Incoming(
             "test",
-            self.room,
+            room or self.room,
             user,
             user.capitalize(),
             text,
             f"e{next(self._ids)}",
             is_moderator=user in self.moderators,
+            private=private,
         )
         return Said(await self.app.handle(incoming))
 
-    async def ok(self, user: str, text: str) -> Said:
-        said = await self.say(user, text)
+    async def ok(
+        self, user: str, text: str, *, private: bool = False, room: str | None = None
+    ) -> Said:
+        said = await self.say(user, text, private=private, room=room)
         assert not said.errors, (text, said.errors, [render(o) for o in said.outgoing])
         return said
 

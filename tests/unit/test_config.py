@@ -131,7 +131,7 @@ def test_every_key_is_read() -> None:
         (
             "[slack]\nenabled = true",
             "slack",
-            "unknown section (expected one of: [bot], [discord], [matrix])",
+            "unknown section (expected one of: [bot], [discord], [matrix], [resources])",
         ),
         ("[matrix]\nenabled = true", "matrix.homeserver", "required when matrix.enabled is true"),
         ("[matrix]\nenabled = 1", "matrix.enabled", "expected true or false, got an integer"),
@@ -226,7 +226,10 @@ def test_the_example_file_is_valid_and_documents_every_key() -> None:
     config = load_config(example, environ=NO_ENV)
     assert config.bot == BotConfig(), "the example shows the defaults"
     text = example.read_text(encoding="utf-8")
-    documented = set(tomllib.loads(text.replace("# log_level", "log_level"))["bot"])
+    uncommented = text.replace("# log_level", "log_level").replace(
+        "# journal_key_file", "journal_key_file"
+    )
+    documented = set(tomllib.loads(uncommented)["bot"])
     assert documented == {f.name for f in dataclasses.fields(BotConfig)}
     lines = text.splitlines()
     for key in documented:
@@ -234,3 +237,27 @@ def test_the_example_file_is_valid_and_documents_every_key() -> None:
             i for i, line in enumerate(lines) if line.startswith((f"{key} =", f"# {key} ="))
         )
         assert lines[index - 1].startswith("#"), f"{key} has no comment above it"
+
+
+def test_resources_are_lines_per_known_language() -> None:
+    config = Config.from_toml('[resources]\nfr = ["3114", "SOS Amitié — 09 72 39 40 50"]')
+    assert config.resources == {"fr": ("3114", "SOS Amitié — 09 72 39 40 50")}
+    for text, key in (
+        ('[resources]\nde = ["110"]', "resources.de"),
+        ("[resources]\nfr = []", "resources.fr"),
+        ('[resources]\nfr = "3114"', "resources.fr"),
+        ("[resources]\nfr = [3114]", "resources.fr"),
+    ):
+        with pytest.raises(ConfigError) as raised:
+            Config.from_toml(text)
+        assert raised.value.key == key
+
+
+def test_the_journal_key_lies_beside_the_sqlite_file_unless_configured() -> None:
+    assert BotConfig().journal_key_path() == Path("cercle.db.journal-key")
+    other = BotConfig(database_url="sqlite+aiosqlite:///data/groups.db")
+    assert other.journal_key_path() == Path("data/groups.db.journal-key")
+    postgres = BotConfig(database_url="postgresql+asyncpg://db/cercle")
+    assert postgres.journal_key_path() == Path("cercle-journal.key")
+    chosen = BotConfig(journal_key_file="/etc/cercle/key")
+    assert chosen.journal_key_path() == Path("/etc/cercle/key")
