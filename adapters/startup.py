@@ -22,6 +22,18 @@ log = logging.getLogger("cercle.startup")
 
 DISPOSE_TIMEOUT = 5.0
 
+QUIET_LIBRARIES = {
+    "aiosqlite": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "alembic": logging.WARNING,
+    "discord": logging.INFO,
+    "nio": logging.INFO,
+    "peewee": logging.WARNING,
+    "aiohttp": logging.INFO,
+}
+"""The least each library logs at (their DEBUG output can hold what members typed)."""
+
 
 @dataclass(slots=True)
 class Runtime:
@@ -90,3 +102,8 @@ def configure_logging(level: str, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # These libraries log SQL parameters or event bodies when verbose: members' words must never
+    # reach a log, whatever level the bot runs at.
+    for name, floor in QUIET_LIBRARIES.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(max(floor, logging.getLevelName(level)))

@@ -37,7 +37,8 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
         "directory.how_to_join",
         ctx.language,
         agree=command_line(ctx.language, "agree"),
-        observer=command_line(ctx.language, "observer") + " on",
+        observer=command_line(ctx.language, "observer")
+        + (" oui" if ctx.language == "fr" else " on"),
         hand=command_line(ctx.language, "hand"),
     )
     # Each entry is already rendered (names defused, links written by the platform's format).

@@ -27,6 +27,7 @@ rather than a new one (so its automatic opening and its reminders are not sent a
 
 def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
     title = (room("session.opened_title", title=UserText(session.title)),) if session.title else ()
+    theme = (room("theme.picked_now", theme=UserText(session.theme)),) if session.theme else ()
     return [
         *title,
         room(
@@ -34,6 +35,7 @@ def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
             duration=Duration(session.planned_minutes),
             end=TimeOfDay(session.planned_end),
         ),
+        *theme,
         room("charter.reminder", charter=UserText(charter_text(group))),
         panel(stick, {}),
     ]

@@ -55,7 +55,9 @@ async def _picked_sessions(ctx: Context, ranked: Sequence[RankedTheme]) -> dict[
 def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> str:
     language = ctx.language
     parts = [
-        f"#{item.theme.id} “{item.theme.text}”",
+        f"#{item.theme.id} « {item.theme.text} »"
+        if language == "fr"
+        else f"#{item.theme.id} “{item.theme.text}”",
         translate("theme.votes", language, n=item.votes),
     ]
     if item.voted:
