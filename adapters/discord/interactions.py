@@ -109,6 +109,8 @@ class InteractionRunner:
             text=line,
             event_id=f"discord:{interaction.id}",
             is_moderator=await self.moderators.check(interaction, room_id),
+            # Nobody else sees a slash command's options (private answers are ephemeral).
+            private=True,
         )
         return await self.cercle.handle(incoming)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import render_reply, translate
+from bot.i18n import PLACE_FORMATS, render_reply, translate
 from bot.replies import Outgoing, Param, TimeOfDay, UserText
 
 import discord
@@ -21,6 +21,14 @@ MAX_CONTENT = 2000
 MAX_EMBED = 4096
 PANEL_COLOUR = discord.Colour(0x6B8E6B)
 NONCE_LENGTH = 25
+
+
+def channel_link(room_id: str) -> str:
+    """A channel mention: Discord shows it as a link to the channel, and it pings nobody."""
+    return f"<#{room_id}>" if room_id.isdigit() else room_id
+
+
+PLACE_FORMATS["discord"] = channel_link
 
 
 @dataclass(slots=True)
@@ -55,7 +63,7 @@ def message(outgoing: Outgoing, room_id: int) -> Message:
     found = Message(content=_fit(text(outgoing), MAX_CONTENT))
     if reply.choices:
         found.view = choice_view(room_id, reply.choices)
-    attachment = getattr(reply, "attachment", None)  # a newer core attaches files (calendar)
+    attachment = reply.attachment
     if attachment is not None:
         found.file = discord.File(io.BytesIO(attachment.data), filename=attachment.filename)
     return found

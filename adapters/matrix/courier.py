@@ -9,6 +9,7 @@ was removed from the room…) gives the delivery up, logged.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hashlib
 import logging
@@ -24,6 +25,7 @@ from nio import (
     RoomCreateResponse,
     RoomPreset,
     RoomSendResponse,
+    UploadResponse,
 )
 
 from adapters.matrix.backoff import Backoff
@@ -75,6 +77,11 @@ class Courier:
             room_id = await self.direct_room(item.user_id)
             await self.send(room_id, "m.room.message", notice(item.body, item.html), item.txn)
             await self.state.set_dm_group(item.user_id, item.room_id)
+            await self._file(room_id, item)
+            return
+        if item.filename is not None and item.kind is Kind.ROOM:
+            await self.send(item.room_id, "m.room.message", notice(item.body, item.html), item.txn)
+            await self._file(item.room_id, item)
         elif item.kind in (Kind.PANEL, Kind.PANEL_CLOSED):
             await self._panel(item)
         elif item.reply_to:
@@ -105,6 +112,42 @@ class Courier:
             await self.state.forget_panel(item.room_id)
         elif current.digest != digest:
             await self.state.set_panel(item.room_id, Panel(current.event_id, digest))
+
+    async def _file(self, room_id: str, item: Delivery) -> None:
+        """The reply's file, as ``m.file`` after its notice (encrypted in encrypted rooms)."""
+        if item.filename is None or item.data is None:
+            return
+        data = base64.b64decode(item.data)
+        room = self.client.rooms.get(room_id)
+        encrypted = bool(room is not None and room.encrypted)
+        content_type = item.content_type or "application/octet-stream"
+
+        async def attempt() -> object:
+            answer, keys = await self.client.upload(
+                lambda *_: data,
+                content_type=content_type,
+                filename=item.filename,
+                encrypt=encrypted,
+                filesize=len(data),
+            )
+            return (answer, keys) if isinstance(answer, UploadResponse) else answer
+
+        uploaded = await self._retrying(attempt)
+        if not isinstance(uploaded, tuple):
+            raise Undeliverable(f"uploading a file was refused ({_code(uploaded)})")
+        answer, keys = uploaded
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": item.filename,
+            "filename": item.filename,
+            "info": {"mimetype": content_type, "size": len(data)},
+            "m.mentions": {},
+        }
+        if keys is not None:
+            content["file"] = {**keys, "url": answer.content_uri}
+        else:
+            content["url"] = answer.content_uri
+        await self.send(room_id, "m.room.message", content, f"{item.txn}.file")
 
     # --- direct rooms -------------------------------------------------------------------------
 

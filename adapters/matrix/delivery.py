@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -37,6 +38,13 @@ class Delivery:
     user_id: str | None = None
     reply_to: str | None = None
     """An event this notice answers."""
+    filename: str | None = None
+    """A file sent after the notice (a calendar, an export), as ``m.file``."""
+    content_type: str | None = None
+    data: str | None = None
+    """The file's bytes, base64-encoded (the delivery is stored as JSON)."""
+    confidential: bool = False
+    """Holds what a member entrusted privately: never written to the outbox."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +65,7 @@ def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
         kind = Kind.PRIVATE
     else:
         kind = Kind.ROOM
+    attachment = reply.attachment
     return Delivery(
         kind=kind,
         room_id=outgoing.room_id,
@@ -65,4 +74,8 @@ def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
         txn=transaction_id(f"{epoch}:{outgoing.room_id}:{outgoing.idempotency_key}"),
         language=outgoing.language,
         user_id=reply.user_id if kind is Kind.PRIVATE else None,
+        filename=attachment.filename if attachment else None,
+        content_type=attachment.content_type if attachment else None,
+        data=base64.b64encode(attachment.data).decode("ascii") if attachment else None,
+        confidential=reply.confidential,
     )

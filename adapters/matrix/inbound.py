@@ -238,6 +238,7 @@ class Inbound:
             text=text,
             event_id=event_id,
             is_moderator=await self._moderator(target, sender),
+            private=group is not None,
         )
         await self.outbox.submit(await self.cercle.handle(incoming))
 

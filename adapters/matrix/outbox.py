@@ -34,7 +34,9 @@ class _Batch:
     key: str
     items: list[Delivery]
     write: asyncio.Task[None] | None = None
-    """Storing the batch (None: it was read back from storage)."""
+    """Storing the batch (None: it was read back from storage, or is not stored at all)."""
+    stored: bool = True
+    """False when every reply in it is confidential (nothing to erase afterwards)."""
 
 
 def _written_at(key: str) -> float:
@@ -86,11 +88,14 @@ class Outbox:
         key = f"out:{time.time_ns():020d}-{next(self._numbers):06d}"
         # Stored while the first reply is already on its way: the worker waits for the write
         # before erasing the batch, and a crash in between loses at most this batch, as a crash
-        # just before the write would.
-        write = asyncio.create_task(self.state.put_outbox(key, [item.to_dict() for item in items]))
-        self._writes.add(write)
-        write.add_done_callback(self._writes.discard)
-        self._queue.put_nowait(_Batch(key, items, write))
+        # just before the write would.  Confidential replies (journal notes, a member's data)
+        # are never written down: a crash loses them, and the member can simply ask again.
+        kept = [item.to_dict() for item in items if not item.confidential]
+        write = asyncio.create_task(self.state.put_outbox(key, kept)) if kept else None
+        if write is not None:
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
+        self._queue.put_nowait(_Batch(key, items, write, stored=bool(kept)))
 
     async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait until everything queued is sent (True) or ``timeout`` passed (False)."""
@@ -118,7 +123,8 @@ class Outbox:
                     await self._deliver(item)
                 if batch.write is not None:
                     await batch.write
-                await self.state.delete_outbox(batch.key)
+                if batch.stored:
+                    await self.state.delete_outbox(batch.key)
             except Exception as error:  # the database failed: the batch stays for the next start
                 log.error("finishing a batch failed with %s", type(error).__name__)  # noqa: TRY400
             finally:

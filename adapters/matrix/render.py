@@ -7,10 +7,18 @@ import hashlib
 import html
 from typing import Any
 
-from bot.i18n import render
+from bot.i18n import PLACE_FORMATS, render
 from bot.replies import Choice, Outgoing
 
 HTML_FORMAT = "org.matrix.custom.html"
+
+
+def room_link(room_id: str) -> str:
+    """A link any Matrix client opens (the directory shows where each group meets)."""
+    return f"https://matrix.to/#/{room_id}"
+
+
+PLACE_FORMATS["matrix"] = room_link
 
 
 def transaction_id(seed: str) -> str:
