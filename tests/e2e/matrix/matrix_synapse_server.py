@@ -2,7 +2,7 @@
 
 Nothing is installed by hand: ``matrix-synapse`` comes with the test extra.  The server listens
 on a free 127.0.0.1 port with SQLite, open registration (no verification), ``bcrypt_rounds: 4``,
-every ``rc_*`` limit raised, no federation, presence and media off.  Accounts are made through
+every ``rc_*`` limit raised, no federation nor presence; media on (files: calendars, exports).  Accounts are made through
 the shared-secret admin registration API, which skips interactive authentication.
 """
 
@@ -120,7 +120,7 @@ class SynapseServer:
                     "type": "http",
                     "tls": False,
                     "x_forwarded": False,
-                    "resources": [{"names": ["client"], "compress": False}],
+                    "resources": [{"names": ["client", "media"], "compress": False}],
                 }
             ],
             "database": {
@@ -130,7 +130,7 @@ class SynapseServer:
             "log_config": str(log_config),
             "signing_key_path": str(key_path),
             "media_store_path": str(self.folder / "media"),
-            "enable_media_repo": False,
+            "enable_media_repo": True,
             "url_preview_enabled": False,
             "presence": {"enabled": False},
             "trusted_key_servers": [],
