@@ -8,11 +8,11 @@ import asyncio
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import planning
+from bot import planning, views
 from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
@@ -125,6 +125,23 @@ class Cercle:
         if isinstance(queue, tuple):
             people += [u for u in queue if isinstance(u, UserRef)]
         return people
+
+    async def sessions(
+        self,
+        platform: str,
+        room_id: str,
+        after: datetime,
+        *,
+        limit: int = 10,
+        include: Collection[int] = (),
+    ) -> views.RoomSessions | None:
+        """The room's open session and coming ones, plus the sessions ``include`` names (e.g.
+        to mirror them on the platform); ``None`` when the room has no group."""
+        async with self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return None
+            return await views.room_sessions(uow, group, after, limit, include)
 
     async def next_due(self) -> datetime | None:
         """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""
