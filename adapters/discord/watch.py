@@ -1,5 +1,5 @@
-"""Keeps each room's Discord side (panel message, voice mutes, scheduled event) in line with the
-core's current talking stick.
+"""Keeps each room's Discord side (panel message, voice mutes) in line with the core's current
+talking stick.
 
 Rather than trusting the order in which replies arrive, a room marked as changed is brought up to
 date from the core's current state (``cercle.panel``), one room at a time: changes that pile up
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from bot.app import Cercle
 from bot.replies import Outgoing
 
-from adapters.discord.events import EventMirror
 from adapters.discord.panel import PanelMessages
 from adapters.discord.voice import VoiceGate
 
@@ -31,17 +30,14 @@ class _Room:
 
 
 class StickWatch:
-    def __init__(
-        self, cercle: Cercle, panels: PanelMessages, voice: VoiceGate, events: EventMirror
-    ) -> None:
+    def __init__(self, cercle: Cercle, panels: PanelMessages, voice: VoiceGate) -> None:
         self.cercle = cercle
         self.panels = panels
         self.voice = voice
-        self.events = events
         self._rooms: dict[int, _Room] = {}
 
     async def refresh(self, room_id: int) -> None:
-        """The stick of ``room_id`` may have changed: update the panel, voice and event."""
+        """The stick of ``room_id`` may have changed: update the panel and the voice mutes."""
         room = self._rooms.setdefault(room_id, _Room())
         room.dirty = True
         async with room.lock:
@@ -52,8 +48,6 @@ class StickWatch:
                 current = await self.cercle.panel(PLATFORM, str(room_id))
                 await self.panels.show(room_id, current)
                 await self.voice.sync(room_id, current)
-                if current is None:
-                    await self.events.closed(room_id)
             except BaseException:
                 room.dirty = True  # the next refresh tries again
                 raise
