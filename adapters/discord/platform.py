@@ -208,7 +208,10 @@ class DiscordPlatform:
         """Every hour, sessions that came within range get their events (and so on)."""
         while True:
             await asyncio.sleep(EVENTS_EVERY)
-            await self.parts.events.reconcile_all()
+            try:
+                await self.parts.events.reconcile_all()
+            except Exception as error:  # the database is away: next hour
+                log_failure("the hourly look at scheduled events", error)
 
     async def _close_client(self) -> None:
         if self._events_task is not None:

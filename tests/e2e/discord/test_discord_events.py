@@ -17,7 +17,7 @@ from discord_fake.model import ScheduledEvent
 from discord_harness import Bot, World, texts
 
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
-VOICE_EVENT = 2
+VOICE_EVENT, EXTERNAL_EVENT = 2, 3
 CREATE = ("POST", "/guilds/{guild_id}/scheduled-events")
 EDIT = ("PATCH", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")
 PARIS = ZoneInfo("Europe/Paris")
@@ -180,3 +180,52 @@ async def test_a_session_coming_within_range_gets_its_event(
     [event] = _events(world)
     assert event.status == SCHEDULED
     assert event.data["name"] == "Séance · #groupe-mardi"
+
+
+async def test_an_event_kept_by_an_older_version_is_adopted(
+    fake: FakeDiscord, world: World, bot: Bot
+) -> None:
+    """Before sessions were mirrored one by one, a room kept one event (its open session's)."""
+    await bot.run(fake.slash(world.alice, world.room, "session", "start"))
+    [event] = _events(world)
+    state = bot.platform.parts.state
+    [(session_id, record)] = (await state.events_of(world.room.id)).items()
+    await state.drop_event(world.room.id, session_id)
+    await state.store.put(
+        f"event:{world.room.id}",
+        f'{{"guild_id": {record.guild_id}, "event_id": {record.event_id}}}',
+    )
+
+    await bot.platform.parts.events.reconcile(world.room.id)
+    assert list(await state.events_of(world.room.id)) == [session_id]
+    assert _events(world) == [event], "no second event"
+    await bot.run(fake.slash(world.alice, world.room, "session", "end"))
+    assert event.status == COMPLETED
+
+
+async def test_without_a_voice_channel_the_event_points_at_the_room(
+    fake: FakeDiscord, world: World, database: Path
+) -> None:
+    alone = fake.add_channel(world.guild, "groupe-jeudi")  # no category, no voice channel
+    bot = await Bot(fake, world, database).start()
+    try:
+        local = _tomorrow().astimezone(PARIS)
+        await bot.run(
+            fake.slash(
+                world.alice,
+                alone,
+                "session",
+                "schedule",
+                date=local.strftime("%Y-%m-%d"),
+                time=local.strftime("%H:%M"),
+                duration=120,
+            )
+        )
+    finally:
+        await bot.stop()
+    [event] = _events(world)
+    assert event.data["entity_type"] == EXTERNAL_EVENT
+    location = f"https://discord.com/channels/{world.guild.id}/{alone.id}"
+    assert event.data["entity_metadata"] == {"location": location}
+    end = datetime.fromisoformat(event.data["scheduled_end_time"])
+    assert end - _start(event) == timedelta(hours=2)
