@@ -110,7 +110,9 @@ class InteractionRunner:
             event_id=f"discord:{interaction.id}",
             is_moderator=await self.moderators.check(interaction, room_id),
         )
-        return await self.cercle.handle(incoming)
+        outgoing = await self.cercle.handle(incoming)
+        self.delivery.watch.offer(room_id, outgoing)  # at once: in the core's order
+        return outgoing
 
     @staticmethod
     async def _defer(interaction: discord.Interaction) -> None:

@@ -159,7 +159,7 @@ class DiscordPlatform:
         assert self._cercle is not None
         await client.tree.set_translator(RegistryTranslator())
         for command in build_commands(
-            self._cercle.registry, runner.slash, Suggestions(self._cercle)
+            self._cercle.registry, runner.slash, Suggestions(self._cercle, self.parts.watch.in_line)
         ):
             client.tree.add_command(command)
         client.add_view(panel_view("en", runner.press))
