@@ -79,15 +79,15 @@ def changes_sessions(key: str) -> bool:
 
 _TEXTS = {
     "en": {
-        "scheduled": "Session #{id} of {room}, {duration}. Reminders and the talking stick "
-        "are in {room}; everyone shares at their own pace.",
+        "scheduled": "Session #{id} of {room} ({duration}). Everyone shares at their own pace; "
+        "you may come as an observer.",
         "open": "Happening now in {room}: {hand} there to ask for the talking stick.",
         "break": "On a break until {until}. We resume in {room}.",
         "ended": "This session is over. Thank you for being there.",
     },
     "fr": {
-        "scheduled": "Séance n°{id} de {room}, {duration}. Les rappels et le bâton de parole "
-        "sont dans {room} ; chacun partage à son rythme.",
+        "scheduled": "Séance n°{id} du groupe {room} ({duration}). Chacun partage à son rythme ; "
+        "on peut venir en observateur.",
         "open": "En cours dans {room} : {hand} là-bas pour demander le bâton de parole.",
         "break": "En pause jusqu'à {until}. Reprise dans {room}.",
         "ended": "Cette séance est terminée. Merci d'avoir été là.",

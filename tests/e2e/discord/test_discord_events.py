@@ -77,8 +77,9 @@ async def test_a_weekly_series_appears_in_the_events_tab(
         assert event.data["privacy_level"] == 2
         assert event.data["entity_type"] == VOICE_EVENT, "in the room's voice channel"
         assert int(event.data["channel_id"]) == world.voice.id
-        assert f"Séance n°{session.id} de <#{world.room.id}>, 1 h 30" in event.data["description"]
-        assert event.data["description"].startswith("« Un an après »")
+        description = event.data["description"]
+        assert f"Séance n°{session.id} du groupe <#{world.room.id}> (1 h 30)" in description
+        assert description.startswith("« Un an après »\n")
 
     # Nothing changed: looking again sends nothing.
     requests = len(fake.requests)
@@ -229,3 +230,21 @@ async def test_without_a_voice_channel_the_event_points_at_the_room(
     assert event.data["entity_metadata"] == {"location": location}
     end = datetime.fromisoformat(event.data["scheduled_end_time"])
     assert end - _start(event) == timedelta(hours=2)
+
+
+async def test_a_session_pushed_out_of_the_limit_loses_its_event(
+    fake: FakeDiscord, world: World, bot: Bot
+) -> None:
+    first = _tomorrow()
+    await _schedule(fake, bot, world, first, repeat="weekly")
+    last = _events(world)[-1]
+    await _schedule(fake, bot, world, first - timedelta(hours=3), title="En plus")
+    assert last.id not in world.guild.events, "deleted: the room shows its 5 next sessions"
+    assert len(fake.requests_to("DELETE", EDIT[1])) == 1
+    assert [e.data["name"] for e in _events(world)][:2] == [
+        "Séance · En plus",
+        "Séance · #groupe-mardi",
+    ]
+    assert len(_events(world, SCHEDULED)) == mirror.PER_ROOM
+    records = await bot.platform.parts.state.events_of(world.room.id)
+    assert len(records) == mirror.PER_ROOM, "and forgot it"
