@@ -8,11 +8,11 @@ import asyncio
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import planning, views
+from bot import planning
 from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
@@ -25,6 +25,7 @@ from bot.handlers.jobs import JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
+from bot.views import RoomSessions, room_sessions
 
 log = logging.getLogger("cercle.core")
 
@@ -133,15 +134,15 @@ class Cercle:
         after: datetime,
         *,
         limit: int = 10,
-        include: Collection[int] = (),
-    ) -> views.RoomSessions | None:
+        include: Sequence[int] = (),
+    ) -> RoomSessions | None:
         """The room's open session and coming ones, plus the sessions ``include`` names (e.g.
         to mirror them on the platform); ``None`` when the room has no group."""
         async with self._uow() as uow:
             group = await uow.groups.get(platform, room_id)
             if group is None:
                 return None
-            return await views.room_sessions(uow, group, after, limit, include)
+            return await room_sessions(uow, group, after, limit, include)
 
     async def next_due(self) -> datetime | None:
         """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""
