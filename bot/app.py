@@ -25,6 +25,7 @@ from bot.handlers.jobs import JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
+from bot.views import RoomSessions, room_sessions
 
 log = logging.getLogger("cercle.core")
 
@@ -129,6 +130,23 @@ class Cercle:
         if isinstance(queue, tuple):
             people += [u for u in queue if isinstance(u, UserRef)]
         return people
+
+    async def sessions(
+        self,
+        platform: str,
+        room_id: str,
+        after: datetime,
+        *,
+        limit: int = 10,
+        include: Sequence[int] = (),
+    ) -> RoomSessions | None:
+        """The room's open session and coming ones, plus the sessions ``include`` names (e.g.
+        to mirror them on the platform); ``None`` when the room has no group."""
+        async with self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return None
+            return await room_sessions(uow, group, after, limit, include)
 
     async def next_due(self) -> datetime | None:
         """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""

@@ -3,6 +3,7 @@ values form a list, and long choice lists."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -10,6 +11,7 @@ from bot.app import Cercle
 from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
 from bot.i18n import translate
+from bot.replies import UserRef
 
 import discord
 from adapters.discord.commands import Complete
@@ -39,13 +41,21 @@ def language_of(interaction: discord.Interaction) -> str:
 
 
 class Suggestions:
-    def __init__(self, cercle: Cercle) -> None:
+    def __init__(
+        self, cercle: Cercle, shown: Callable[[int], list[UserRef] | None] | None = None
+    ) -> None:
         self.cercle = cercle
+        self.shown = shown
+        """Who is in line as the room's panel shows it, when known: no need to ask the core
+        (and load the group's members) at every key typed."""
 
     async def members(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        people = await self.cercle.in_line(PLATFORM, str(interaction.channel_id))
+        room_id = interaction.channel_id or 0
+        people = self.shown(room_id) if self.shown is not None else None
+        if people is None:
+            people = await self.cercle.in_line(PLATFORM, str(room_id))
         wanted = fold(current.strip().lstrip("@"))
         return [
             app_commands.Choice(name=p.display_name[:MAX_NAME] or p.user_id, value=p.user_id)

@@ -11,7 +11,7 @@ from typing import Any
 from bot.replies import Audience, Outgoing, Tone
 
 import discord
-from adapters.discord.events import EventMirror
+from adapters.discord.events import EventMirror, changes_sessions
 from adapters.discord.render import Message, message, nonce
 from adapters.discord.watch import StickWatch
 
@@ -19,7 +19,6 @@ log = logging.getLogger("cercle.discord")
 
 CANNOT_DM = 50007
 """Discord's error code when a member does not accept direct messages."""
-OPENED = "session.opened"
 
 
 @dataclass(slots=True)
@@ -32,15 +31,16 @@ class Plan:
     direct: list[Outgoing] = field(default_factory=list)
     """Private replies for someone else: by direct message."""
     stick_changed: bool = False
-    opened: Outgoing | None = None
+    sessions_changed: bool = False
+    """The room's sessions may have changed: its scheduled events get a look."""
 
 
 def plan(outgoing: list[Outgoing], user_id: str, *, in_room: bool) -> Plan:
     found = Plan()
     for item in outgoing:
         reply = item.reply
-        if reply.key == OPENED:
-            found.opened = item
+        if changes_sessions(reply.key):
+            found.sessions_changed = True
         if reply.tone is Tone.PANEL:
             found.stick_changed = True
         elif reply.audience is Audience.PRIVATE:
@@ -98,8 +98,8 @@ class Delivery:
             await self.direct_message(item)
         if found.stick_changed:
             await self.watch.refresh(room_id)
-        if found.opened is not None:
-            await self.events.opened(room_id, found.opened)
+        if found.sessions_changed:
+            await self.events.reconcile(room_id)
 
     # --- replies outside any interaction (Platform.send) ----------------------------------------
     async def send(self, outgoing: Outgoing) -> None:
@@ -110,8 +110,11 @@ class Delivery:
             await self.direct_message(outgoing)
         else:
             await self.room_message(outgoing)
-        if outgoing.reply.key == OPENED:
-            await self.events.opened(room_id, outgoing)
+        if changes_sessions(outgoing.reply.key):
+            try:
+                await self.events.reconcile(room_id)
+            except Exception as error:  # the message is out: the next change tries again
+                log.warning("mirroring sessions failed with %s", type(error).__name__)
 
     async def room_message(self, outgoing: Outgoing) -> None:
         room_id = int(outgoing.room_id)

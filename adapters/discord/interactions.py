@@ -112,7 +112,9 @@ class InteractionRunner:
             # Nobody else sees a slash command's options (private answers are ephemeral).
             private=True,
         )
-        return await self.cercle.handle(incoming)
+        outgoing = await self.cercle.handle(incoming)
+        self.delivery.watch.offer(room_id, outgoing)  # at once: in the core's order
+        return outgoing
 
     @staticmethod
     async def _defer(interaction: discord.Interaction) -> None:

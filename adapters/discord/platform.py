@@ -36,6 +36,8 @@ START_TIMEOUT = 120.0
 DRAIN_TIMEOUT = 3.0
 STOP_CLEANUP_TIMEOUT = 3.0
 """Together well under the 10 s ``cercle run`` gives a platform to stop."""
+EVENTS_EVERY = 3600.0
+"""Seconds between two looks at every room's scheduled events (sessions come into range)."""
 
 
 class _Parts:
@@ -45,8 +47,8 @@ class _Parts:
         self.state = AdapterState(cercle.state(PLATFORM))
         self.moderators = Moderators(client, config.moderator_role)
         self.voice = VoiceGate(client, self.state, self.moderators, enabled=config.voice_mode)
-        self.events = EventMirror(client, self.state)
-        self.watch = StickWatch(cercle, PanelMessages(client, self.state), self.voice, self.events)
+        self.events = EventMirror(client, self.state, cercle)
+        self.watch = StickWatch(cercle, PanelMessages(client, self.state), self.voice)
         self.delivery = Delivery(client, self.watch, self.events)
 
 
@@ -72,6 +74,7 @@ class DiscordPlatform:
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self._recovery_started = False
+        self._events_task: asyncio.Task[None] | None = None
 
     # --- the Platform protocol ---
     async def start(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
@@ -156,7 +159,7 @@ class DiscordPlatform:
         assert self._cercle is not None
         await client.tree.set_translator(RegistryTranslator())
         for command in build_commands(
-            self._cercle.registry, runner.slash, Suggestions(self._cercle)
+            self._cercle.registry, runner.slash, Suggestions(self._cercle, self.parts.watch.in_line)
         ):
             client.tree.add_command(command)
         client.add_view(panel_view("en", runner.press))
@@ -173,6 +176,7 @@ class DiscordPlatform:
             await self._recover()
         finally:
             self._ready.set()
+        self._events_task = asyncio.create_task(self._mirror_events(), name="discord-events")
 
     async def voice_changed(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
@@ -189,15 +193,32 @@ class DiscordPlatform:
     # --- internals ---
     async def _recover(self) -> None:
         """Bring every room the adapter kept something for in line with the core: panels edited
-        or closed, mutes left by a crash lifted, events of finished sessions ended."""
+        or closed, mutes left by a crash lifted, scheduled events reconciled."""
         parts = self.parts
-        for room_id in sorted(await parts.state.rooms()):
+        for room_id in sorted(
+            await parts.state.rooms_with_panels() | {m.room_id for m in await parts.state.mutes()}
+        ):
             try:
                 await parts.watch.refresh(room_id)
             except Exception as error:
                 log_failure("start-up check of a room", error)
+        await parts.events.reconcile_all()
+
+    async def _mirror_events(self) -> None:
+        """Every hour, sessions that came within range get their events (and so on)."""
+        while True:
+            await asyncio.sleep(EVENTS_EVERY)
+            try:
+                await self.parts.events.reconcile_all()
+            except Exception as error:  # the database is away: next hour
+                log_failure("the hourly look at scheduled events", error)
 
     async def _close_client(self) -> None:
+        if self._events_task is not None:
+            self._events_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._events_task
+            self._events_task = None
         if self._client is not None and not self._client.is_closed():
             await self._client.close()
         if self._task is not None:

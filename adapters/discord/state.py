@@ -1,6 +1,7 @@
 """What the adapter must remember across restarts, kept in the core's database
-(``cercle.state("discord")``): panel messages, mirrored scheduled events, the mutes it applied,
-and the digest of the commands last synced."""
+(``cercle.state("discord")``): panel messages, the scheduled event mirroring each session (and
+the rooms whose sessions are mirrored), the mutes it applied, and the digest of the commands
+last synced."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Protocol
 
 PANEL = "panel:"
 EVENT = "event:"
+"""``event:{room}:{session}``; ``event:{room}`` alone is an older record (the open session's)."""
+MIRROR = "mirror:"
+"""``mirror:{room}``: the room has sessions to come, some maybe beyond what is mirrored yet."""
 MUTE = "mute:"
 COMMANDS = "commands:"
 
@@ -35,6 +39,17 @@ class PanelRecord:
 class EventRecord:
     guild_id: int
     event_id: int
+    """0: the event was deleted (or ended) by hand in Discord; it is not created again."""
+    status: int = 2
+    """Its Discord status as last set (1 scheduled, 2 active); older records were active."""
+    start: str = ""
+    """Its ``scheduled_start_time`` as sent (ISO 8601)."""
+    digest: str = ""
+    """A digest of the fields last sent, to send only what changed."""
+
+    @property
+    def gone(self) -> bool:
+        return self.event_id == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +74,43 @@ class AdapterState:
     async def drop_panel(self, room_id: int) -> None:
         await self.store.delete(f"{PANEL}{room_id}")
 
-    # --- the scheduled event that mirrors a room's open session ----------------------------
-    async def event(self, room_id: int) -> EventRecord | None:
-        raw = await self.store.get(f"{EVENT}{room_id}")
-        return EventRecord(**json.loads(raw)) if raw else None
+    # --- the scheduled events that mirror a room's sessions ---------------------------------
+    async def events_of(self, room_id: int) -> dict[int | None, EventRecord]:
+        """By session id (``None``: an older record, for the session that was open)."""
+        found = await self.store.with_prefix(f"{EVENT}{room_id}")
+        records: dict[int | None, EventRecord] = {}
+        for key, raw in found.items():
+            room, _, session = key[len(EVENT) :].partition(":")
+            if room == str(room_id):
+                records[int(session) if session else None] = EventRecord(**json.loads(raw))
+        return records
 
-    async def put_event(self, room_id: int, record: EventRecord) -> None:
-        await self.store.put(f"{EVENT}{room_id}", json.dumps(asdict(record)))
+    async def put_event(self, room_id: int, session_id: int | None, record: EventRecord) -> None:
+        await self.store.put(_event_key(room_id, session_id), json.dumps(asdict(record)))
 
-    async def drop_event(self, room_id: int) -> None:
-        await self.store.delete(f"{EVENT}{room_id}")
+    async def drop_event(self, room_id: int, session_id: int | None) -> None:
+        await self.store.delete(_event_key(room_id, session_id))
 
-    async def events(self) -> dict[int, EventRecord]:
-        found = await self.store.with_prefix(EVENT)
-        return {int(k[len(EVENT) :]): EventRecord(**json.loads(v)) for k, v in found.items()}
+    async def event_rooms(self) -> set[int]:
+        """Rooms with mirrored events or sessions to come (looked at again every hour)."""
+        events = await self.store.with_prefix(EVENT)
+        rooms = {int(k[len(EVENT) :].partition(":")[0]) for k in events}
+        return rooms | {int(k[len(MIRROR) :]) for k in await self.store.with_prefix(MIRROR)}
+
+    async def event_owner(self, event_id: int) -> tuple[int, int | None] | None:
+        """The room and session an event mirrors."""
+        for key, raw in (await self.store.with_prefix(EVENT)).items():
+            if EventRecord(**json.loads(raw)).event_id == event_id:
+                room, _, session = key[len(EVENT) :].partition(":")
+                return int(room), int(session) if session else None
+        return None
+
+    async def set_mirrored(self, room_id: int, *, wanted: bool) -> None:
+        key = f"{MIRROR}{room_id}"
+        if not wanted:
+            await self.store.delete(key)
+        elif await self.store.get(key) is None:
+            await self.store.put(key, "1")
 
     # --- server mutes applied in voice mode --------------------------------------------------
     async def mutes(self, room_id: int | None = None) -> list[MuteRecord]:
@@ -103,7 +141,11 @@ class AdapterState:
     async def rooms(self) -> set[int]:
         """Every room the adapter keeps something for (to check at start-up)."""
         rooms: set[int] = set()
-        for prefix in (PANEL, EVENT):
-            rooms |= {int(k[len(prefix) :]) for k in await self.store.with_prefix(prefix)}
+        rooms |= await self.rooms_with_panels()
+        rooms |= await self.event_rooms()
         rooms |= {m.room_id for m in await self.mutes()}
         return rooms
+
+
+def _event_key(room_id: int, session_id: int | None) -> str:
+    return f"{EVENT}{room_id}" if session_id is None else f"{EVENT}{room_id}:{session_id}"

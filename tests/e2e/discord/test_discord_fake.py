@@ -6,6 +6,7 @@ import json
 import os
 import re
 import time
+from typing import Any
 
 import aiohttp
 import pytest
@@ -64,3 +65,48 @@ async def test_member_messages_never_reach_the_bot(
     message = fake.new_message(world.room, world.bob, {"content": "hand"}, [])
     assert not fake.gateway.dispatch("MESSAGE_CREATE", message.json()), "no message intent"
     assert OpenApi.from_environment() is fake.openapi
+
+
+async def _call(
+    fake: FakeDiscord, method: str, path: str, body: object
+) -> tuple[int, dict[str, Any]]:
+    headers = {"Content-Type": "application/json", "Authorization": f"Bot {fake.token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(
+            method,
+            f"http://127.0.0.1:{fake.port}/api/v10{path}",
+            data=json.dumps(body),
+            headers=headers,
+        ) as response,
+    ):
+        return response.status, await response.json(content_type=None)
+
+
+async def test_scheduled_events_follow_discords_rules(fake: FakeDiscord, world: World) -> None:
+    events = f"/guilds/{world.guild.id}/scheduled-events"
+    past = "2020-01-01T10:00:00+00:00"
+    start, end = "2100-01-01T10:00:00+00:00", "2100-01-01T11:30:00+00:00"
+    external = {
+        "name": "Séance",
+        "privacy_level": 2,
+        "entity_type": 3,
+        "entity_metadata": {"location": "https://discord.com/channels/1/2"},
+        "scheduled_start_time": start,
+    }
+    status, _ = await _call(fake, "POST", events, external)
+    assert status == 400, "an external event needs an end"
+    status, _ = await _call(fake, "POST", events, {**external, "scheduled_start_time": past})
+    assert status == 400, "not in the past"
+    status, created = await _call(fake, "POST", events, {**external, "scheduled_end_time": end})
+    assert status == 200
+    event = f"{events}/{created['id']}"
+    status, _ = await _call(fake, "PATCH", event, {"scheduled_start_time": past})
+    assert status == 400, "not moved into the past either"
+    status, _ = await _call(fake, "PATCH", event, {"status": 3})
+    assert status == 400, "SCHEDULED → COMPLETED is not a transition"
+    assert (await _call(fake, "PATCH", event, {"status": 2}))[0] == 200
+    assert (await _call(fake, "PATCH", event, {"status": 3}))[0] == 200
+    status, answer = await _call(fake, "PATCH", event, {"description": "encore"})
+    assert (status, answer["code"]) == (400, 180000), "a finished event is not changed any more"
+    assert fake.failures == []

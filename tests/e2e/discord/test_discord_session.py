@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from bot.replies import Outgoing
 from discord_fake import CommandUnavailable, FakeDiscord
 from discord_harness import Bot, World, panels, texts
 
@@ -130,3 +131,30 @@ async def test_session_end_closes_the_panel_and_the_event(
     await bot.run(fake.slash(world.alice, world.room, "session", "start"))
     assert len(panels(fake, world.room)) == 2, "a new session gets a new panel"
     assert len(world.guild.events) == 2
+
+
+async def test_stick_changes_do_not_ask_the_core_again(
+    fake: FakeDiscord, world: World, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel a command returns is shown as is: the adapter does not load the group's
+    members once more per stick change, per voice change or per key typed in autocompletion."""
+    await bot.agree(world.bob, world.cat, world.dan)
+    await bot.run(fake.slash(world.alice, world.room, "session", "start"))
+    [panel] = panels(fake, world.room)
+    asked: list[str] = []
+    original = bot.cercle.panel
+
+    async def counted(platform: str, room_id: str) -> Outgoing | None:
+        asked.append(room_id)
+        return await original(platform, room_id)
+
+    monkeypatch.setattr(bot.cercle, "panel", counted)
+    hands = [fake.slash(user, world.room, "hand") for user in (world.bob, world.cat, world.dan)]
+    for exchange in hands:  # at once: the panel must still end in the core's order
+        await bot.run(exchange)
+    await bot.run(fake.slash(world.bob, world.room, "pass"))
+    await fake.until(lambda: "Parole : Cat · en attente : Dan" in panel.text, what="the panel")
+    line = await bot.run(fake.complete(world.alice, world.room, ("stick", "move"), "member"))
+    assert [c["name"] for c in line.choices] == ["Cat", "Dan"]
+    assert asked == []
+    assert panels(fake, world.room) == [panel]

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 NAME = re.compile(r"[-_'\w]{1,32}")
 NONCE_WINDOW = 5 * 60.0
 EVENT_TRANSITIONS = {(1, 2), (2, 3), (1, 4)}
+COMPLETED, CANCELED = 3, 4
 
 
 @dataclass
@@ -432,6 +433,11 @@ class Rest:
         if isinstance(found, Answer):
             return found
         body = dict(call.body)
+        if found.status in (COMPLETED, CANCELED):
+            return error(400, 180000, "Cannot update a finished event")
+        moved = _when(body.get("scheduled_start_time"))
+        if moved is not None and found.status == 1 and moved <= datetime.now(UTC):
+            return error(400, 50035, "Cannot schedule event in the past.")
         status = body.pop("status", None)
         if status is not None and status != found.status:
             if (found.status, status) not in EVENT_TRANSITIONS:
