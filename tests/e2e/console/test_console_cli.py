@@ -377,3 +377,15 @@ def test_the_readme_table_does_not_drift() -> None:
     assert text[start:end] + "\n" == commands_markdown("en"), (
         "regenerate it with `cercle commands --markdown`"
     )
+
+
+def test_the_interactive_console_writes_privately_with_slash_private(tmp_path: Path) -> None:
+    typed = "\n".join(["accepte", "/prive journal ajouter une pensée", "journal ajouter au salon"])
+    done = cercle("console", "--db", tmp_path / "p.db", cwd=tmp_path, stdin=typed + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("[private → moi] 📓 La note n° 1 est dans votre journal.") == 1
+    assert "[private → moi] 📓 La note n° 2 est dans votre journal." in out
+    # only the note typed in the room gets the reminder that the room could see it
+    assert out.count("ce que vous tapez dans le salon du groupe peut y être vu") == 1
+    assert (tmp_path / "p.db.journal-key").exists()

@@ -138,5 +138,5 @@ async def test_interactive_console_commands() -> None:
         "You are now speaking as 'bruno'.",
         "'chloé' is now a moderator.",
         "A name is missing: /as NAME",
-        "Unknown console command '/dance'. Possible: /as, /moderator, /quit.",
+        "Unknown console command '/dance'. Possible: /as, /moderator, /private, /quit.",
     ]
