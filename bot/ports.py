@@ -251,8 +251,9 @@ class PersonalDataRepository(Protocol):
     async def erase(self, platform: str, user_id: str) -> None:
         """Remove every row that refers to this person on this platform: memberships, queue
         places and held sticks, speaking turns, named pause requests, votes, their themes
-        (kept without author when someone else voted for it or it was picked), journal, the
-        jobs meant for them, and the adapters' per-person state (keys ending with ``:`` + id)."""
+        (kept without author when someone else voted for it or it was picked), journal and the
+        jobs meant for them.  Adapters forget their own per-person state (a direct room…) when
+        they deliver the ``privacy.forgotten`` reply."""
         ...
 
 

@@ -494,9 +494,6 @@ class _PersonalData(_Repo):
                 and job.payload.get("holder") == user_id
             ):
                 del self.t.jobs[job.id]
-        for where, name in list(self.t.platform_state):
-            if where == platform and name.endswith(f":{user_id}"):
-                del self.t.platform_state[(where, name)]
 
 
 class InMemoryUnitOfWork:

@@ -20,7 +20,7 @@ from bot.domain import (
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.ports import PersonalRecord
-from sqlalchemy import and_, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from storage.journal_crypto import JournalCipher
 from storage.repositories import ConnectionSource, SqlSticks, _by_dialect, _group, _member
@@ -30,7 +30,6 @@ from storage.tables import (
     journal_entries,
     members,
     pause_requests,
-    platform_state,
     sessions,
     speaking_turns,
     sticks,
@@ -287,15 +286,6 @@ _ANONYMISE_THEMES = (
 )
 _ERASE_THEMES = delete(themes).where(_OWN_THEMES)
 _ERASE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("ids", expanding=True)))
-_ERASE_STATE = delete(platform_state).where(
-    platform_state.c.platform == bindparam("platform"),
-    # Adapters end per-person keys with ":" and the person's id ("dm:@ann:example.org").
-    func.substr(
-        platform_state.c.key,
-        func.length(platform_state.c.key) - func.length(bindparam("user_id")),
-    )
-    == literal(":") + bindparam("user_id"),
-)
 
 
 class SqlPersonalData(_Repository):
@@ -376,6 +366,5 @@ class SqlPersonalData(_Repository):
             _ANONYMISE_THEMES,
             _ERASE_THEMES,
             _DELETE_NOTES,
-            _ERASE_STATE,
         ):
             await run(statement, who)

@@ -76,6 +76,10 @@ class Courier:
         if item.kind is Kind.PRIVATE and item.user_id:
             room_id = await self.direct_room(item.user_id)
             await self.send(room_id, "m.room.message", notice(item.body, item.html), item.txn)
+            if item.forgets:  # nothing about them may stay: not even where to write to them
+                await self.state.forget_person(item.user_id)
+                await self.client.room_leave(room_id)
+                return
             await self.state.set_dm_group(item.user_id, item.room_id)
             await self._file(room_id, item)
             return

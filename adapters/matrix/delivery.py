@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.handlers.privacy import FORGOTTEN
 from bot.replies import Audience, Outgoing, Tone
 
 from adapters.matrix.render import text_of, transaction_id
@@ -45,6 +46,8 @@ class Delivery:
     """The file's bytes, base64-encoded (the delivery is stored as JSON)."""
     confidential: bool = False
     """Holds what a member entrusted privately: never written to the outbox."""
+    forgets: bool = False
+    """The last words to someone who asked to be forgotten: their direct room goes after it."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,4 +81,5 @@ def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
         content_type=attachment.content_type if attachment else None,
         data=base64.b64encode(attachment.data).decode("ascii") if attachment else None,
         confidential=reply.confidential,
+        forgets=reply.key == FORGOTTEN and kind is Kind.PRIVATE,
     )

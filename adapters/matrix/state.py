@@ -151,6 +151,13 @@ class MatrixState:
         self.dm_rooms.pop(user_id, None)
         await self.store.delete(state_key("dm:", user_id))
 
+    async def forget_person(self, user_id: str) -> None:
+        """``forget-me``: their direct room and the group it acts for are forgotten."""
+        self.dm_rooms.pop(user_id, None)
+        self.dm_groups.pop(user_id, None)
+        await self.store.delete(state_key("dm:", user_id))
+        await self.store.delete(state_key("dm-group:", user_id))
+
     async def set_dm_group(self, user_id: str, room_id: str) -> None:
         if self.dm_groups.get(user_id) == room_id:
             return

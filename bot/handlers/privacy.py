@@ -18,6 +18,10 @@ from bot.replies import Attachment, Choice, Reply, private
 
 _CONFIRM = "confirm"
 
+FORGOTTEN = "privacy.forgotten"
+"""The last reply to someone who asked to be forgotten: adapters that keep something about a
+person (a direct room…) forget it once they have delivered it."""
+
 
 def _instant(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat()
@@ -132,7 +136,7 @@ async def forget_me(ctx: Context, args: Args) -> list[Reply]:
         if ctx.user_id == stick.holder or ctx.user_id in stick.queue:
             replies += await apply_change(ctx, session, rules.leave(stick, ctx.user_id, ctx.now))
     await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
-    return [*replies, private(ctx.user_id, "privacy.forgotten")]
+    return [*replies, private(ctx.user_id, FORGOTTEN)]
 
 
 def _confirm_word(ctx: Context) -> str:

@@ -171,9 +171,6 @@ async def test_collect_and_erase_everything_about_one_person(store: UnitOfWorkFa
         )
         await uow.jobs.schedule(nudge)
         await uow.jobs.schedule(job(g.id, "kept", 6, session.id))
-        await uow.platform_state.put("matrix", f"dm:{ann}", "!dm:x")
-        await uow.platform_state.put("matrix", f"dm:{bob}", "!dm2:x")
-        await uow.platform_state.put("discord", f"dm:{ann}", "kept")
         await uow.commit()
 
     async with store() as uow:
@@ -213,9 +210,6 @@ async def test_collect_and_erase_everything_about_one_person(store: UnitOfWorkFa
         jobs_left = await uow.jobs.list(g.id)
         assert [j.key for j in jobs_left] == ["kept"]
         assert all(j.kind is JobKind.TURN_NUDGE for j in jobs_left)
-        assert await uow.platform_state.get("matrix", f"dm:{ann}") is None
-        assert await uow.platform_state.get("matrix", f"dm:{bob}") == "!dm2:x"
-        assert await uow.platform_state.get("discord", f"dm:{ann}") == "kept"
         again = await uow.personal_data.collect("matrix", ann)
     assert again.memberships == [] and again.themes == [] and again.votes == []
     assert again.turns == [] and again.pauses == [] and again.places == []

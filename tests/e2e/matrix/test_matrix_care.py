@@ -4,10 +4,11 @@ are answered in the direct room only, and a member's data arrives as an encrypte
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from conftest import MakeBot, MakeMember
-from matrix_members import Seen, open_group
+from matrix_members import Seen, eventually, open_group
 from nio.crypto.attachments import decrypt_attachment
 from nio.responses import DownloadResponse
 
@@ -88,3 +89,42 @@ async def test_my_data_arrives_as_an_encrypted_file_in_the_direct_room(
     exported = json.loads(data)
     assert exported["user_id"] == bob.user_id and exported["platform"] == "matrix"
     assert [t["text"] for t in exported["themes_proposed"]] == ["Anger"]
+
+
+async def test_forget_me_leaves_no_row_and_no_direct_room(member: MakeMember, bot: MakeBot) -> None:
+    cercle = await bot()
+    mona, bob = await member("mona"), await member("bob")
+    group = await open_group(cercle, mona, [bob])
+    await bob.say(group.room_id, "!remind on")
+    await bob.say(group.room_id, "!journal add something")
+    asked = await bob.notice("is in your journal")
+    dm = asked.room_id
+    await bob.say(dm, "!forget-me confirm")
+    await bob.notice("Done: I no longer keep anything about you", room_id=dm)
+
+    def left(seen: Seen) -> bool:
+        return (
+            seen.room_id == dm
+            and seen.sender == cercle.user_id
+            and seen.content.get("membership") == "leave"
+        )
+
+    await bob.wait_for(left)
+    database = cercle.folder / "cercle.db"
+
+    def rows_about_bob() -> list[str]:
+        with sqlite3.connect(database) as connection:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            ]
+            return [
+                f"{table}: {row!r}"
+                for table in tables
+                for row in connection.execute(f'SELECT * FROM "{table}"')
+                if bob.user_id in repr(row)
+            ]
+
+    await eventually(lambda: rows_about_bob() == [])
