@@ -17,6 +17,7 @@ from bot.i18n import format_when, translate
 from bot.replies import Reply, UserText, private, room
 
 MIN_LENGTH = 3
+MAX_LISTED = 25
 
 
 async def propose(ctx: Context, args: Args) -> list[Reply]:
@@ -37,7 +38,17 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
         line = command_line(ctx.language, "theme", "propose")
         return [private(ctx.user_id, "theme.none", command=line)]
     picked = await _picked_sessions(ctx, ranked)
-    lines = "\n".join(_line(ctx, item, picked) for item in ranked)
+    # A theme whose session took place has done its work; the rest, most wanted first.
+    current = [
+        item
+        for item in ranked
+        if picked.get(item.theme.session_id or 0) is None
+        or picked[item.theme.session_id or 0].state is not SessionState.CLOSED
+    ]
+    if not current:
+        line = command_line(ctx.language, "theme", "propose")
+        return [private(ctx.user_id, "theme.none", command=line)]
+    lines = "\n".join(_line(ctx, item, picked) for item in current[:MAX_LISTED])
     return [private(ctx.user_id, "theme.list", lines=UserText(lines))]
 
 
@@ -63,7 +74,7 @@ def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> str:
     if item.voted:
         parts.append(translate("theme.your_vote", language))
     session = picked.get(item.theme.session_id or 0)
-    if session is not None:
+    if session is not None and session.state is not SessionState.CANCELLED:
         when = format_when(session.planned_start, language, ctx.group.timezone)
         parts.append(translate("theme.picked_for", language, when=when))
     return "• " + " · ".join(parts)

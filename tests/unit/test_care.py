@@ -450,3 +450,15 @@ async def test_a_member_can_come_back_after_being_forgotten() -> None:
     await h.ok("ann", "forget-me confirm")
     again = await h.say("ann", "hand")
     assert "welcome.newcomer" in again.keys
+
+
+async def test_themes_of_past_sessions_leave_the_list() -> None:
+    h = Harness()
+    await h.open_with("ann")
+    used = await propose(h, "ann", "Used today")
+    await propose(h, "ann", "Still to come")
+    await h.ok("mod", f"theme pick {used}")
+    assert "Used today" in (await h.ok("ann", "theme list")).private("ann")[0]
+    await h.ok("mod", "session end")
+    listed = (await h.ok("ann", "theme list")).private("ann")[0]
+    assert "Used today" not in listed and "Still to come" in listed
