@@ -287,12 +287,13 @@ class Cercle:
         )
 
     async def _enter(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> _Entered:
-        group = await uow.groups.get(incoming.platform, incoming.room_id, for_update=True)
+        group, member = await uow.groups.get_with_member(
+            incoming.platform, incoming.room_id, incoming.user_id, for_update=True
+        )
         if group is None:
             group = await uow.groups.add(
                 Group.new(incoming.platform, incoming.room_id, self._defaults, now)
             )
-        member = await uow.members.get(group.id, incoming.user_id)
         if member is not None:
             seen = member.seen(incoming.display_name, is_moderator=incoming.is_moderator, now=now)
             if seen is not member:

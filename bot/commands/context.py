@@ -19,6 +19,11 @@ class Context:
     language: str
     extra: list[Reply] = field(default_factory=list)
     """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
+    known: dict[str, Member] = field(default_factory=dict)
+    """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
+
+    def __post_init__(self) -> None:
+        self.known.setdefault(self.member.user_id, self.member)
 
     @property
     def user_id(self) -> str:
