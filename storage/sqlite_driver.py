@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiosqlite
 
 _Description = tuple[tuple[Any, ...], ...] | None
 _Outcome = tuple[_Description, int, int | None, list[Any]]
+_T = TypeVar("_T")
 
 
 def _run(
@@ -54,6 +55,14 @@ def _run(
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+def _begin_then(
+    connection: sqlite3.Connection, begin: str | None, work: Callable[[sqlite3.Connection], _T]
+) -> _T:
+    if begin is not None:
+        connection.execute(begin).close()
+    return work(connection)
 
 
 class PrefetchingCursor:
@@ -123,6 +132,12 @@ class PrefetchingConnection(aiosqlite.Connection):
         if begin is not None:
             call = partial(call, begin=begin)
         return await self._execute(call, self._conn)  # type: ignore[no-untyped-call,no-any-return]
+
+    async def call(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work(sqlite3_connection)`` on the worker thread, in one trip, after the pending
+        BEGIN if there is one (several statements in one trip: see storage.sqlite_fast)."""
+        begin, self._pending_begin = self._pending_begin, None
+        return await self._execute(_begin_then, self._conn, begin, work)  # type: ignore[no-untyped-call,no-any-return]
 
     def cursor(self) -> PrefetchingCursor:  # type: ignore[override]
         return PrefetchingCursor(self)

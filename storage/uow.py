@@ -19,6 +19,7 @@ from bot.ports import (
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage import sqlite_fast
 from storage.engine import begin_immediate
 from storage.repositories import (
     SqlGroups,
@@ -59,6 +60,11 @@ class SqlUnitOfWork:
         self.sessions = SqlSessions(self)
         self.series = SqlSeries(self)
         self.sticks = SqlSticks(self)
+        if engine.dialect.name == "sqlite":  # the hot statements skip SQLAlchemy's execution
+            self.groups = sqlite_fast.FastGroups(self)
+            self.members = sqlite_fast.FastMembers(self)
+            self.sessions = sqlite_fast.FastSessions(self)
+            self.sticks = sqlite_fast.FastSticks(self)
         self.pauses = SqlPauses(self)
         self.jobs = SqlJobs(self)
         self.platform_state = SqlPlatformState(self)
