@@ -16,10 +16,13 @@ work's own transaction.  Everything else (and everything on PostgreSQL) stays on
   ``BEGIN IMMEDIATE`` still travels with the first statement), and ``commit``/``rollback`` of
   the unit of work end it as before.
 - Several reads whose parameters follow from each other run in one trip to the worker thread
-  (:meth:`FastGroups.get_with_member`, :meth:`FastSticks.active`).
-- SQLAlchemy's ``before_cursor_execute`` listeners are still told of every statement (with
-  ``cursor`` and ``context`` None, once the trip is back), and driver errors are raised as
-  SQLAlchemy's exceptions (``IntegrityError``, ``OperationalError``…).
+  (:meth:`FastGroups.get_with_member`, :meth:`FastSticks.of_active_session`), and writes
+  whose outcome nobody reads (stick, speaking turn, member) travel with the next trip, often
+  COMMIT: a ``hand`` command makes three trips where it made seven.  A deferred write's error
+  is raised by that next trip (in the same transaction, which is then dropped whole).
+- SQLAlchemy's ``before_cursor_execute`` listeners are still told of every statement, in the
+  order they run (with ``cursor`` and ``context`` None; reads once their trip is back), and
+  driver errors are raised as SQLAlchemy's exceptions (``IntegrityError``…).
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ from bot.domain import (
 from bot.ports import ActiveStick
 from sqlalchemy import Table, bindparam, func, literal_column, select
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -136,16 +141,32 @@ def _rows(
         raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
 
 
+def _driver(connection: AsyncConnection) -> tuple[Connection, PrefetchingConnection]:
+    sync = connection.sync_connection
+    assert sync is not None
+    driver = sync.connection.driver_connection
+    assert isinstance(driver, PrefetchingConnection)
+    return sync, driver
+
+
+async def _defer(uow: ConnectionSource, sql_text: str, parameters: tuple[Any, ...]) -> None:
+    """A write whose outcome the caller does not read: it travels with the next trip."""
+    connection = uow.connection
+    if not connection.in_transaction():
+        await connection.begin()
+    sync, driver = _driver(connection)
+    driver.defer(sql_text, parameters)
+    for listener in sync.dispatch.before_cursor_execute:
+        listener(sync, None, sql_text, parameters, None, False)
+
+
 async def _run(uow: ConnectionSource, work: Callable[..., _T], *args: Any) -> _T:
     """``work(sqlite3_connection, trace, *args)`` in one trip, inside the unit of work's
     transaction (begun through SQLAlchemy if it is not yet)."""
     connection = uow.connection
     if not connection.in_transaction():
         await connection.begin()
-    sync = connection.sync_connection
-    assert sync is not None
-    driver = sync.connection.driver_connection
-    assert isinstance(driver, PrefetchingConnection)
+    sync, driver = _driver(connection)
     listeners = sync.dispatch.before_cursor_execute
     trace: _Trace | None = [] if listeners else None
 
@@ -154,8 +175,8 @@ async def _run(uow: ConnectionSource, work: Callable[..., _T], *args: Any) -> _T
 
     try:
         return await driver.call(trip)
-    except sqlite3.Error as error:  # BEGIN IMMEDIATE (statements raise SQLAlchemy's already)
-        raise DBAPIError.instance("BEGIN IMMEDIATE", (), error, sqlite3.Error) from error
+    except sqlite3.Error as error:  # BEGIN or a deferred write (the others raise DBAPIError)
+        raise DBAPIError.instance(None, None, error, sqlite3.Error) from error
     finally:
         for statement, parameters in trace or ():
             for listener in listeners:
@@ -345,9 +366,8 @@ class FastMembers(SqlMembers):
         return await _run(self._uow, _get_member, group_id, user_id)
 
     async def update(self, member: Member) -> None:
-        await _run(
+        await _defer(
             self._uow,
-            _statement,
             _UPDATE_MEMBER.text,
             _UPDATE_MEMBER.bind(
                 {
@@ -500,9 +520,8 @@ class FastSticks(SqlSticks):
         return await _run(self._uow, _active_stick, group_id)
 
     async def save(self, stick: Stick) -> None:
-        await _run(
+        await _defer(
             self._uow,
-            _statement,
             _SAVE_STICK.text,
             _SAVE_STICK.bind(
                 {
@@ -516,9 +535,8 @@ class FastSticks(SqlSticks):
         )
 
     async def add_turn(self, turn: SpeakingTurn) -> None:
-        await _run(
+        await _defer(
             self._uow,
-            _statement,
             _ADD_TURN.text,
             _ADD_TURN.bind(
                 {

@@ -129,11 +129,11 @@ async def test_the_first_statement_takes_the_write_lock(
         assert await dispose(impatient)
 
 
-async def test_a_hand_command_makes_six_trips_to_the_sqlite_thread(
+async def test_a_hand_command_makes_five_trips_to_the_sqlite_thread(
     sqlite_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each trip to aiosqlite's worker thread costs a thread hand-off and a loop wake-up:
-    one per statement (BEGIN travels with the first) and one for COMMIT, nothing else."""
+    one per read (BEGIN travels with the first), and the write travels with COMMIT."""
     store = sqlite_backend.store
     async with store() as uow:
         g = await uow.groups.add(group())
@@ -157,10 +157,10 @@ async def test_a_hand_command_makes_six_trips_to_the_sqlite_thread(
         assert stick is not None
         await uow.sticks.save(raise_hand(stick, "@ana:x", at(1), first_speakers_first=False).stick)
         await uow.commit()
-    assert len(trips) == 6
+    assert len(trips) == 5
 
 
-async def test_a_folded_hand_command_makes_four_trips_to_the_sqlite_thread(
+async def test_a_folded_hand_command_makes_three_trips_to_the_sqlite_thread(
     sqlite_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Group and member in one trip, session, stick and the members in line in another."""
@@ -192,7 +192,7 @@ async def test_a_folded_hand_command_makes_four_trips_to_the_sqlite_thread(
             raise_hand(found.stick, "@ana:x", at(1), first_speakers_first=False).stick
         )
         await uow.commit()
-    assert len(trips) == 4
+    assert len(trips) == 3
 
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -262,10 +262,33 @@ async def test_the_fast_path_stores_and_reads_what_sqlalchemy_does(
             await fast_sticks.save(replace(stick, holder_since=datetime(2026, 12, 1, 17, 0)))
 
 
-async def test_the_fast_path_raises_sqlalchemys_errors(sqlite_backend: Backend) -> None:
-    async with sqlite_backend.store() as uow:
+async def test_a_deferred_write_fails_with_the_next_trip_and_nothing_is_kept(
+    sqlite_backend: Backend,
+) -> None:
+    """Writes nobody reads the outcome of travel with the next statement or with COMMIT:
+    their error comes from there, as SQLAlchemy's, and the whole transaction is dropped."""
+    store = sqlite_backend.store
+    g = await seed_group(store)
+    session = await seed_session(store, g.id)
+    async with store() as uow:
+        await uow.sticks.save(Stick(session.id, "@ana:x", at(1)))
+        await uow.sticks.save(Stick(4242))  # no such session
         with pytest.raises(IntegrityError, match="FOREIGN KEY"):
-            await uow.sticks.save(Stick(4242))
+            await uow.commit()
+    async with store() as uow:
+        assert await uow.sticks.get(session.id) is None
+        await uow.sticks.add_turn(SpeakingTurn(4242, "@ana:x", at(1), at(2)))
+        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+            await uow.sticks.get(session.id)
+    async with store() as uow:
+        await uow.sticks.save(Stick(session.id, "@ana:x", at(1)))
+        await uow.rollback()  # the deferred write is dropped, not sent
+        await uow.sticks.save(Stick(session.id, "@bob:x", at(2)))
+        await uow.commit()
+    async with store() as uow:
+        kept = await uow.sticks.get(session.id)
+        assert kept is not None
+        assert kept.holder == "@bob:x"
 
 
 async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
