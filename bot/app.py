@@ -107,11 +107,12 @@ class Cercle:
             group = await uow.groups.get(platform, room_id)
             if group is None:
                 return None
-            session = await uow.sessions.active(group.id)
-            if session is None:
+            found = await uow.sticks.of_active_session(group.id)
+            if found is None:
                 return None
-            stick = await uow.sticks.get(session.id) or Stick(session_id=session.id)
-            members = {m.user_id: m for m in await uow.members.list(group.id)}
+            session = found.session
+            stick = found.stick or Stick(session_id=session.id)
+            members = {m.user_id: m for m in found.members}
             return self._bind(group, [panel(stick, members)], f"panel:{session.id}")[0]
 
     async def in_line(self, platform: str, room_id: str) -> list[UserRef]:
