@@ -275,6 +275,8 @@ async def test_a_deferred_write_fails_with_the_next_trip_and_nothing_is_kept(
         await uow.sticks.save(Stick(4242))  # no such session
         with pytest.raises(IntegrityError, match="FOREIGN KEY"):
             await uow.commit()
+        await uow.rollback()  # as the core does after a failure: the unit of work goes on
+        assert await uow.sticks.get(session.id) is None
     async with store() as uow:
         assert await uow.sticks.get(session.id) is None
         await uow.sticks.add_turn(SpeakingTurn(4242, "@ana:x", at(1), at(2)))
