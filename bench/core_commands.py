@@ -5,6 +5,11 @@ and writes (the statements the core issued for that command, replayed with their
 copy of the database).  So the ratio is the cost of everything that is not SQLite: parsing,
 permissions, domain rules, the ORM-free repositories, rendering-free replies.
 
+The statements are recorded through SQLAlchemy's ``before_cursor_execute`` event, which
+``storage.sqlite_fast`` also fires for the statements it runs on the driver connection itself.
+The core sends them in fewer trips to aiosqlite's thread (folded reads, writes with COMMIT);
+the floor replays each with one ``execute`` and one ``fetchall``, as it always did.
+
 Run: ``.venv/bin/python bench/core_commands.py [--iterations N]``; it rewrites its section of
 bench/RESULTS.md.  Goal: median within 1.5x of the floor, p99 under 5 ms.
 """
@@ -148,7 +153,9 @@ def report(
                 f"{iterations} rounds (pass, next, two hands each; the first 10 samples of each "
                 "command dropped as warm-up). Floor: the same statements the core issued for "
                 "that command, replayed in one raw aiosqlite transaction on a copy of the "
-                "database. Goal: median within 1.5x of the floor, p99 under 5 ms."
+                "database (each statement one `execute` and one `fetchall`; the core sends "
+                "them in 3 trips to aiosqlite's thread: folded reads, writes with COMMIT). "
+                "Goal: median within 1.5x of the floor, p99 under 5 ms."
             ),
             "",
             *rows,

@@ -5,8 +5,8 @@ moment the interaction's callback (the acknowledgement Discord waits 3 s for) re
 real discord.py client, the adapter and, for ``/hand``, the core on a SQLite file.
 
 The floor, in the same run: a bare discord.py client whose ``/ping`` answers ``pong`` at once,
-against the same fake.  ``/hand`` is measured in a group of 8 (a peer-support group is small:
-the core reads the group's members on every change of the stick).  Then 200 members of another
+against the same fake.  ``/hand`` is measured in a group of 8 (a peer-support group is small;
+the core reads only the members holding or waiting for the stick).  Then 200 members of another
 channel press the command at the same moment: every interaction must be acknowledged (deferred if
 the core is busy), p99 under 500 ms.
 

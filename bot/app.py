@@ -112,11 +112,12 @@ class Cercle:
             group = await uow.groups.get(platform, room_id)
             if group is None:
                 return None
-            session = await uow.sessions.active(group.id)
-            if session is None:
+            found = await uow.sticks.of_active_session(group.id)
+            if found is None:
                 return None
-            stick = await uow.sticks.get(session.id) or Stick(session_id=session.id)
-            members = {m.user_id: m for m in await uow.members.list(group.id)}
+            session = found.session
+            stick = found.stick or Stick(session_id=session.id)
+            members = {m.user_id: m for m in found.members}
             return self._bind(group, [panel(stick, members)], f"panel:{session.id}")[0]
 
     async def in_line(self, platform: str, room_id: str) -> list[UserRef]:
@@ -317,12 +318,13 @@ class Cercle:
         )
 
     async def _enter(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> _Entered:
-        group = await uow.groups.get(incoming.platform, incoming.room_id, for_update=True)
+        group, member = await uow.groups.get_with_member(
+            incoming.platform, incoming.room_id, incoming.user_id, for_update=True
+        )
         if group is None:
             group = await uow.groups.add(
                 Group.new(incoming.platform, incoming.room_id, self._defaults, now)
             )
-        member = await uow.members.get(group.id, incoming.user_id)
         if member is not None:
             seen = member.seen(incoming.display_name, is_moderator=incoming.is_moderator, now=now)
             if seen is not member:

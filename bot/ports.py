@@ -6,7 +6,7 @@ One command = one unit of work = one transaction: leaving the ``async with`` blo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -42,6 +42,13 @@ class GroupRepository(Protocol):
         database has them)."""
         ...
 
+    async def get_with_member(
+        self, platform: str, room_id: str, user_id: str, *, for_update: bool = False
+    ) -> tuple[Group | None, Member | None]:
+        """:meth:`get`, and the member ``user_id`` of that group if the group and the member
+        exist: every command starts with both, in one round trip where the database allows."""
+        ...
+
     async def get_by_id(self, group_id: int) -> Group | None: ...
 
     async def add(self, group: Group) -> Group:
@@ -64,6 +71,11 @@ class MemberRepository(Protocol):
 
     async def list(self, group_id: int) -> Sequence[Member]:
         """Members of the group in the order they joined."""
+        ...
+
+    async def get_many(self, group_id: int, user_ids: Collection[str]) -> Sequence[Member]:
+        """Those of ``user_ids`` who are members of the group, in the order they joined (one
+        statement however many: a panel names a few members of a room of hundreds)."""
         ...
 
 
@@ -109,9 +121,25 @@ class SeriesRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ActiveStick:
+    """A group's active session, its stick (None when none is stored yet) and the members who
+    hold the stick or wait for it."""
+
+    session: Session
+    stick: Stick | None
+    members: Sequence[Member]
+
+
 class StickRepository(Protocol):
     async def get(self, session_id: int) -> Stick | None:
         """The stick of a session, with ``spoken`` filled from the speaking log."""
+        ...
+
+    async def of_active_session(self, group_id: int) -> ActiveStick | None:
+        """The group's open or on-break session with its stick and the members named by the
+        stick (see :class:`ActiveStick`), in one round trip where the database allows; None
+        when no session is active."""
         ...
 
     async def save(self, stick: Stick) -> None:

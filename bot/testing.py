@@ -4,7 +4,7 @@ work with real transaction semantics, and a messenger that records what it was a
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -30,6 +30,7 @@ from bot.domain import (
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.ports import (
+    ActiveStick,
     GroupRepository,
     JobRepository,
     JournalRepository,
@@ -114,6 +115,14 @@ class _Groups(_Repo):
             None,
         )
 
+    async def get_with_member(
+        self, platform: str, room_id: str, user_id: str, *, for_update: bool = False
+    ) -> tuple[Group | None, Member | None]:
+        group = await self.get(platform, room_id, for_update=for_update)
+        if group is None:
+            return None, None
+        return group, self.t.members.get((group.id, user_id))
+
     async def get_by_id(self, group_id: int) -> Group | None:
         return self.t.groups.get(group_id)
 
@@ -147,6 +156,10 @@ class _Members(_Repo):
 
     async def list(self, group_id: int) -> Sequence[Member]:
         found = [m for (g, _), m in self.t.members.items() if g == group_id]
+        return sorted(found, key=lambda m: (m.joined_at, m.user_id))
+
+    async def get_many(self, group_id: int, user_ids: Collection[str]) -> Sequence[Member]:
+        found = [m for u in set(user_ids) if (m := self.t.members.get((group_id, u)))]
         return sorted(found, key=lambda m: (m.joined_at, m.user_id))
 
 
@@ -236,6 +249,14 @@ class _Sticks(_Repo):
         if stick.holder:
             spoken.add(stick.holder)
         return replace(stick, spoken=frozenset(spoken))
+
+    async def of_active_session(self, group_id: int) -> ActiveStick | None:
+        session = await self._uow.sessions.active(group_id)
+        if session is None:
+            return None
+        stick = await self.get(session.id)
+        named = () if stick is None else stick.in_line
+        return ActiveStick(session, stick, await self._uow.members.get_many(group_id, named))
 
     async def save(self, stick: Stick) -> None:
         self.t.sticks[stick.session_id] = replace(stick, spoken=frozenset())

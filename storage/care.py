@@ -19,11 +19,11 @@ from bot.domain import (
 )
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
-from bot.ports import PersonalRecord
+from bot.ports import PersonalRecord, StickRepository
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from storage.journal_crypto import JournalCipher
-from storage.repositories import ConnectionSource, SqlSticks, _by_dialect, _group, _member
+from storage.repositories import ConnectionSource, _by_dialect, _group, _member
 from storage.tables import (
     groups,
     jobs,
@@ -291,7 +291,9 @@ _ERASE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("ids", expanding=True))
 class SqlPersonalData(_Repository):
     __slots__ = ("_journal", "_sticks")
 
-    def __init__(self, uow: ConnectionSource, journal: SqlJournal, sticks_: SqlSticks) -> None:
+    def __init__(
+        self, uow: ConnectionSource, journal: SqlJournal, sticks_: StickRepository
+    ) -> None:
         super().__init__(uow)
         self._journal = journal
         self._sticks = sticks_

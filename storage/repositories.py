@@ -8,7 +8,7 @@ an integrity error, because on PostgreSQL a failed statement aborts the whole tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.session import ACTIVE_STATES
+from bot.ports import ActiveStick
 from sqlalchemy import (
     Integer,
     Table,
@@ -158,6 +159,14 @@ class SqlGroups(_Repository):
         row = result.mappings().first()
         return None if row is None else _group(row)
 
+    async def get_with_member(
+        self, platform: str, room_id: str, user_id: str, *, for_update: bool = False
+    ) -> tuple[Group | None, Member | None]:
+        group = await self.get(platform, room_id, for_update=for_update)
+        if group is None:
+            return None, None
+        return group, await SqlMembers(self._uow).get(group.id, user_id)
+
     async def get_by_id(self, group_id: int) -> Group | None:
         result = await self._uow.connection.execute(_GROUP_BY_ID, {"group_id": group_id})
         row = result.mappings().first()
@@ -236,6 +245,14 @@ _LIST_MEMBERS = (
     .where(members.c.group_id == bindparam("group_id"))
     .order_by(members.c.joined_at, members.c.user_id)
 )
+_SOME_MEMBERS = (
+    select(members)
+    .where(
+        members.c.group_id == bindparam("group_id"),
+        members.c.user_id.in_(bindparam("user_ids", expanding=True)),
+    )
+    .order_by(members.c.joined_at, members.c.user_id)
+)
 
 
 class SqlMembers(_Repository):
@@ -264,6 +281,14 @@ class SqlMembers(_Repository):
 
     async def list(self, group_id: int) -> Sequence[Member]:
         result = await self._uow.connection.execute(_LIST_MEMBERS, {"group_id": group_id})
+        return [_member(row) for row in result.mappings()]
+
+    async def get_many(self, group_id: int, user_ids: Collection[str]) -> Sequence[Member]:
+        if not user_ids:
+            return []
+        result = await self._uow.connection.execute(
+            _SOME_MEMBERS, {"group_id": group_id, "user_ids": sorted(set(user_ids))}
+        )
         return [_member(row) for row in result.mappings()]
 
 
@@ -526,6 +551,15 @@ class SqlSticks(_Repository):
             turn_minutes=first["turn_minutes"],
             spoken=frozenset(spoken),
         )
+
+    async def of_active_session(self, group_id: int) -> ActiveStick | None:
+        session = await SqlSessions(self._uow).active(group_id)
+        if session is None:
+            return None
+        stick = await self.get(session.id)
+        named = () if stick is None else stick.in_line
+        found = await SqlMembers(self._uow).get_many(group_id, named)
+        return ActiveStick(session, stick, found)
 
     async def save(self, stick: Stick) -> None:
         await self._uow.connection.execute(

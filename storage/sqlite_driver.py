@@ -11,7 +11,11 @@ connection makes one per statement plus BEGIN and COMMIT:
   single call on the worker thread, keeping the rows, description, rowcount and lastrowid;
 - ``BEGIN IMMEDIATE`` (see :func:`storage.engine.begin_immediate`) is sent with the first
   statement of the transaction, in the same trip, instead of as a statement of its own;
-- ``commit``/``rollback`` do nothing when no transaction is open (the pool's reset-on-return).
+- ``commit``/``rollback`` do nothing when no transaction is open (the pool's reset-on-return);
+- :meth:`PrefetchingConnection.call` runs any function of the sqlite3 connection in one trip
+  (several statements at once, see :mod:`storage.sqlite_fast`), and
+  :meth:`PrefetchingConnection.defer` holds a write whose outcome nobody reads until the next
+  trip: the next statement, or COMMIT (a failed deferred write then rolls everything back).
 
 All sqlite3 calls still happen on aiosqlite's thread.  This leans on aiosqlite's
 ``Connection._execute`` and ``_conn`` (as SQLAlchemy's own adapter leans on ``_tx``); the
@@ -22,15 +26,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiosqlite
 
 _Description = tuple[tuple[Any, ...], ...] | None
 _Outcome = tuple[_Description, int, int | None, list[Any]]
+_T = TypeVar("_T")
+_Deferred = tuple[str, Sequence[Any]]
 
 
 def _run(
@@ -39,11 +45,8 @@ def _run(
     parameters: Any,
     *,
     many: bool = False,
-    begin: str | None = None,
 ) -> _Outcome:
-    """On the worker thread: begin if asked, execute, fetch everything, close."""
-    if begin is not None:
-        connection.execute(begin).close()
+    """On the worker thread: execute, fetch everything, close."""
     cursor = connection.cursor()
     try:
         if many:
@@ -54,6 +57,33 @@ def _run(
         return cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+
+
+def _begin_then(
+    connection: sqlite3.Connection,
+    begin: str | None,
+    deferred: list[_Deferred] | None,
+    work: Callable[[sqlite3.Connection], _T],
+) -> _T:
+    """On the worker thread: the pending BEGIN, the deferred writes, then ``work``."""
+    if begin is not None:
+        connection.execute(begin).close()
+    for sql, parameters in deferred or ():
+        connection.execute(sql, parameters).close()
+    return work(connection)
+
+
+def _write_and_commit(
+    connection: sqlite3.Connection, begin: str | None, deferred: list[_Deferred]
+) -> None:
+    """On the worker thread: the last writes and COMMIT; if one fails, nothing is kept (and
+    the connection goes back to the pool without a transaction open)."""
+    try:
+        _begin_then(connection, begin, deferred, sqlite3.Connection.commit)
+    except BaseException:
+        if connection.in_transaction:
+            connection.rollback()
+        raise
 
 
 class PrefetchingCursor:
@@ -112,28 +142,48 @@ class PrefetchingCursor:
 
 class PrefetchingConnection(aiosqlite.Connection):
     _pending_begin: str | None = None
+    _deferred: list[_Deferred] | None = None
 
     def begin_with_next_statement(self, sql: str) -> None:
         """Send ``sql`` (a BEGIN) just before the next statement, in the same trip."""
         self._pending_begin = sql
 
+    def defer(self, sql: str, parameters: Sequence[Any]) -> None:
+        """Send a write whose outcome nobody reads with the next trip (the next statement, or
+        COMMIT), in order.  Its error, if any, is raised by that trip; ROLLBACK drops it."""
+        if self._deferred is None:
+            self._deferred = []
+        self._deferred.append((sql, parameters))
+
+    def _take(self) -> tuple[str | None, list[_Deferred] | None]:
+        begin, deferred = self._pending_begin, self._deferred
+        self._pending_begin = self._deferred = None
+        return begin, deferred
+
     async def run(self, call: partial[_Outcome]) -> _Outcome:
         """Run ``call(sqlite3_connection)`` on the worker thread."""
-        begin, self._pending_begin = self._pending_begin, None
-        if begin is not None:
-            call = partial(call, begin=begin)
-        return await self._execute(call, self._conn)  # type: ignore[no-untyped-call,no-any-return]
+        return await self.call(call)
+
+    async def call(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``work(sqlite3_connection)`` on the worker thread, in one trip, after the pending
+        BEGIN and deferred writes (several statements in one trip: see storage.sqlite_fast)."""
+        begin, deferred = self._take()
+        if begin is None and deferred is None:
+            return await self._execute(work, self._conn)  # type: ignore[no-untyped-call,no-any-return]
+        return await self._execute(_begin_then, self._conn, begin, deferred, work)  # type: ignore[no-untyped-call,no-any-return]
 
     def cursor(self) -> PrefetchingCursor:  # type: ignore[override]
         return PrefetchingCursor(self)
 
     async def commit(self) -> None:
-        self._pending_begin = None  # a transaction without statements has nothing to commit
-        if self.in_transaction:
+        begin, deferred = self._take()
+        if deferred is not None:  # the last writes and COMMIT in one trip
+            await self._execute(_write_and_commit, self._conn, begin, deferred)  # type: ignore[no-untyped-call]
+        elif self.in_transaction:  # (a BEGIN without statements has nothing to commit)
             await super().commit()
 
     async def rollback(self) -> None:
-        self._pending_begin = None
+        self._take()
         if self.in_transaction:
             await super().rollback()
 

@@ -22,6 +22,7 @@ from bot.ports import (
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage import sqlite_fast
 from storage.care import SqlJournal, SqlPersonalData, SqlThemes
 from storage.engine import begin_immediate
 from storage.journal_crypto import JournalCipher
@@ -66,14 +67,19 @@ class SqlUnitOfWork:
         self.members = SqlMembers(self)
         self.sessions = SqlSessions(self)
         self.series = SqlSeries(self)
-        self.sticks = sticks = SqlSticks(self)
+        self.sticks = SqlSticks(self)
+        if engine.dialect.name == "sqlite":  # the hot statements skip SQLAlchemy's execution
+            self.groups = sqlite_fast.FastGroups(self)
+            self.members = sqlite_fast.FastMembers(self)
+            self.sessions = sqlite_fast.FastSessions(self)
+            self.sticks = sqlite_fast.FastSticks(self)
         self.pauses = SqlPauses(self)
         self.jobs = SqlJobs(self)
         self.platform_state = SqlPlatformState(self)
         self.themes = SqlThemes(self)
         journal = SqlJournal(self, cipher)
         self.journal = journal
-        self.personal_data = SqlPersonalData(self, journal, sticks)
+        self.personal_data = SqlPersonalData(self, journal, self.sticks)
 
     @property
     def dialect(self) -> str:

@@ -24,6 +24,11 @@ class Context:
     """The command was seen by the bot alone (see :attr:`bot.events.Incoming.private`)."""
     resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Crisis lines per language, from the bot's configuration."""
+    known: dict[str, Member] = field(default_factory=dict)
+    """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
+
+    def __post_init__(self) -> None:
+        self.known.setdefault(self.member.user_id, self.member)
 
     @property
     def user_id(self) -> str:

@@ -24,6 +24,11 @@ class Stick:
     spoken: frozenset[str] = frozenset()
     """Everyone who has held the stick in this session (derived from the speaking log)."""
 
+    @property
+    def in_line(self) -> tuple[str, ...]:
+        """The holder (if any), then the queue."""
+        return self.queue if self.holder is None else (self.holder, *self.queue)
+
 
 @dataclass(frozen=True, slots=True)
 class Handover:

@@ -24,7 +24,13 @@ async def active_session(ctx: Context) -> Session:
 
 async def find_member(ctx: Context, name: str) -> Member:
     """A member of this group by exact id, then by name (case- and accent-insensitive), then by
-    a unique beginning of their name."""
+    a unique beginning of their name.  The member found becomes known to ``ctx``."""
+    member = await _find_member(ctx, name)
+    ctx.known[member.user_id] = member
+    return member
+
+
+async def _find_member(ctx: Context, name: str) -> Member:
     member = await ctx.uow.members.get(ctx.group.id, name)
     if member is not None:
         return member

@@ -13,14 +13,15 @@ from bot.commands.parser import fold
 from bot.domain import stick as rules
 from bot.domain.member import Member, Role
 from bot.errors import StateError, UsageError
-from bot.handlers.common import active_session, find_member, ref
+from bot.handlers.common import find_member, ref
 from bot.handlers.stick_flow import (
     apply_change,
     ensure_may_take_stick,
-    load_stick,
-    members_by_id,
+    members_named,
     nudge_key,
+    open_stick,
     queue_params,
+    remember,
     schedule_nudge,
 )
 from bot.replies import Duration, Reply, UserRef, private, room
@@ -42,9 +43,8 @@ double press and refused: it would otherwise end the turn of someone who just st
 
 
 async def hand(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     ensure_may_take_stick(ctx, ctx.member, self_request=True)
-    stick = await load_stick(ctx, session)
     change = rules.raise_hand(
         stick, ctx.user_id, ctx.now, first_speakers_first=ctx.group.first_speakers_first
     )
@@ -56,8 +56,8 @@ async def hand(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def lower(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
-    change = rules.lower_hand(await load_stick(ctx, session), ctx.user_id)
+    session, stick = await open_stick(ctx)
+    change = rules.lower_hand(stick, ctx.user_id)
     return [
         room("stick.hand_lowered", member=ref(ctx.member)),
         *await apply_change(ctx, session, change),
@@ -65,8 +65,7 @@ async def lower(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def pass_(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
-    stick = await load_stick(ctx, session)
+    session, stick = await open_stick(ctx)
     was_holder = stick.holder == ctx.user_id
     change = rules.pass_turn(stick, ctx.user_id, ctx.now)
     key = "stick.passed" if was_holder else "stick.place_given_up"
@@ -74,18 +73,16 @@ async def pass_(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def show_queue(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
-    stick = await load_stick(ctx, session)
-    members = await members_by_id(ctx)
+    _, stick = await open_stick(ctx)
+    members = await members_named(ctx, stick)
     return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
 
 
 async def next_(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
-    stick = await load_stick(ctx, session)
+    session, stick = await open_stick(ctx)
     if stick.holder is None:
         raise StateError("error.nobody_holds_stick")
-    members = await members_by_id(ctx)
+    members = await members_named(ctx, stick)
     holder = members.get(stick.holder)
     holder_ref = ref(holder) if holder else UserRef(stick.holder, stick.holder)
     named = args.text("member")
@@ -103,38 +100,34 @@ async def next_(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def give(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     member = await find_member(ctx, args.require_text("member"))
     ensure_may_take_stick(ctx, member, self_request=False)
-    stick = await load_stick(ctx, session)
     with _about(member):
         change = rules.give(stick, member.user_id, ctx.now)
     return await apply_change(ctx, session, change)
 
 
 async def skip(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     member = await find_member(ctx, args.require_text("member"))
-    stick = await load_stick(ctx, session)
     with _about(member):
         change = rules.skip(stick, member.user_id, ctx.now)
     return [room("stick.skipped", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
 async def remove(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     member = await find_member(ctx, args.require_text("member"))
-    stick = await load_stick(ctx, session)
     with _about(member):
         change = rules.remove(stick, member.user_id, ctx.now)
     return [room("stick.removed", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
 async def move(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     member = await find_member(ctx, args.require_text("member"))
     position = args.int("position") or 1
-    stick = await load_stick(ctx, session)
     with _about(member):
         change = rules.move(stick, member.user_id, position)
     actual = change.stick.queue.index(member.user_id) + 1
@@ -145,23 +138,24 @@ async def move(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def clear(ctx: Context, args: Args) -> list[Reply]:
-    session = await active_session(ctx)
-    change = rules.clear(await load_stick(ctx, session))
+    session, stick = await open_stick(ctx)
+    change = rules.clear(stick)
     return [room("stick.cleared"), *await apply_change(ctx, session, change)]
 
 
 async def round_(ctx: Context, args: Args) -> list[Reply]:
     """Tour de table: queue every participant present in this session, observers excluded."""
-    session = await active_session(ctx)
+    session, stick = await open_stick(ctx)
     opened = session.opened_at or session.planned_start
+    everyone = await ctx.uow.members.list(ctx.group.id)
+    remember(ctx, everyone)
     present = [
         m
-        for m in await ctx.uow.members.list(ctx.group.id)
+        for m in everyone
         if m.role is not Role.OBSERVER
         and m.present_since(opened)
         and (m.charter_accepted_at is not None or not ctx.group.charter_required)
     ]
-    stick = await load_stick(ctx, session)
     change = rules.round_table(stick, tuple(m.user_id for m in present), ctx.now)
     added = [m for m in present if m.user_id not in stick.queue and m.user_id != stick.holder]
     if not added:
@@ -183,8 +177,7 @@ async def timer(ctx: Context, args: Args) -> list[Reply]:
         minutes = parse_minutes(raw)
         if minutes is None or not 1 <= minutes <= 60:
             raise UsageError("error.bad_timer", {"value": raw[:50]})
-    session = await active_session(ctx)
-    stick = await load_stick(ctx, session)
+    session, stick = await open_stick(ctx)
     if stick.holder is not None and stick.holder_since is not None:
         await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
     updated = replace(stick, turn_minutes=minutes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from bot.commands.context import Context
@@ -15,6 +16,20 @@ from bot.replies import Key, Param, Reply, Tone, UserRef, private, room
 async def load_stick(ctx: Context, session: Session) -> Stick:
     stick = await ctx.uow.sticks.get(session.id)
     return stick if stick is not None else Stick(session_id=session.id)
+
+
+async def open_stick(ctx: Context) -> tuple[Session, Stick]:
+    """The active session and its stick; the members in line become known to ``ctx``."""
+    found = await ctx.uow.sticks.of_active_session(ctx.group.id)
+    if found is None:
+        raise StateError("error.no_open_session")
+    remember(ctx, found.members)
+    stick = found.stick if found.stick is not None else Stick(session_id=found.session.id)
+    return found.session, stick
+
+
+def remember(ctx: Context, members: Iterable[Member]) -> None:
+    ctx.known.update((m.user_id, m) for m in members)
 
 
 def nudge_key(session_id: int, holder: str, since: datetime) -> str:
@@ -37,8 +52,14 @@ async def schedule_nudge(ctx: Context, stick: Stick) -> None:
     )
 
 
-async def members_by_id(ctx: Context) -> dict[str, Member]:
-    return {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+async def members_named(ctx: Context, stick: Stick) -> dict[str, Member]:
+    """The members holding or waiting for ``stick``: those ``ctx`` knows, the others read in
+    one statement (never the whole group: a room may have hundreds)."""
+    ctx.known[ctx.user_id] = ctx.member  # as this command may have changed them
+    missing = [u for u in stick.in_line if u not in ctx.known]
+    if missing:
+        remember(ctx, await ctx.uow.members.get_many(ctx.group.id, missing))
+    return {u: ctx.known[u] for u in stick.in_line if u in ctx.known}
 
 
 async def apply_change(
@@ -58,8 +79,7 @@ async def apply_change(
                 key = nudge_key(session.id, handover.previous, handover.previous_since)
                 await ctx.uow.jobs.cancel(key)
     await ctx.uow.sticks.save(stick)
-    if members is None:
-        members = await members_by_id(ctx)
+    members = {**(members or {}), **await members_named(ctx, stick)}
     replies: list[Reply] = []
     if change.handovers:
         if stick.holder is not None:

@@ -23,7 +23,7 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.stick import raise_hand
-from bot.ports import UnitOfWorkFactory
+from bot.ports import ActiveStick, UnitOfWorkFactory
 
 from tests.storage.samples import (
     T0,
@@ -90,6 +90,7 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         break_minutes=15,
         first_speakers_first=True,
         charter_required=False,
+        listed=True,
     )
     async with store() as uow:
         await uow.groups.update(changed)
@@ -117,6 +118,8 @@ async def test_member_add_get_update(store: UnitOfWorkFactory) -> None:
         role=Role.OBSERVER,
         charter_accepted_at=at(1),
         dm_reminders=True,
+        journal_prompt=True,
+        accompanying_requested_at=at(2),
         language="en",
     )
     async with store() as uow:
@@ -154,6 +157,61 @@ async def test_member_list_in_joining_order_for_one_group(store: UnitOfWorkFacto
             "@bob:example.org",
         ]
         assert await uow.members.list(other.id + g.id + 1000) == []
+
+
+async def test_member_get_many_only_those_asked_in_joining_order(
+    store: UnitOfWorkFactory,
+) -> None:
+    g = await seed_group(store)
+    other = await seed_group(store, "!other:example.org")
+    async with store() as uow:
+        await uow.members.add(member(g.id, "@zoe:example.org", joined_minute=1))
+        await uow.members.add(member(g.id, "@bob:example.org", joined_minute=2))
+        await uow.members.add(member(g.id, "@ana:example.org", joined_minute=2))
+        await uow.members.add(member(g.id, "@cy:example.org", joined_minute=3))
+        await uow.members.add(member(other.id, "@eve:example.org", joined_minute=0))
+        await uow.commit()
+    async with store() as uow:
+        found = await uow.members.get_many(
+            g.id, ["@bob:example.org", "@eve:example.org", "@zoe:example.org", "@nobody:x"]
+        )
+        assert found == [
+            member(g.id, "@zoe:example.org", joined_minute=1),
+            member(g.id, "@bob:example.org", joined_minute=2),
+        ]
+        same_twice = await uow.members.get_many(g.id, ("@cy:example.org", "@cy:example.org"))
+        assert [m.user_id for m in same_twice] == ["@cy:example.org"]
+        assert await uow.members.get_many(g.id, []) == []
+        assert await uow.members.get_many(other.id + g.id + 1000, ["@ana:example.org"]) == []
+
+
+async def test_group_with_member_in_one_call(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    other = await seed_group(store, "!other:example.org")
+    ana = member(g.id, "@ana:example.org")
+    async with store() as uow:
+        await uow.members.add(ana)
+        await uow.members.add(member(other.id, "@bob:example.org"))
+        await uow.commit()
+    async with store() as uow:
+        got = await uow.groups.get_with_member("matrix", g.room_id, "@ana:example.org")
+        assert got == (g, ana)
+        locked = await uow.groups.get_with_member(
+            "matrix", g.room_id, "@ana:example.org", for_update=True
+        )
+        assert locked == (g, ana)
+        assert await uow.groups.get_with_member("matrix", g.room_id, "@bob:example.org") == (
+            g,
+            None,
+        )
+        assert await uow.groups.get_with_member("matrix", "!nowhere:x", "@ana:example.org") == (
+            None,
+            None,
+        )
+        assert await uow.groups.get_with_member("discord", g.room_id, "@ana:example.org") == (
+            None,
+            None,
+        )
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -268,6 +326,51 @@ async def test_stick_spoken_comes_from_turns_and_holder(store: UnitOfWorkFactory
         released = await uow.sticks.get(session.id)
         assert released is not None
         assert released.spoken == {"@ana:example.org", "@bob:example.org"}
+
+
+async def test_stick_of_active_session_with_the_members_in_line(
+    store: UnitOfWorkFactory,
+) -> None:
+    g = await seed_group(store)
+    other = await seed_group(store, "!other:example.org")
+    async with store() as uow:
+        assert await uow.sticks.of_active_session(g.id) is None  # no session at all
+        waiting = await uow.sessions.add(scheduled(g.id))
+        for user, minute in (("@ana", 1), ("@bob", 2), ("@cy", 3), ("@dan", 4)):
+            await uow.members.add(member(g.id, f"{user}:example.org", joined_minute=minute))
+        await uow.members.add(member(other.id, "@eve:example.org"))
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.sticks.of_active_session(g.id) is None  # only a scheduled one
+        session = waiting.open(at(60))
+        await uow.sessions.update(session)
+        assert await uow.sticks.of_active_session(g.id) == ActiveStick(session, None, [])
+        await uow.sticks.add_turn(SpeakingTurn(session.id, "@dan:example.org", at(61), at(62)))
+        stick = Stick(
+            session.id,
+            holder="@cy:example.org",
+            holder_since=at(62),
+            # Someone who left the group stays in line; the member of another group is no one.
+            queue=("@ana:example.org", "@gone:example.org", "@eve:example.org"),
+        )
+        await uow.sticks.save(stick)
+        found = await uow.sticks.of_active_session(g.id)
+        assert found == ActiveStick(
+            session,
+            replace(stick, spoken={"@cy:example.org", "@dan:example.org"}),
+            [
+                member(g.id, "@ana:example.org", joined_minute=1),
+                member(g.id, "@cy:example.org", joined_minute=3),
+            ],
+        )
+        on_break = session.start_break(at(90), 10)
+        await uow.sessions.update(on_break)
+        found = await uow.sticks.of_active_session(g.id)
+        assert found is not None
+        assert found.session == on_break
+        await uow.sessions.update(on_break.resume().close(at(120)))
+        assert await uow.sticks.of_active_session(g.id) is None
+        assert await uow.sticks.of_active_session(other.id) is None
 
 
 async def test_turns_in_logged_order_for_one_session(store: UnitOfWorkFactory) -> None:

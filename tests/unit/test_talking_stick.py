@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
+import pytest
+from bot.domain import Member
 from bot.i18n import render
-from bot.testing import InMemoryStore
+from bot.testing import InMemoryStore, _Members
 
 from tests.unit.harness import Harness
 
@@ -224,3 +227,37 @@ async def test_platform_state_is_kept_per_platform() -> None:
     assert await state.with_prefix("dm:") == {"dm:@ann:x": "!room"}
     await state.delete("dm:@ann:x")
     assert await state.get("dm:@ann:x") is None
+
+
+async def test_stick_commands_read_only_the_members_in_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A room may have hundreds of members: the panel names those holding or waiting for the
+    stick, and no stick command (give, skip… included) reads the whole group."""
+    h = Harness()
+    crowd = [f"m{i:03}" for i in range(200)]
+    await h.open_with("ann", "bob", "dan", *crowd)
+    listed: list[int] = []
+    list_members = _Members.list
+
+    async def counted(self: _Members, group_id: int) -> Sequence[Member]:
+        listed.append(group_id)
+        return await list_members(self, group_id)
+
+    monkeypatch.setattr(_Members, "list", counted)
+    for user in ("ann", "bob", "m007"):
+        await h.ok(user, "hand")
+    await h.ok("mod", "stick give dan")
+    await h.ok("bob", "lower")
+    h.clock.advance(timedelta(minutes=1))
+    said = await h.ok("mod", "stick next")
+    assert said.room[:2] == ["Thank you Dan.", "🎤 M007 has the talking stick."]
+    await h.ok("bob", "hand")
+    await h.ok("ann", "hand")
+    await h.ok("mod", "stick skip bob")
+    assert (await h.ok("ann", "queue")).private("ann") == [
+        "🎤 Speaking: M007 · waiting: Ann and Bob"
+    ]
+    panel = [o for o in (await h.ok("m007", "pass")).outgoing if o.panel_id is not None]
+    assert [render(o) for o in panel] == ["🎤 Speaking: Ann · waiting: Bob"]
+    assert listed == []
