@@ -8,7 +8,7 @@ an integrity error, because on PostgreSQL a failed statement aborts the whole tr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -83,6 +83,53 @@ def _by_dialect(table: Table) -> dict[str, postgresql.Insert | sqlite.Insert]:
     return {"postgresql": postgresql.insert(table), "sqlite": sqlite.insert(table)}
 
 
+# --- set-based helpers (scheduling at scale) ----------------------------------------------
+
+IN_CHUNK = 1000
+"""Ids per ``IN (…)`` list: far below SQLite's and asyncpg's limits on bound parameters."""
+
+
+def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    """The distinct values, sorted, in lists of at most :data:`IN_CHUNK`."""
+    distinct = sorted(set(values))
+    for start in range(0, len(distinct), IN_CHUNK):
+        yield distinct[start : start + IN_CHUNK]
+
+
+def _ids() -> Any:
+    """An ``IN`` list bound at execution (``{"ids": [...]}``)."""
+    return bindparam("ids", expanding=True)
+
+
+_INSERT_RETURNING_IDS = {
+    t.name: insert(t).returning(t.c.id, sort_by_parameter_order=True) for t in (sessions, series)
+}
+_INSERT_WITH_IDS = {t.name: insert(t) for t in (sessions, series)}
+_MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (sessions, series)}
+
+
+async def _insert_many(
+    uow: ConnectionSource, table: Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` in order and return their new ids, in one round trip.
+
+    PostgreSQL: ``INSERT … RETURNING id`` sorted by parameter order.  SQLite cannot sort
+    RETURNING rows that way (SQLAlchemy then sends one statement per row), so the ids are chosen
+    here, ``max(id) + 1`` onwards as SQLite itself chooses them for an INTEGER PRIMARY KEY: every
+    SQLite transaction of ours begins with ``BEGIN IMMEDIATE`` and holds the database's only
+    write lock, so no other writer can take them in between.
+    """
+    if uow.dialect != "sqlite":
+        result = await uow.connection.execute(_INSERT_RETURNING_IDS[table.name], rows)
+        return list(result.scalars().all())
+    last = (await uow.connection.execute(_MAX_ID[table.name])).scalar_one()
+    ids = list(range(last + 1, last + 1 + len(rows)))
+    await uow.connection.execute(
+        _INSERT_WITH_IDS[table.name], [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]
+    )
+    return ids
+
+
 # --- groups -------------------------------------------------------------------------------
 
 
@@ -138,6 +185,7 @@ _ADD_GROUP = {
     for name, stmt in _by_dialect(groups).items()
 }
 _UPDATE_GROUP = update(groups).where(groups.c.id == bindparam("b_id"))
+_GROUPS_BY_IDS = select(groups).where(groups.c.id.in_(_ids()))
 
 
 class SqlGroups(_Repository):
@@ -169,6 +217,13 @@ class SqlGroups(_Repository):
         await self._uow.connection.execute(
             _UPDATE_GROUP, {"b_id": group.id, **_group_values(group)}
         )
+
+    async def get_many(self, group_ids: Collection[int]) -> Mapping[int, Group]:
+        found: dict[int, Group] = {}
+        for chunk in _chunks(group_ids):
+            result = await self._uow.connection.execute(_GROUPS_BY_IDS, {"ids": chunk})
+            found.update((row["id"], _group(row)) for row in result.mappings())
+        return found
 
 
 # --- members ------------------------------------------------------------------------------
@@ -221,6 +276,11 @@ _LIST_MEMBERS = (
     .where(members.c.group_id == bindparam("group_id"))
     .order_by(members.c.joined_at, members.c.user_id)
 )
+_MEMBERS_OF_GROUPS = (
+    select(members)
+    .where(members.c.group_id.in_(_ids()))
+    .order_by(members.c.group_id, members.c.joined_at, members.c.user_id)
+)
 
 
 class SqlMembers(_Repository):
@@ -250,6 +310,14 @@ class SqlMembers(_Repository):
     async def list(self, group_id: int) -> Sequence[Member]:
         result = await self._uow.connection.execute(_LIST_MEMBERS, {"group_id": group_id})
         return [_member(row) for row in result.mappings()]
+
+    async def of_groups(self, group_ids: Collection[int]) -> Mapping[int, Sequence[Member]]:
+        found: dict[int, list[Member]] = {}
+        for chunk in _chunks(group_ids):
+            result = await self._uow.connection.execute(_MEMBERS_OF_GROUPS, {"ids": chunk})
+            for row in result.mappings():
+                found.setdefault(row["group_id"], []).append(_member(row))
+        return found
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -300,7 +368,8 @@ _ACTIVE_SESSION = (
     .limit(1)
 )
 _ADD_SESSION = insert(sessions).returning(sessions.c.id)
-_ADD_SESSIONS = insert(sessions).returning(sessions.c.id, sort_by_parameter_order=True)
+_SESSIONS_BY_IDS = select(sessions).where(sessions.c.id.in_(_ids()))
+_MARK_PLANNED = update(sessions).where(sessions.c.id.in_(_ids())).values(reminders_planned=True)
 _UPDATE_SESSION = update(sessions).where(sessions.c.id == bindparam("b_id"))
 _SCHEDULED = SessionState.SCHEDULED.value
 _UPCOMING = (
@@ -349,11 +418,19 @@ class SqlSessions(_Repository):
     async def add_many(self, sessions_: Sequence[Session]) -> list[Session]:
         if not sessions_:
             return []
-        result = await self._uow.connection.execute(
-            _ADD_SESSIONS, [_session_values(s) for s in sessions_]
-        )
-        ids = result.scalars().all()
+        ids = await _insert_many(self._uow, sessions, [_session_values(s) for s in sessions_])
         return [replace(s, id=i) for s, i in zip(sessions_, ids, strict=True)]
+
+    async def get_many(self, session_ids: Collection[int]) -> Mapping[int, Session]:
+        found: dict[int, Session] = {}
+        for chunk in _chunks(session_ids):
+            result = await self._uow.connection.execute(_SESSIONS_BY_IDS, {"ids": chunk})
+            found.update((row["id"], _session(row)) for row in result.mappings())
+        return found
+
+    async def mark_planned(self, session_ids: Collection[int]) -> None:
+        for chunk in _chunks(session_ids):
+            await self._uow.connection.execute(_MARK_PLANNED, {"ids": chunk})
 
     async def upcoming(self, group_id: int, after: datetime, limit: int) -> Sequence[Session]:
         result = await self._uow.connection.execute(
@@ -410,6 +487,9 @@ def _series_values(item: Series) -> dict[str, Any]:
 
 
 _ADD_SERIES = insert(series).returning(series.c.id)
+_SET_MATERIALIZED = (
+    update(series).where(series.c.id.in_(_ids())).values(materialized_until=bindparam("until"))
+)
 _GET_SERIES = select(series).where(series.c.id == bindparam("series_id"))
 _UPDATE_SERIES = update(series).where(series.c.id == bindparam("b_id"))
 _GROUP_SERIES = (
@@ -451,6 +531,16 @@ class SqlSeries(_Repository):
             _SERIES_BEHIND, {"until": until, "limit": limit}
         )
         return [_series(row) for row in result.mappings()]
+
+    async def add_many(self, items: Sequence[Series]) -> list[Series]:
+        if not items:
+            return []
+        ids = await _insert_many(self._uow, series, [_series_values(s) for s in items])
+        return [replace(s, id=i) for s, i in zip(items, ids, strict=True)]
+
+    async def set_materialized(self, series_ids: Collection[int], until: datetime) -> None:
+        for chunk in _chunks(series_ids):
+            await self._uow.connection.execute(_SET_MATERIALIZED, {"ids": chunk, "until": until})
 
 
 # --- sticks and the speaking log ----------------------------------------------------------
@@ -658,6 +748,15 @@ _CLAIM_DUE = (
     .returning(*jobs.c)
 )
 _MARK_JOB = update(jobs).where(jobs.c.id == bindparam("b_id"))
+_MARK_JOBS = (
+    update(jobs).where(jobs.c.id.in_(_ids())).values(state=bindparam("b_state"), claimed_until=None)
+)
+_CANCEL_JOBS = (
+    update(jobs)
+    .where(jobs.c.key.in_(_ids()), jobs.c.state == _PENDING)
+    .values(state=JobState.CANCELLED.value)
+)
+_PENDING_FOR_SESSIONS = select(jobs).where(jobs.c.session_id.in_(_ids()), jobs.c.state == _PENDING)
 _RELEASE_CLAIMS = update(jobs).where(jobs.c.claimed_until.is_not(None)).values(claimed_until=None)
 _PENDING_FOR_SESSION = (
     select(jobs)
@@ -757,6 +856,27 @@ class SqlJobs(_Repository):
     async def list(self, group_id: int) -> Sequence[Job]:
         result = await self._uow.connection.execute(_LIST_JOBS, {"group_id": group_id})
         return [_job(row) for row in result.mappings()]
+
+    async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:
+        marked = wanted = 0
+        for chunk in _chunks(job_ids):
+            result = await self._uow.connection.execute(
+                _MARK_JOBS, {"ids": chunk, "b_state": state.value}
+            )
+            marked, wanted = marked + result.rowcount, wanted + len(chunk)
+        if marked != wanted:
+            raise KeyError(f"{wanted - marked} of {wanted} jobs do not exist")
+
+    async def cancel_many(self, keys: Collection[str]) -> None:
+        for chunk in _chunks(keys):
+            await self._uow.connection.execute(_CANCEL_JOBS, {"ids": chunk})
+
+    async def pending_for_sessions(self, session_ids: Collection[int]) -> Sequence[Job]:
+        found: list[Job] = []
+        for chunk in _chunks(session_ids):
+            result = await self._uow.connection.execute(_PENDING_FOR_SESSIONS, {"ids": chunk})
+            found.extend(_job(row) for row in result.mappings())
+        return sorted(found, key=lambda j: (j.due_at, j.id))
 
 
 # --- adapters' own state ------------------------------------------------------------------
