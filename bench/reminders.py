@@ -56,15 +56,18 @@ async def schedule_many(database: Path, groups: int) -> tuple[float, int]:
     started = time.perf_counter()
     occurrences = 0
     for chunk in range(0, groups, BATCH):
+        batch = {group.id: group for group in created[chunk : chunk + BATCH]}
         async with store() as uow:
-            for group in created[chunk : chunk + BATCH]:
-                local = first + timedelta(minutes=group.id % 600)
-                series = await uow.series.add(
+            added = await uow.series.add_many(
+                [
                     Series(0, group.id, rule_for(Frequency.WEEKLY, local), local, 90, None, now)
-                )
-                sessions = await planning.materialize(uow, group, series, now, first=now)
-                await planning.plan(uow, group, sessions, now)
-                occurrences += len(sessions)
+                    for group in batch.values()
+                    for local in [first + timedelta(minutes=group.id % 600)]
+                ]
+            )
+            sessions = await planning.materialize_many(uow, batch, added, now, first=now)
+            await planning.plan_many(uow, batch, sessions, now)
+            occurrences += len(sessions)
             await uow.commit()
     elapsed = time.perf_counter() - started
     await dispose(engine)

@@ -4,13 +4,29 @@ on every backend: the in-memory fake, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from bot.domain import JobKind, JobState, Series, SessionState
 from bot.ports import UnitOfWorkFactory
+from sqlalchemy import event, insert
+from storage.bulk import rows_for
+from storage.repositories import _SCHEDULE_JOBS, _session_values
+from storage.tables import sessions as sessions_table
 
-from tests.storage.samples import at, job, lease, member, scheduled, seed_group, seed_session
+from tests.storage.conftest import Backend
+from tests.storage.samples import (
+    at,
+    job,
+    lease,
+    member,
+    opened,
+    scheduled,
+    seed_group,
+    seed_session,
+)
 
 
 def weekly(group_id: int, title: str) -> Series:
@@ -200,3 +216,47 @@ async def test_more_ids_than_one_in_list_holds(store: UnitOfWorkFactory) -> None
         found = await uow.sessions.get_many([s.id for s in added])
         assert len(found) == 2500
         assert sum(s.reminders_planned for s in found.values()) == 2100
+
+
+async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Backend) -> None:
+    """storage.bulk converts values itself on SQLite: exactly as SQLAlchemy would."""
+    engine = sqlite_backend.engine
+    assert engine is not None
+    g = await seed_group(sqlite_backend.store)
+    s = await seed_session(sqlite_backend.store, g.id)
+    paris = datetime(2026, 12, 1, 18, 30, 15, 123456, tzinfo=ZoneInfo("Europe/Paris"))
+    cases = {
+        _SCHEDULE_JOBS["sqlite"]: [
+            {
+                "key": f"k{n}",
+                "kind": "reminder",
+                "group_id": g.id,
+                "session_id": None if n else s.id,
+                "due_at": paris + timedelta(microseconds=n),
+                "state": "pending",
+                "payload": {"lead": "15"} if n else {},
+                "claimed_until": None if n else at(3),
+            }
+            for n in range(3)
+        ],
+        insert(sessions_table): [
+            {"id": 5 + n, **_session_values(replace(opened(g.id), reminders_planned=bool(n)))}
+            for n in range(2)
+        ],
+    }
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        sent.append((statement, parameters))
+
+    for statement, rows in cases.items():
+        sent.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(statement, rows)
+                await connection.rollback()
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", record)
+        ((sql, parameters),) = sent
+        assert rows_for(statement, engine.dialect, rows) == (sql, [tuple(p) for p in parameters])
