@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 from bot.domain import (
@@ -34,7 +34,6 @@ from sqlalchemy import (
     Integer,
     Table,
     bindparam,
-    case,
     delete,
     false,
     func,
@@ -42,6 +41,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,6 +49,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.bulk import execute_many
+from storage.coltypes import UTCDateTime
 from storage.tables import (
     groups,
     jobs,
@@ -782,15 +783,32 @@ _PENDING_FOR_SESSION = (
     .where(jobs.c.session_id == bindparam("session_id"), jobs.c.state == _PENDING)
     .order_by(jobs.c.due_at, jobs.c.id)
 )
-# A leased job is due again when its lease ends (its dispatcher may have died).
-_NEXT_DUE = select(
-    func.min(
-        case(
-            (jobs.c.claimed_until > jobs.c.due_at, jobs.c.claimed_until),
-            else_=jobs.c.due_at,
-        )
+# A leased job is due again when its lease ends (its dispatcher may have died): the next due
+# time is the least of max(due_at, claimed_until) over pending jobs.  Read from the (state,
+# due_at) index rather than over every pending job (~13 ms for 30,000, after every dispatch):
+# the earliest job without a live lease, and the leases of the jobs due before it (the few
+# being sent), since a job due later cannot come due sooner.
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+_FIRST_FREE = (
+    select(jobs.c.due_at)
+    .where(
+        jobs.c.state == _PENDING,
+        or_(jobs.c.claimed_until.is_(None), jobs.c.claimed_until <= jobs.c.due_at),
     )
-).where(jobs.c.state == _PENDING)
+    .order_by(jobs.c.due_at)
+    .limit(1)
+    .scalar_subquery()
+)
+_NEXT_DUE_CANDIDATES = union_all(
+    select(_FIRST_FREE.label("due")),
+    select(jobs.c.claimed_until.label("due")).where(
+        jobs.c.state == _PENDING,
+        jobs.c.claimed_until > jobs.c.due_at,
+        # (A range of the index: no OR.)  Without a free job, every lease counts.
+        jobs.c.due_at <= func.coalesce(_FIRST_FREE, bindparam("never", _NEVER, UTCDateTime())),
+    ),
+).subquery()
+_NEXT_DUE = select(func.min(_NEXT_DUE_CANDIDATES.c.due))
 _GET_JOB = select(jobs.c.payload).where(jobs.c.id == bindparam("job_id"))
 _LIST_JOBS = select(jobs).where(jobs.c.group_id == bindparam("group_id")).order_by(jobs.c.id)
 

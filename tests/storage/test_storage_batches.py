@@ -260,3 +260,20 @@ async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Back
             event.remove(engine.sync_engine, "before_cursor_execute", record)
         ((sql, parameters),) = sent
         assert rows_for(statement, engine.dialect, rows) == (sql, [tuple(p) for p in parameters])
+
+
+async def test_next_due_weighs_leases_against_the_first_free_job(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        await uow.jobs.schedule_many([job(g.id, k, m) for k, m in (("a", 1), ("b", 2), ("c", 5))])
+        await uow.commit()
+    steps = [
+        (2, 4, 4),  # a and b leased until 4, before c at 5
+        (4, 9, 5),  # their leases ended and were taken again, until 9: c comes first
+        (5, 7, 7),  # everything leased: the earliest lease to end
+    ]
+    for now, until, expected in steps:
+        async with store() as uow:
+            assert await uow.jobs.claim_due(at(now), 10, at(until))
+            assert await uow.jobs.next_due() == at(expected)
+            await uow.commit()
