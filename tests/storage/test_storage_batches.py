@@ -4,7 +4,7 @@ on every backend: the in-memory fake, SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,10 @@ import pytest
 from bot.domain import JobKind, JobState, Series, SessionState
 from bot.ports import UnitOfWorkFactory
 from sqlalchemy import event, insert
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeDecorator
 from storage.bulk import rows_for
+from storage.coltypes import UTCDateTime
 from storage.repositories import _SCHEDULE_JOBS, _session_values
 from storage.tables import sessions as sessions_table
 
@@ -277,3 +280,27 @@ async def test_next_due_weighs_leases_against_the_first_free_job(store: UnitOfWo
             assert await uow.jobs.claim_due(at(now), 10, at(until))
             assert await uow.jobs.next_due() == at(expected)
             await uow.commit()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+        datetime(2026, 12, 1, 17, 0, 0, 7, tzinfo=UTC),
+        datetime(2026, 3, 29, 2, 30, 59, 999999, tzinfo=ZoneInfo("Europe/Paris")),
+        datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=-3))),
+        datetime(9999, 12, 31, tzinfo=UTC),
+    ],
+)
+def test_instants_are_bound_for_sqlite_as_sqlalchemy_would(value: datetime | None) -> None:
+    dialect = sqlite.dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    ours = column_type.bind_processor(dialect)
+    theirs = TypeDecorator.bind_processor(column_type, dialect)  # process_bind_param + DATETIME
+    assert ours is not None
+    assert theirs is not None
+    assert ours(value) == theirs(value)
+    with pytest.raises(ValueError, match="naive datetime"):
+        ours(datetime(2026, 12, 1, 17, 0))
