@@ -125,6 +125,12 @@ class Timer:
                 # More is due already (a burst): run again now rather than through APScheduler.
                 if not taken or delay is None or delay > timedelta(0):
                     break
+        except asyncio.CancelledError:
+            if self._scheduler is not None:
+                raise
+            # The timer is stopping (run() cancels the runs in flight): not an error for
+            # APScheduler to log.  The leases bring back whatever this run did not finish.
+            return
         except Exception as error:
             log.error("running due jobs failed with %s", type(error).__name__)  # noqa: TRY400
             await self._arm(RETRY_AFTER)
