@@ -129,7 +129,7 @@ _MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (sessions
 async def _insert_many(
     uow: ConnectionSource, table: Table, rows: list[dict[str, Any]]
 ) -> list[int]:
-    """Insert ``rows`` in order and return their new ids, in one round trip.
+    """Insert ``rows`` in order and return their new ids: one statement for all the rows.
 
     PostgreSQL: ``INSERT … RETURNING id`` sorted by parameter order.  SQLite cannot sort
     RETURNING rows that way (SQLAlchemy then sends one statement per row), so the ids are chosen
