@@ -26,9 +26,10 @@ class _Prepared:
     keys: tuple[str, ...]
     """Per position: the row's key to read, or "" for a constant of the statement."""
     processors: tuple[Callable[[Any], Any] | None, ...]
-    """None where a value goes to the driver as it is (or where None stays None: the
-    processor then only sees other values)."""
+    """None where the driver takes the value as it is."""
     constants: tuple[Any, ...]
+    """A constant's bound value; for a row's key, what its processor makes of None (so a None
+    needs no call)."""
 
 
 _PREPARED: dict[tuple[int, str, tuple[str, ...]], tuple[UpdateBase, _Prepared]] = {}
@@ -69,7 +70,6 @@ def rows_for(
     the first one), converted as SQLAlchemy would convert them."""
     prepared = _prepare(statement, dialect, tuple(rows[0]))
     plan = list(zip(prepared.keys, prepared.processors, prepared.constants, strict=True))
-    # ``constant`` is also what a column's processor makes of None (e.g. JSON's 'null').
     return prepared.sql, [
         tuple(
             [
