@@ -12,8 +12,10 @@ in seconds.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -29,6 +31,22 @@ PLAN_WINDOW = timedelta(days=8)
 """How far ahead reminders and openings are put in the outbox (the longest lead is a week)."""
 PLANNING_EVERY = timedelta(hours=1)
 BATCH = 500
+
+
+@contextmanager
+def _many_objects() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch makes its thousands of objects.
+
+    They hold no reference cycles (reference counting frees them), but while they live the
+    collector keeps walking the whole heap: 8 full collections, ~0.5 s of the ~4 s it took to
+    plan 10,000 groups.  It resumes afterwards (if it was running), whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def reminder_key(session_id: int, lead: int) -> str:
@@ -84,7 +102,9 @@ async def plan_many(
     ]
     if not soon:
         return 0
-    await uow.jobs.schedule_many([j for s in soon for j in jobs_for(groups[s.group_id], s, now)])
+    with _many_objects():
+        jobs = [j for s in soon for j in jobs_for(groups[s.group_id], s, now)]
+        await uow.jobs.schedule_many(jobs)
     await uow.sessions.mark_planned([s.id for s in soon])
     return len(soon)
 
@@ -142,14 +162,15 @@ async def materialize_many(
     until = now + HORIZON
     done: list[int] = []
     found: list[Session] = []
-    for item in series:
-        group = groups.get(item.group_id)
-        if group is None:
-            continue
-        after = item.materialized_until if first is None else first - timedelta(seconds=1)
-        found += occurrences_of(item, group, after, until)
-        done.append(item.id)
-    added = await uow.sessions.add_many(found)
+    with _many_objects():
+        for item in series:
+            group = groups.get(item.group_id)
+            if group is None:
+                continue
+            after = item.materialized_until if first is None else first - timedelta(seconds=1)
+            found += occurrences_of(item, group, after, until)
+            done.append(item.id)
+        added = await uow.sessions.add_many(found)
     await uow.series.set_materialized(done, until)
     return added
 

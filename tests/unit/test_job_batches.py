@@ -3,6 +3,7 @@ exactly what running the jobs one by one says, in the same order, and mark each 
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -88,3 +89,16 @@ async def test_only_the_latest_of_a_sessions_overdue_reminders_is_sent_in_a_batc
     sent = [r for r in together if r.replies]
     assert len(sent) == 3  # one per group: the 60-minute reminder of its 19:00 session
     assert {r.state for r in together} == {JobState.MISSED, JobState.DONE}
+
+
+async def test_planning_a_batch_gives_the_collector_back() -> None:
+    store = InMemoryStore()
+    gc.enable()
+    await burst(store)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        await burst(InMemoryStore())
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
