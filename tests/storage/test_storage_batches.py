@@ -304,3 +304,36 @@ def test_instants_are_bound_for_sqlite_as_sqlalchemy_would(value: datetime | Non
     assert ours(value) == theirs(value)
     with pytest.raises(ValueError, match="naive datetime"):
         ours(datetime(2026, 12, 1, 17, 0))
+
+
+async def test_scheduling_many_adds_new_revives_cancelled_and_leaves_the_rest(
+    store: UnitOfWorkFactory,
+) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        await uow.jobs.schedule_many(
+            [job(g.id, k, 1) for k in ("pending", "done", "cancelled", "cancelled-too")]
+        )
+        await uow.commit()
+    async with store() as uow:
+        stored = {j.key: j for j in await uow.jobs.list(g.id)}
+        await uow.jobs.mark(stored["done"].id, JobState.DONE)
+        await uow.jobs.cancel_many(["cancelled", "cancelled-too"])
+        await uow.commit()
+    again = [
+        replace(job(g.id, k, 7), payload={"again": k})
+        for k in ("new", "pending", "done", "cancelled", "new", "cancelled-too", "cancelled")
+    ]
+    async with store() as uow:
+        await uow.jobs.schedule_many(again)
+        await uow.commit()
+    async with store() as uow:
+        after = {j.key: j for j in await uow.jobs.list(g.id)}
+    assert sorted(after) == ["cancelled", "cancelled-too", "done", "new", "pending"]
+    assert after["pending"] == stored["pending"]  # left alone
+    assert (after["done"].state, after["done"].due_at) == (JobState.DONE, at(1))
+    for key in ("new", "cancelled", "cancelled-too"):  # the first of each key counts
+        assert (after[key].state, after[key].due_at) == (JobState.PENDING, at(7))
+        assert after[key].payload == {"again": key}
+        assert after[key].claimed_until is None
+    assert after["cancelled"].id == stored["cancelled"].id
