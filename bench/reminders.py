@@ -240,7 +240,8 @@ def main(groups: int, baseline_jobs: int) -> None:
             "## Reminders at scale (`bench/reminders.py`)",
             "",
             "Cercle: series, occurrences (10-week horizon) and outbox jobs (planned 8 days ahead) "
-            "in one SQLite file, batched 1,000 groups per transaction; the burst goes through the "
+            "in one SQLite file, batched 1,000 groups per transaction; start-up and memory of a "
+            "fresh `python` process (its own peak resident set, VmHWM); the burst goes through the "
             "APScheduler timer, leases and batches of 200 jobs (apply, deliver, mark). Baseline: "
             "APScheduler 3.11 with its SQLAlchemyJobStore, one job per reminder, bare jobs.",
             "",
