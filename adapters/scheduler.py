@@ -6,11 +6,15 @@ run and whenever a command may have planned something sooner (:meth:`wake`), and
 few minutes (another process sharing a PostgreSQL database may have planned something).  On
 start-up it is rebuilt from the database simply by arming it, so nothing that fell due while
 the bot was down is skipped: APScheduler's own ``misfire_grace_time`` never decides anything.
+
+A burst (a thousand reminders due within a second) is drained without going back to
+APScheduler: as long as something is due when a run ends, the dispatcher runs again at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +42,7 @@ class Timer:
 
     async def run(self) -> None:
         """Run until cancelled."""
+        settle_heap()
         scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler = scheduler
         scheduler.add_job(self._recheck, "interval", seconds=RECHECK.total_seconds(), id="recheck")
@@ -69,8 +74,7 @@ class Timer:
             await self._arm()
 
     async def _arm(self, delay: timedelta | None = None) -> None:
-        scheduler = self._scheduler
-        if scheduler is None:
+        if self._scheduler is None:
             return
         if delay is None:
             try:
@@ -80,7 +84,11 @@ class Timer:
                 due, delay = None, RETRY_AFTER
             if due is not None:
                 delay = max(timedelta(0), due - self.clock.now())
-        if delay is None:
+        self._arm_in(delay)
+
+    def _arm_in(self, delay: timedelta | None) -> None:
+        scheduler = self._scheduler
+        if scheduler is None or delay is None:
             return
         # The core's clock may be virtual; APScheduler counts real time from now.
         run_at = datetime.now(UTC) + min(delay, RECHECK)
@@ -108,11 +116,32 @@ class Timer:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         try:
-            taken = await self.cercle.run_due(self.deliver)
-            self.runs += 1
-            log.debug("dispatched", extra={"jobs": taken})
+            while True:
+                taken = await self.cercle.run_due(self.deliver)
+                self.runs += 1
+                log.debug("dispatched", extra={"jobs": taken})
+                due = await self.cercle.next_due()
+                delay = None if due is None else due - self.clock.now()
+                # More is due already (a burst): run again now rather than through APScheduler.
+                if not taken or delay is None or delay > timedelta(0):
+                    break
+        except asyncio.CancelledError:
+            if self._scheduler is not None:
+                raise
+            # The timer is stopping (run() cancels the runs in flight): not an error for
+            # APScheduler to log.  The leases bring back whatever this run did not finish.
+            return
         except Exception as error:
             log.error("running due jobs failed with %s", type(error).__name__)  # noqa: TRY400
             await self._arm(RETRY_AFTER)
             return
-        await self._arm()
+        self._arm_in(None if delay is None else max(timedelta(0), delay))
+
+
+def settle_heap() -> None:
+    """Take what start-up left in memory (modules, catalogs, the command registry…) out of the
+    garbage collector's sight.  Otherwise a full collection, which comes every so often while a
+    burst allocates, walks all of it: 40-50 ms measured here, a stall in the middle of a
+    thousand reminders due in one second.  Garbage is collected first, so none is kept."""
+    gc.collect()
+    gc.freeze()

@@ -21,7 +21,7 @@ from bot.domain import Group, GroupDefaults, Job, JobState, Member, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, charter_text, ref
-from bot.handlers.jobs import JOB_HANDLERS, JobResult
+from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
@@ -211,21 +211,31 @@ class Cercle:
     async def _apply(
         self, jobs: list[Job], now: datetime
     ) -> list[tuple[Job, JobResult, Group | None]]:
-        """Phase one: store what the jobs change, in one transaction, and say what to send."""
+        """Phase one: store what the jobs change, in one transaction, and say what to send.
+
+        Jobs run in order; a run of consecutive jobs of a kind in :data:`BATCH_HANDLERS` (a
+        burst of reminders) runs as one batch, which reads what it needs once for all."""
         done: list[tuple[Job, JobResult, Group | None]] = []
-        groups: dict[int, Group | None] = {}
         async with self._serial, self._uow() as uow:
-            for job in jobs:
-                if job.group_id not in groups:
-                    groups[job.group_id] = await uow.groups.get_by_id(job.group_id)
-                group = groups[job.group_id]
-                if group is None:
-                    done.append((job, JobResult(state=JobState.CANCELLED), None))
-                    continue
-                result = await JOB_HANDLERS[job.kind](uow, now, group, job)
-                if result.applied:
-                    await uow.jobs.note_applied(job.id)
-                done.append((job, result, group))
+            groups = await uow.groups.get_many({job.group_id for job in jobs})
+            for run in _runs_of_one_kind(jobs):
+                live = [(groups[job.group_id], job) for job in run if job.group_id in groups]
+                batch = BATCH_HANDLERS.get(run[0].kind)
+                if batch is not None:
+                    results = iter(await batch(uow, now, live))
+                else:
+                    results = iter(
+                        [await JOB_HANDLERS[job.kind](uow, now, g, job) for g, job in live]
+                    )
+                for job in run:
+                    group = groups.get(job.group_id)
+                    if group is None:
+                        done.append((job, JobResult(state=JobState.CANCELLED), None))
+                        continue
+                    result = next(results)
+                    if result.applied:
+                        await uow.jobs.note_applied(job.id)
+                    done.append((job, result, group))
             await uow.commit()
         return done
 
@@ -245,9 +255,12 @@ class Cercle:
         except Exception as error:  # the platform is away: the leases will bring them back
             log.warning("delivery failed with %s; retried later", type(error).__name__)
             return
+        by_state: dict[JobState, list[int]] = {}
+        for job, result, _ in done:
+            by_state.setdefault(result.state, []).append(job.id)
         async with self._uow() as uow:
-            for job, result, _ in done:
-                await uow.jobs.mark(job.id, result.state)
+            for state, job_ids in by_state.items():
+                await uow.jobs.mark_many(job_ids, state)
             await uow.commit()
         log.info("jobs done", extra={"count": len(done)})
 
@@ -403,6 +416,17 @@ class PlatformState:
     async def with_prefix(self, prefix: str) -> dict[str, str]:
         async with self._uow() as uow:
             return dict(await uow.platform_state.with_prefix(self._platform, prefix))
+
+
+def _runs_of_one_kind(jobs: Sequence[Job]) -> list[list[Job]]:
+    """The jobs in order, cut wherever the kind changes."""
+    runs: list[list[Job]] = []
+    for job in jobs:
+        if runs and runs[-1][0].kind is job.kind:
+            runs[-1].append(job)
+        else:
+            runs.append([job])
+    return runs
 
 
 def _log_failure(what: str, error: BaseException) -> None:

@@ -2,20 +2,26 @@
 
 A series is one VEVENT with its RRULE (and an EXDATE per cancelled occurrence) in the group's
 time zone, described by a VTIMEZONE; a one-off session is a VEVENT of its own.
+
+icalendar is imported when a calendar is asked for, not at start-up (it takes ~35 ms).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event, vRecur
 
 from bot.domain import Group, Series, Session, SessionState
 
+if TYPE_CHECKING:
+    from icalendar import Event
+
 
 def _event(uid: str, summary: str, start: datetime, minutes: int, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("summary", summary)
@@ -32,6 +38,8 @@ def build(
     now: datetime,
     domain: str = "cercle",
 ) -> bytes:
+    from icalendar import Calendar, vRecur
+
     zone = ZoneInfo(group.timezone)
     calendar = Calendar()
     calendar.add("prodid", "-//Cercle//peer-support sessions//EN")

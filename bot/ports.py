@@ -61,6 +61,10 @@ class GroupRepository(Protocol):
         """The groups of ``platform`` shown in its directory, by name."""
         ...
 
+    async def get_many(self, group_ids: Collection[int]) -> Mapping[int, Group]:
+        """The groups with these ids that exist, by id (one query)."""
+        ...
+
 
 class MemberRepository(Protocol):
     async def get(self, group_id: int, user_id: str) -> Member | None: ...
@@ -76,6 +80,10 @@ class MemberRepository(Protocol):
     async def get_many(self, group_id: int, user_ids: Collection[str]) -> Sequence[Member]:
         """Those of ``user_ids`` who are members of the group, in the order they joined (one
         statement however many: a panel names a few members of a room of hundreds)."""
+        ...
+
+    async def of_groups(self, group_ids: Collection[int]) -> Mapping[int, Sequence[Member]]:
+        """:meth:`list` for several groups in one query; a group without members is left out."""
         ...
 
 
@@ -106,6 +114,15 @@ class SessionRepository(Protocol):
         """Every occurrence stored for a series, in order."""
         ...
 
+    async def get_many(self, session_ids: Collection[int]) -> Mapping[int, Session]:
+        """The sessions with these ids that exist, by id (one query)."""
+        ...
+
+    async def mark_planned(self, session_ids: Collection[int]) -> None:
+        """Record that these sessions' reminders are in the outbox (one statement; nothing
+        else of the sessions changes)."""
+        ...
+
 
 class SeriesRepository(Protocol):
     async def add(self, series: Series) -> Series: ...
@@ -118,6 +135,14 @@ class SeriesRepository(Protocol):
 
     async def behind(self, until: datetime, limit: int) -> Sequence[Series]:
         """Series not cancelled whose occurrences are stored only up to before ``until``."""
+        ...
+
+    async def add_many(self, series: Sequence[Series]) -> list[Series]:
+        """Store several new series at once (in order); returns them with their ids."""
+        ...
+
+    async def set_materialized(self, series_ids: Collection[int], until: datetime) -> None:
+        """Record that these series' occurrences are stored up to ``until`` (one statement)."""
         ...
 
 
@@ -183,6 +208,19 @@ class JobRepository(Protocol):
 
     async def mark(self, job_id: int, state: JobState) -> None:
         """Set the job's state and end its lease."""
+        ...
+
+    async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:
+        """:meth:`mark` for several jobs in one statement; KeyError if one of them does not
+        exist (the unit of work is then not to be committed)."""
+        ...
+
+    async def cancel_many(self, keys: Collection[str]) -> None:
+        """:meth:`cancel` for several keys in one statement."""
+        ...
+
+    async def pending_for_sessions(self, session_ids: Collection[int]) -> Sequence[Job]:
+        """The pending jobs of these sessions, earliest first (one query)."""
         ...
 
     async def note_applied(self, job_id: int) -> None:

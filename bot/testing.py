@@ -140,6 +140,9 @@ class _Groups(_Repo):
         found = [g for g in self.t.groups.values() if g.platform == platform and g.listed]
         return sorted(found, key=lambda g: (g.name.casefold(), g.id))
 
+    async def get_many(self, group_ids: Collection[int]) -> Mapping[int, Group]:
+        return {i: self.t.groups[i] for i in set(group_ids) if i in self.t.groups}
+
 
 class _Members(_Repo):
     async def get(self, group_id: int, user_id: str) -> Member | None:
@@ -161,6 +164,13 @@ class _Members(_Repo):
     async def get_many(self, group_id: int, user_ids: Collection[str]) -> Sequence[Member]:
         found = [m for u in set(user_ids) if (m := self.t.members.get((group_id, u)))]
         return sorted(found, key=lambda m: (m.joined_at, m.user_id))
+
+    async def of_groups(self, group_ids: Collection[int]) -> Mapping[int, Sequence[Member]]:
+        wanted, found = set(group_ids), dict[int, list[Member]]()
+        for (group_id, _), member in self.t.members.items():
+            if group_id in wanted:
+                found.setdefault(group_id, []).append(member)
+        return {g: sorted(ms, key=lambda m: (m.joined_at, m.user_id)) for g, ms in found.items()}
 
 
 class _Sessions(_Repo):
@@ -215,6 +225,14 @@ class _Sessions(_Repo):
         found = [s for s in self.t.sessions.values() if s.series_id == series_id]
         return sorted(found, key=lambda s: (s.planned_start, s.id))
 
+    async def get_many(self, session_ids: Collection[int]) -> Mapping[int, Session]:
+        return {i: self.t.sessions[i] for i in set(session_ids) if i in self.t.sessions}
+
+    async def mark_planned(self, session_ids: Collection[int]) -> None:
+        for i in set(session_ids):
+            if i in self.t.sessions:
+                self.t.sessions[i] = replace(self.t.sessions[i], reminders_planned=True)
+
 
 class _Series(_Repo):
     async def add(self, series: Series) -> Series:
@@ -238,6 +256,14 @@ class _Series(_Repo):
             s for s in self.t.series.values() if not s.cancelled and s.materialized_until < until
         ]
         return sorted(found, key=lambda s: (s.materialized_until, s.id))[:limit]
+
+    async def add_many(self, series: Sequence[Series]) -> list[Series]:
+        return [await self.add(item) for item in series]
+
+    async def set_materialized(self, series_ids: Collection[int], until: datetime) -> None:
+        for i in set(series_ids):
+            if i in self.t.series:
+                self.t.series[i] = replace(self.t.series[i], materialized_until=until)
 
 
 class _Sticks(_Repo):
@@ -323,6 +349,26 @@ class _Jobs(_Repo):
 
     async def mark(self, job_id: int, state: JobState) -> None:
         self.t.jobs[job_id] = replace(self.t.jobs[job_id], state=state, claimed_until=None)
+
+    async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:
+        missing = [i for i in job_ids if i not in self.t.jobs]
+        if missing:
+            raise KeyError(missing[0])
+        for job_id in job_ids:
+            await self.mark(job_id, state)
+
+    async def cancel_many(self, keys: Collection[str]) -> None:
+        for key in set(keys):
+            await self.cancel(key)
+
+    async def pending_for_sessions(self, session_ids: Collection[int]) -> Sequence[Job]:
+        wanted = set(session_ids)
+        found = [
+            j
+            for j in self.t.jobs.values()
+            if j.session_id in wanted and j.state is JobState.PENDING
+        ]
+        return sorted(found, key=lambda j: (j.due_at, j.id))
 
     async def note_applied(self, job_id: int) -> None:
         job = self.t.jobs[job_id]

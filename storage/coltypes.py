@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -28,6 +30,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         utc = value.astimezone(UTC)
         # SQLite keeps the text form only: store UTC without an offset so strings sort by instant.
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def to_sqlite_text(value: datetime | None) -> str | None:
+            # process_bind_param, then SQLite's DATETIME text ("YYYY-MM-DD HH:MM:SS.ffffff") in
+            # one step: thousands of rows are bound at once when series are planned.
+            if value is None:
+                return None
+            if value.utcoffset() is None:
+                raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware values")
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return to_sqlite_text
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -24,6 +24,10 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
+    # Up to 16 MB of pages per connection (SQLite's default is 2 MB), taken as pages are read:
+    # planning thousands of groups inserts into indexes all over the file, and with 2 MB of
+    # cache a third of that time went to reading pages back (measured on 100,000 sessions).
+    "PRAGMA cache_size=-16000",
 )
 
 

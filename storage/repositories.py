@@ -8,10 +8,10 @@ an integrity error, because on PostgreSQL a failed statement aborts the whole tr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
 
 from bot.domain import (
     AccompanyingPolicy,
@@ -35,7 +35,6 @@ from sqlalchemy import (
     Integer,
     Table,
     bindparam,
-    case,
     delete,
     false,
     func,
@@ -43,12 +42,15 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.bulk import execute_many
+from storage.coltypes import UTCDateTime
 from storage.tables import (
     groups,
     jobs,
@@ -82,6 +84,71 @@ class _Repository:
 def _by_dialect(table: Table) -> dict[str, postgresql.Insert | sqlite.Insert]:
     """The INSERT … ON CONFLICT constructs of both databases (picked per unit of work)."""
     return {"postgresql": postgresql.insert(table), "sqlite": sqlite.insert(table)}
+
+
+# --- set-based helpers (scheduling at scale) ----------------------------------------------
+
+IN_CHUNK = 1000
+"""Ids per ``IN (…)`` list: far below SQLite's and asyncpg's limits on bound parameters."""
+
+
+def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    """The distinct values, sorted, in lists of at most :data:`IN_CHUNK`."""
+    distinct = sorted(set(values))
+    for start in range(0, len(distinct), IN_CHUNK):
+        yield distinct[start : start + IN_CHUNK]
+
+
+def _ids() -> Any:
+    """An ``IN`` list bound at execution (``{"ids": [...]}``)."""
+    return bindparam("ids", expanding=True)
+
+
+_Row = TypeVar("_Row", Session, Series)
+
+
+def _with_ids(items: Sequence[_Row], ids: Sequence[int]) -> list[_Row]:
+    """``[replace(item, id=i) …]`` without running each dataclass's ``__init__`` again (half the
+    time, for the thousands of occurrences a batch of series adds)."""
+    made: list[_Row] = []
+    for item, new_id in zip(items, ids, strict=True):
+        copy = object.__new__(type(item))
+        for name in type(item).__slots__:
+            object.__setattr__(copy, name, getattr(item, name))
+        object.__setattr__(copy, "id", new_id)
+        made.append(copy)
+    return made
+
+
+_INSERT_RETURNING_IDS = {
+    t.name: insert(t).returning(t.c.id, sort_by_parameter_order=True) for t in (sessions, series)
+}
+_INSERT_WITH_IDS = {t.name: insert(t) for t in (sessions, series)}
+_MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (sessions, series)}
+
+
+async def _insert_many(
+    uow: ConnectionSource, table: Table, rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert ``rows`` in order and return their new ids: one statement for all the rows.
+
+    PostgreSQL: ``INSERT … RETURNING id`` sorted by parameter order.  SQLite cannot sort
+    RETURNING rows that way (SQLAlchemy then sends one statement per row), so the ids are chosen
+    here, ``max(id) + 1`` onwards as SQLite itself chooses them for an INTEGER PRIMARY KEY: every
+    SQLite transaction of ours begins with ``BEGIN IMMEDIATE`` and holds the database's only
+    write lock, so no other writer can take them in between.
+    """
+    if uow.dialect != "sqlite":
+        result = await uow.connection.execute(_INSERT_RETURNING_IDS[table.name], rows)
+        return list(result.scalars().all())
+    last = (await uow.connection.execute(_MAX_ID[table.name])).scalar_one()
+    ids = list(range(last + 1, last + 1 + len(rows)))
+    await execute_many(
+        uow.connection,
+        _INSERT_WITH_IDS[table.name],
+        [{"id": i, **row} for i, row in zip(ids, rows, strict=True)],
+    )
+    return ids
 
 
 # --- groups -------------------------------------------------------------------------------
@@ -146,6 +213,7 @@ _LISTED_GROUPS = (
     .where(groups.c.platform == bindparam("platform"), groups.c.listed == true())
     .order_by(func.lower(groups.c.name), groups.c.id)
 )
+_GROUPS_BY_IDS = select(groups).where(groups.c.id.in_(_ids()))
 
 
 class SqlGroups(_Repository):
@@ -189,6 +257,13 @@ class SqlGroups(_Repository):
     async def listed(self, platform: str) -> Sequence[Group]:
         result = await self._uow.connection.execute(_LISTED_GROUPS, {"platform": platform})
         return [_group(row) for row in result.mappings()]
+
+    async def get_many(self, group_ids: Collection[int]) -> Mapping[int, Group]:
+        found: dict[int, Group] = {}
+        for chunk in _chunks(group_ids):
+            result = await self._uow.connection.execute(_GROUPS_BY_IDS, {"ids": chunk})
+            found.update((row["id"], _group(row)) for row in result.mappings())
+        return found
 
 
 # --- members ------------------------------------------------------------------------------
@@ -253,6 +328,11 @@ _SOME_MEMBERS = (
     )
     .order_by(members.c.joined_at, members.c.user_id)
 )
+_MEMBERS_OF_GROUPS = (
+    select(members)
+    .where(members.c.group_id.in_(_ids()))
+    .order_by(members.c.group_id, members.c.joined_at, members.c.user_id)
+)
 
 
 class SqlMembers(_Repository):
@@ -290,6 +370,14 @@ class SqlMembers(_Repository):
             _SOME_MEMBERS, {"group_id": group_id, "user_ids": sorted(set(user_ids))}
         )
         return [_member(row) for row in result.mappings()]
+
+    async def of_groups(self, group_ids: Collection[int]) -> Mapping[int, Sequence[Member]]:
+        found: dict[int, list[Member]] = {}
+        for chunk in _chunks(group_ids):
+            result = await self._uow.connection.execute(_MEMBERS_OF_GROUPS, {"ids": chunk})
+            for row in result.mappings():
+                found.setdefault(row["group_id"], []).append(_member(row))
+        return found
 
 
 # --- sessions -----------------------------------------------------------------------------
@@ -340,7 +428,8 @@ _ACTIVE_SESSION = (
     .limit(1)
 )
 _ADD_SESSION = insert(sessions).returning(sessions.c.id)
-_ADD_SESSIONS = insert(sessions).returning(sessions.c.id, sort_by_parameter_order=True)
+_SESSIONS_BY_IDS = select(sessions).where(sessions.c.id.in_(_ids()))
+_MARK_PLANNED = update(sessions).where(sessions.c.id.in_(_ids())).values(reminders_planned=True)
 _UPDATE_SESSION = update(sessions).where(sessions.c.id == bindparam("b_id"))
 _SCHEDULED = SessionState.SCHEDULED.value
 _UPCOMING = (
@@ -389,11 +478,19 @@ class SqlSessions(_Repository):
     async def add_many(self, sessions_: Sequence[Session]) -> list[Session]:
         if not sessions_:
             return []
-        result = await self._uow.connection.execute(
-            _ADD_SESSIONS, [_session_values(s) for s in sessions_]
-        )
-        ids = result.scalars().all()
-        return [replace(s, id=i) for s, i in zip(sessions_, ids, strict=True)]
+        ids = await _insert_many(self._uow, sessions, [_session_values(s) for s in sessions_])
+        return _with_ids(sessions_, ids)
+
+    async def get_many(self, session_ids: Collection[int]) -> Mapping[int, Session]:
+        found: dict[int, Session] = {}
+        for chunk in _chunks(session_ids):
+            result = await self._uow.connection.execute(_SESSIONS_BY_IDS, {"ids": chunk})
+            found.update((row["id"], _session(row)) for row in result.mappings())
+        return found
+
+    async def mark_planned(self, session_ids: Collection[int]) -> None:
+        for chunk in _chunks(session_ids):
+            await self._uow.connection.execute(_MARK_PLANNED, {"ids": chunk})
 
     async def upcoming(self, group_id: int, after: datetime, limit: int) -> Sequence[Session]:
         result = await self._uow.connection.execute(
@@ -450,6 +547,9 @@ def _series_values(item: Series) -> dict[str, Any]:
 
 
 _ADD_SERIES = insert(series).returning(series.c.id)
+_SET_MATERIALIZED = (
+    update(series).where(series.c.id.in_(_ids())).values(materialized_until=bindparam("until"))
+)
 _GET_SERIES = select(series).where(series.c.id == bindparam("series_id"))
 _UPDATE_SERIES = update(series).where(series.c.id == bindparam("b_id"))
 _GROUP_SERIES = (
@@ -491,6 +591,16 @@ class SqlSeries(_Repository):
             _SERIES_BEHIND, {"until": until, "limit": limit}
         )
         return [_series(row) for row in result.mappings()]
+
+    async def add_many(self, items: Sequence[Series]) -> list[Series]:
+        if not items:
+            return []
+        ids = await _insert_many(self._uow, series, [_series_values(s) for s in items])
+        return _with_ids(items, ids)
+
+    async def set_materialized(self, series_ids: Collection[int], until: datetime) -> None:
+        for chunk in _chunks(series_ids):
+            await self._uow.connection.execute(_SET_MATERIALIZED, {"ids": chunk, "until": until})
 
 
 # --- sticks and the speaking log ----------------------------------------------------------
@@ -676,6 +786,11 @@ _SCHEDULE_JOB = {
     name: _schedule_statement(stmt).returning(jobs.c.id) for name, stmt in _by_dialect(jobs).items()
 }
 _SCHEDULE_JOBS = {name: _schedule_statement(stmt) for name, stmt in _by_dialect(jobs).items()}
+# SQLite inserts ~3x slower under an ON CONFLICT … DO UPDATE that sets indexed columns, even
+# when nothing conflicts: in bulk, the cancelled keys are brought back first, then the rest
+# inserted with DO NOTHING (which leaves pending, done and just revived jobs alone).
+_INSERT_NEW_JOBS = sqlite.insert(jobs).on_conflict_do_nothing(index_elements=[jobs.c.key])
+_CANCELLED_KEYS = select(jobs.c.key).where(jobs.c.key.in_(_ids()), jobs.c.state == _CANCELLED)
 _CANCEL_JOB = (
     update(jobs)
     .where(jobs.c.key == bindparam("b_key"), jobs.c.state == _PENDING)
@@ -707,21 +822,47 @@ _CLAIM_DUE = (
     .returning(*jobs.c)
 )
 _MARK_JOB = update(jobs).where(jobs.c.id == bindparam("b_id"))
+_MARK_JOBS = (
+    update(jobs).where(jobs.c.id.in_(_ids())).values(state=bindparam("b_state"), claimed_until=None)
+)
+_CANCEL_JOBS = (
+    update(jobs)
+    .where(jobs.c.key.in_(_ids()), jobs.c.state == _PENDING)
+    .values(state=JobState.CANCELLED.value)
+)
+_PENDING_FOR_SESSIONS = select(jobs).where(jobs.c.session_id.in_(_ids()), jobs.c.state == _PENDING)
 _RELEASE_CLAIMS = update(jobs).where(jobs.c.claimed_until.is_not(None)).values(claimed_until=None)
 _PENDING_FOR_SESSION = (
     select(jobs)
     .where(jobs.c.session_id == bindparam("session_id"), jobs.c.state == _PENDING)
     .order_by(jobs.c.due_at, jobs.c.id)
 )
-# A leased job is due again when its lease ends (its dispatcher may have died).
-_NEXT_DUE = select(
-    func.min(
-        case(
-            (jobs.c.claimed_until > jobs.c.due_at, jobs.c.claimed_until),
-            else_=jobs.c.due_at,
-        )
+# A leased job is due again when its lease ends (its dispatcher may have died): the next due
+# time is the least of max(due_at, claimed_until) over pending jobs.  Read from the (state,
+# due_at) index rather than over every pending job (~13 ms for 30,000, after every dispatch):
+# the earliest job without a live lease, and the leases of the jobs due before it (the few
+# being sent), since a job due later cannot come due sooner.
+_NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+_FIRST_FREE = (
+    select(jobs.c.due_at)
+    .where(
+        jobs.c.state == _PENDING,
+        or_(jobs.c.claimed_until.is_(None), jobs.c.claimed_until <= jobs.c.due_at),
     )
-).where(jobs.c.state == _PENDING)
+    .order_by(jobs.c.due_at)
+    .limit(1)
+    .scalar_subquery()
+)
+_NEXT_DUE_CANDIDATES = union_all(
+    select(_FIRST_FREE.label("due")),
+    select(jobs.c.claimed_until.label("due")).where(
+        jobs.c.state == _PENDING,
+        jobs.c.claimed_until > jobs.c.due_at,
+        # (A range of the index: no OR.)  Without a free job, every lease counts.
+        jobs.c.due_at <= func.coalesce(_FIRST_FREE, bindparam("never", _NEVER, UTCDateTime())),
+    ),
+).subquery()
+_NEXT_DUE = select(func.min(_NEXT_DUE_CANDIDATES.c.due))
 _GET_JOB = select(jobs.c.payload).where(jobs.c.id == bindparam("job_id"))
 _LIST_JOBS = select(jobs).where(jobs.c.group_id == bindparam("group_id")).order_by(jobs.c.id)
 
@@ -753,22 +894,29 @@ class SqlJobs(_Repository):
     async def schedule_many(self, jobs_: Sequence[Job]) -> None:
         if not jobs_:
             return
-        await self._uow.connection.execute(
-            _SCHEDULE_JOBS[self._uow.dialect],
-            [
-                {
-                    "key": job.key,
-                    "kind": job.kind.value,
-                    "group_id": job.group_id,
-                    "session_id": job.session_id,
-                    "due_at": job.due_at,
-                    "state": JobState.PENDING.value,
-                    "payload": dict(job.payload),
-                    "claimed_until": None,
-                }
-                for job in jobs_
-            ],
-        )
+        rows = [
+            {
+                "key": job.key,
+                "kind": job.kind.value,
+                "group_id": job.group_id,
+                "session_id": job.session_id,
+                "due_at": job.due_at,
+                "state": JobState.PENDING.value,
+                "payload": dict(job.payload),
+                "claimed_until": None,
+            }
+            for job in jobs_
+        ]
+        connection = self._uow.connection
+        if self._uow.dialect != "sqlite" or len(rows) == 1:
+            await execute_many(connection, _SCHEDULE_JOBS[self._uow.dialect], rows)
+            return
+        cancelled: set[str] = set()
+        for chunk in _chunks([row["key"] for row in rows]):
+            cancelled.update((await connection.execute(_CANCELLED_KEYS, {"ids": chunk})).scalars())
+        revived = [row for row in rows if row["key"] in cancelled]
+        await execute_many(connection, _SCHEDULE_JOBS["sqlite"], revived)
+        await execute_many(connection, _INSERT_NEW_JOBS, rows)
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[Job]:
         result = await self._uow.connection.execute(
@@ -806,6 +954,27 @@ class SqlJobs(_Repository):
     async def list(self, group_id: int) -> Sequence[Job]:
         result = await self._uow.connection.execute(_LIST_JOBS, {"group_id": group_id})
         return [_job(row) for row in result.mappings()]
+
+    async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:
+        marked = wanted = 0
+        for chunk in _chunks(job_ids):
+            result = await self._uow.connection.execute(
+                _MARK_JOBS, {"ids": chunk, "b_state": state.value}
+            )
+            marked, wanted = marked + result.rowcount, wanted + len(chunk)
+        if marked != wanted:
+            raise KeyError(f"{wanted - marked} of {wanted} jobs do not exist")
+
+    async def cancel_many(self, keys: Collection[str]) -> None:
+        for chunk in _chunks(keys):
+            await self._uow.connection.execute(_CANCEL_JOBS, {"ids": chunk})
+
+    async def pending_for_sessions(self, session_ids: Collection[int]) -> Sequence[Job]:
+        found: list[Job] = []
+        for chunk in _chunks(session_ids):
+            result = await self._uow.connection.execute(_PENDING_FOR_SESSIONS, {"ids": chunk})
+            found.extend(_job(row) for row in result.mappings())
+        return sorted(found, key=lambda j: (j.due_at, j.id))
 
 
 # --- adapters' own state ------------------------------------------------------------------

@@ -10,11 +10,11 @@ and the platform's idempotency keys make the second send invisible.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.domain import Group, Job, JobKind, JobState
+from bot.domain import Group, Job, JobKind, JobState, Member, Session
 from bot.domain.session import SessionState
 from bot.handlers.common import charter_text, command_line, notify_moderators
 from bot.handlers.session import break_end_key, open_session, opened_replies
@@ -36,6 +36,10 @@ class JobResult:
 
 
 JobHandler = Callable[[UnitOfWork, datetime, Group, Job], Awaitable[JobResult]]
+BatchHandler = Callable[
+    [UnitOfWork, datetime, Sequence[tuple[Group, Job]]], Awaitable[list[JobResult]]
+]
+"""Runs many jobs of one kind at once (one query per table, not per job); one result each."""
 
 
 async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
@@ -93,22 +97,53 @@ async def reminder(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> Jo
     Sent late if the bot was down at its time but the session has not started, worded for the
     time actually left; dropped (and logged as missed) once the session has started, or when a
     later reminder of the same session is due as well (only the latest one is sent)."""
-    session = await uow.sessions.get(job.session_id) if job.session_id else None
-    if session is None or session.state is not SessionState.SCHEDULED:
-        return JobResult()
-    if now >= session.planned_start:
-        log.warning("reminder missed: the session has started", extra=_where(job))
-        return JobResult(state=JobState.MISSED)
+    (result,) = await reminders(uow, now, [(group, job)])
+    return result
+
+
+async def reminders(
+    uow: UnitOfWork, now: datetime, batch: Sequence[tuple[Group, Job]]
+) -> list[JobResult]:
+    """:func:`reminder` for many reminders at once (a burst due in the same second): their
+    sessions, the later reminders of those that waited, and the members of the groups to
+    remind are read with one query each."""
+    session_ids = {job.session_id for _, job in batch if job.session_id is not None}
+    sessions = await uow.sessions.get_many(session_ids) if session_ids else {}
     # Only a job that waited (downtime) can have a later reminder of its session due as well.
-    waited = now - job.due_at > SUPERSEDE_CHECK_AFTER
-    later = waited and [
-        j
-        for j in await uow.jobs.pending_for_session(session.id)
-        if j.kind is JobKind.REMINDER and job.due_at < j.due_at <= now
-    ]
-    if later:
-        log.warning("reminder missed: a later one is due too", extra=_where(job))
-        return JobResult(state=JobState.MISSED)
+    waited = {
+        job.session_id
+        for _, job in batch
+        if job.session_id is not None and now - job.due_at > SUPERSEDE_CHECK_AFTER
+    }
+    pending: dict[int, list[Job]] = {}
+    for other in await uow.jobs.pending_for_sessions(waited) if waited else ():
+        if other.session_id is not None and other.kind is JobKind.REMINDER:
+            pending.setdefault(other.session_id, []).append(other)
+    results: list[JobResult | None] = []
+    to_send: list[tuple[int, Group, Job, Session]] = []
+    for group, job in batch:
+        session = sessions.get(job.session_id) if job.session_id is not None else None
+        if session is None or session.state is not SessionState.SCHEDULED:
+            results.append(JobResult())
+        elif now >= session.planned_start:
+            log.warning("reminder missed: the session has started", extra=_where(job))
+            results.append(JobResult(state=JobState.MISSED))
+        elif now - job.due_at > SUPERSEDE_CHECK_AFTER and any(
+            job.due_at < j.due_at <= now for j in pending.get(session.id, ())
+        ):
+            log.warning("reminder missed: a later one is due too", extra=_where(job))
+            results.append(JobResult(state=JobState.MISSED))
+        else:
+            to_send.append((len(results), group, job, session))
+            results.append(None)
+    groups = {group.id for _, group, _, _ in to_send}
+    members = await uow.members.of_groups(groups) if groups else {}
+    for index, group, _, session in to_send:
+        results[index] = _reminded(now, session, members.get(group.id, ()))
+    return [r if r is not None else JobResult() for r in results]
+
+
+def _reminded(now: datetime, session: Session, members: Sequence[Member]) -> JobResult:
     left = (session.planned_start - now) / timedelta(minutes=1)
     params: dict[str, Param] = {
         "when": session.planned_start,
@@ -118,7 +153,6 @@ async def reminder(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> Jo
     if session.theme or session.title:
         params["title"] = UserText(session.theme or session.title or "")
         key = "reminder.room_titled"
-    members = await uow.members.list(group.id)
     return JobResult(
         [
             room(key, **params),
@@ -168,6 +202,9 @@ async def journal_prompt(uow: UnitOfWork, now: datetime, group: Group, job: Job)
         ]
     )
 
+
+BATCH_HANDLERS: dict[JobKind, BatchHandler] = {JobKind.REMINDER: reminders}
+"""Kinds whose jobs the dispatcher runs together; the others run one by one."""
 
 JOB_HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.TURN_NUDGE: turn_nudge,
