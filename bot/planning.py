@@ -16,12 +16,13 @@ import gc
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Group, Job, JobKind, Series, Session, SessionState
 from bot.ports import UnitOfWork
-from bot.recurrence import occurrences
+from bot.recurrence import occurrences, to_utc
 
 log = logging.getLogger("cercle.planning")
 
@@ -123,6 +124,32 @@ async def replan(uow: UnitOfWork, group: Group, now: datetime) -> None:
     await uow.jobs.schedule_many(
         [j for s in coming for j in jobs_for(group, s, now) if j.kind is JobKind.REMINDER]
     )
+
+
+async def rezone(uow: UnitOfWork, before: Group, after: Group, now: datetime) -> int:
+    """The group's time zone changed: coming occurrences of its recurring series keep their
+    wall-clock time (19:30 stays 19:30, now in the new zone) and their reminders follow; one-off
+    sessions keep their instant.  Returns how many sessions moved."""
+    if before.timezone == after.timezone:
+        return 0
+    old, new = ZoneInfo(before.timezone), ZoneInfo(after.timezone)
+    moved: list[Session] = []
+    for series in await uow.series.of_group(after.id):
+        for session in await uow.sessions.of_series(series.id):
+            if session.state not in (SessionState.SCHEDULED, SessionState.CANCELLED):
+                continue
+            wall = session.planned_start.astimezone(old).replace(tzinfo=None)
+            start = to_utc(wall, new)
+            if session.planned_start > now and start > now and start != session.planned_start:
+                moved.append(replace(session, planned_start=start))
+    for session in moved:
+        await uow.sessions.update(session)
+    planned = [s for s in moved if s.state is SessionState.SCHEDULED and s.reminders_planned]
+    if planned:
+        pending = await uow.jobs.pending_for_sessions([s.id for s in planned])
+        await uow.jobs.cancel_many([j.key for j in pending])
+        await uow.jobs.schedule_many([j for s in planned for j in jobs_for(after, s, now)])
+    return len(moved)
 
 
 def occurrences_of(series: Series, group: Group, after: datetime, until: datetime) -> list[Session]:

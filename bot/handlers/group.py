@@ -266,13 +266,18 @@ _BY_KEY = {s.key: s for s in SETTINGS}
 async def set_(ctx: Context, args: Args) -> list[Reply]:
     setting = _BY_KEY[args.require_text("key")]
     value = setting.parse(args.require_text("value"))
-    ctx.group = setting.apply(ctx.group, value)
+    before, ctx.group = ctx.group, setting.apply(ctx.group, value)
     await ctx.uow.groups.update(ctx.group)
-    if setting.key == "reminders":
-        await planning.replan(ctx.uow, ctx.group, ctx.now)
-    return [
+    replies = [
         room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))
     ]
+    if setting.key == "reminders":
+        await planning.replan(ctx.uow, ctx.group, ctx.now)
+    if setting.key == "timezone" and (
+        moved := await planning.rezone(ctx.uow, before, ctx.group, ctx.now)
+    ):
+        replies.append(room("group.timezone_moved", count=moved, timezone=ctx.group.timezone))
+    return replies
 
 
 async def show(ctx: Context, args: Args) -> list[Reply]:

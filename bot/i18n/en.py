@@ -352,4 +352,5 @@ MESSAGES: dict[str, str] = {
     "error.accompanying_no_request": "{member} has not asked to attend as an accompanying person.",
     "setting.directory": "listed in the directory",
     "error.setting.directory": "Please answer on or off (not “{value}”).",
+    "group.timezone_moved": "🕰️ {count} planned session(s) of the recurring series keep their local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
 }

@@ -378,4 +378,5 @@ MESSAGES: dict[str, str] = {
     "error.accompanying_no_request": "{member} n'a pas demandé à participer comme accompagnant·e.",
     "setting.directory": "inscrit dans l'annuaire",
     "error.setting.directory": "Répondez oui ou non (et non « {value} »).",
+    "group.timezone_moved": "🕰️ {count} séance(s) prévue(s) des séries récurrentes gardent leur heure locale, désormais en {timezone} ; les séances ponctuelles gardent leur moment. « séances » les affiche.",
 }
