@@ -23,7 +23,13 @@ from bot.ports import PersonalRecord, StickRepository
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from storage.journal_crypto import JournalCipher
-from storage.repositories import ConnectionSource, _by_dialect, _group, _member
+from storage.repositories import (
+    ConnectionSource,
+    _by_dialect,
+    _group,
+    _member,
+    _Repository,
+)
 from storage.tables import (
     groups,
     jobs,
@@ -36,14 +42,6 @@ from storage.tables import (
     theme_votes,
     themes,
 )
-
-
-class _Repository:
-    __slots__ = ("_uow",)
-
-    def __init__(self, uow: ConnectionSource) -> None:
-        self._uow = uow
-
 
 # --- themes -------------------------------------------------------------------------------
 
@@ -334,7 +332,7 @@ class SqlPersonalData(_Repository):
             if state not in ACTIVE_STATES:
                 continue
             stick = await self._sticks.get(session_id)
-            if stick is not None and (stick.holder == user_id or user_id in stick.queue):
+            if stick is not None and stick.involves(user_id):
                 places.append((group_id, stick))
         return PersonalRecord(
             memberships=memberships,
@@ -351,7 +349,7 @@ class SqlPersonalData(_Repository):
         run = self._uow.connection.execute
         for session_id, _, _ in (await run(_STICKS_OF_PLATFORM, who)).all():
             stick = await self._sticks.get(session_id)
-            if stick is not None and (stick.holder == user_id or user_id in stick.queue):
+            if stick is not None and stick.involves(user_id):
                 await self._sticks.save(without(stick, user_id))
         nudges = [
             job_id

@@ -24,6 +24,10 @@ class Stick:
     spoken: frozenset[str] = frozenset()
     """Everyone who has held the stick in this session (derived from the speaking log)."""
 
+    def involves(self, user: str) -> bool:
+        """``user`` holds the stick or waits for it."""
+        return user == self.holder or user in self.queue
+
     @property
     def in_line(self) -> tuple[str, ...]:
         """The holder (if any), then the queue."""

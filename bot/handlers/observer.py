@@ -27,6 +27,6 @@ async def observer(ctx: Context, args: Args) -> list[Reply]:
     session = await ctx.uow.sessions.active(ctx.group.id)
     if turning_on and session is not None:
         stick = await load_stick(ctx, session)
-        if ctx.user_id == stick.holder or ctx.user_id in stick.queue:
+        if stick.involves(ctx.user_id):
             replies += await apply_change(ctx, session, rules.leave(stick, ctx.user_id, ctx.now))
     return replies

@@ -133,7 +133,7 @@ async def forget_me(ctx: Context, args: Args) -> list[Reply]:
     session = await ctx.uow.sessions.active(ctx.group.id)
     if session is not None:  # hand the stick on in this room, as if they had left
         stick = await load_stick(ctx, session)
-        if ctx.user_id == stick.holder or ctx.user_id in stick.queue:
+        if stick.involves(ctx.user_id):
             replies += await apply_change(ctx, session, rules.leave(stick, ctx.user_id, ctx.now))
     await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
     return [*replies, private(ctx.user_id, FORGOTTEN)]
