@@ -33,6 +33,9 @@ Deliver = Callable[[Sequence[Outgoing]], Awaitable[None]]
 """Hands messages to their platforms; raises if they could not be sent (they will be again)."""
 
 MAX_COMMAND_LENGTH = 2000
+HANDLED_KEPT = timedelta(days=2)
+"""How long an event id is remembered: far longer than any platform redelivers an event (the
+Matrix adapter ignores commands older than a quarter of an hour)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -162,6 +165,7 @@ class Cercle:
         now = self._clock.now()
         async with self._serial, self._uow() as uow:
             planned = await planning.extend(uow, now)
+            await uow.handled.forget_before(now - HANDLED_KEPT)
             await uow.commit()
         self._next_planning = now + planning.PLANNING_EVERY
         return planned
@@ -272,6 +276,10 @@ class Cercle:
     async def _handle(self, incoming: Incoming) -> list[Outgoing]:
         now = self._clock.now()
         async with self._uow() as uow:
+            if not await uow.handled.first_time(incoming.platform, incoming.event_id, now):
+                # Delivered again (a sync replayed after a crash): it was applied already.
+                log.info("event already handled", extra={"platform": incoming.platform})
+                return []
             entered = await self._enter(uow, incoming, now)
             ctx = Context(
                 uow,

@@ -240,6 +240,19 @@ class JobRepository(Protocol):
     async def list(self, group_id: int) -> Sequence[Job]: ...
 
 
+class HandledEventRepository(Protocol):
+    """Platform events already turned into a command: a platform that delivers an event again
+    (a Matrix sync after a crash) must not have it applied twice."""
+
+    async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
+        """Record the event; False if it was recorded already (by a committed command)."""
+        ...
+
+    async def forget_before(self, before: datetime) -> None:
+        """Drop records older than ``before`` (no platform redelivers events that old)."""
+        ...
+
+
 class PlatformStateRepository(Protocol):
     """Small facts an adapter must keep across restarts (a panel's message id, a direct room,
     the mutes it applied…).  Opaque to the core; never message content."""
@@ -332,6 +345,7 @@ class UnitOfWork(Protocol):
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    handled: HandledEventRepository
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository

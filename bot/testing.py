@@ -32,6 +32,7 @@ from bot.domain.stick import without
 from bot.ports import (
     ActiveStick,
     GroupRepository,
+    HandledEventRepository,
     JobRepository,
     JournalRepository,
     MemberRepository,
@@ -78,6 +79,7 @@ class _Tables:
     pauses: dict[int, PauseRequest] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
     platform_state: dict[tuple[str, str], str] = field(default_factory=dict)
+    handled: dict[tuple[str, str], datetime] = field(default_factory=dict)
     themes: dict[int, Theme] = field(default_factory=dict)
     votes: dict[tuple[int, str], ThemeVote] = field(default_factory=dict)
     journal: dict[int, JournalEntry] = field(default_factory=dict)
@@ -563,6 +565,19 @@ class _PersonalData(_Repo):
                 del self.t.jobs[job.id]
 
 
+class _Handled(_Repo):
+    async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
+        if (platform, event_id) in self.t.handled:
+            return False
+        self.t.handled[(platform, event_id)] = at
+        return True
+
+    async def forget_before(self, before: datetime) -> None:
+        for key, at in list(self.t.handled.items()):
+            if at < before:
+                del self.t.handled[key]
+
+
 class InMemoryUnitOfWork:
     """Works on a private copy of the store; ``commit`` publishes it, anything else drops it."""
 
@@ -574,6 +589,7 @@ class InMemoryUnitOfWork:
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    handled: HandledEventRepository
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository
@@ -589,6 +605,7 @@ class InMemoryUnitOfWork:
         self.pauses = _Pauses(self)
         self.jobs = _Jobs(self)
         self.platform_state = _PlatformState(self)
+        self.handled = _Handled(self)
         self.themes = _Themes(self)
         self.journal = _Journal(self)
         self.personal_data = _PersonalData(self)

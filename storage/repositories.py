@@ -53,6 +53,7 @@ from storage.bulk import execute_many
 from storage.coltypes import UTCDateTime
 from storage.tables import (
     groups,
+    handled_events,
     jobs,
     members,
     pause_requests,
@@ -975,6 +976,31 @@ class SqlJobs(_Repository):
             result = await self._uow.connection.execute(_PENDING_FOR_SESSIONS, {"ids": chunk})
             found.extend(_job(row) for row in result.mappings())
         return sorted(found, key=lambda j: (j.due_at, j.id))
+
+
+# --- events already handled ---------------------------------------------------------------
+
+_RECORD_EVENT = {
+    name: stmt.on_conflict_do_nothing(
+        index_elements=[handled_events.c.platform, handled_events.c.event_id]
+    ).returning(handled_events.c.event_id)
+    for name, stmt in _by_dialect(handled_events).items()
+}
+_FORGET_EVENTS = delete(handled_events).where(handled_events.c.handled_at < bindparam("before"))
+
+
+class SqlHandledEvents(_Repository):
+    __slots__ = ()
+
+    async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
+        result = await self._uow.connection.execute(
+            _RECORD_EVENT[self._uow.dialect],
+            {"platform": platform, "event_id": event_id, "handled_at": at},
+        )
+        return result.scalar() is not None
+
+    async def forget_before(self, before: datetime) -> None:
+        await self._uow.connection.execute(_FORGET_EVENTS, {"before": before})
 
 
 # --- adapters' own state ------------------------------------------------------------------

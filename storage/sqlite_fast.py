@@ -55,7 +55,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 from storage import repositories as sql
-from storage.repositories import ConnectionSource, SqlGroups, SqlMembers, SqlSessions, SqlSticks
+from storage.repositories import (
+    ConnectionSource,
+    SqlGroups,
+    SqlHandledEvents,
+    SqlMembers,
+    SqlSessions,
+    SqlSticks,
+)
 from storage.sqlite_driver import PrefetchingConnection
 from storage.tables import groups, members, sessions, sticks
 
@@ -347,6 +354,24 @@ def _statement(
     trace: _Trace | None,
 ) -> list[Any]:
     return _rows(connection, trace, sql_text, parameters)
+
+
+_RECORD_EVENT = _Sql(sql._RECORD_EVENT["sqlite"], ["platform", "event_id", "handled_at"])
+
+
+class FastHandledEvents(SqlHandledEvents):
+    __slots__ = ()
+
+    async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
+        rows = await _run(
+            self._uow,
+            _statement,
+            _RECORD_EVENT.text,
+            _RECORD_EVENT.bind(
+                {"platform": platform, "event_id": event_id, "handled_at": _instant_out(at)}
+            ),
+        )
+        return bool(rows)
 
 
 class FastGroups(SqlGroups):

@@ -274,3 +274,14 @@ journal_entries = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("platform", "user_id", "number"),
 )
+
+handled_events = Table(
+    "handled_events",
+    metadata,
+    # Platform events already applied as commands (ids only: never what they said), kept a
+    # couple of days so an event delivered again after a crash is not applied twice.
+    Column("platform", String(32), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("handled_at", UTCDateTime, nullable=False),
+    Index(None, "handled_at"),
+)

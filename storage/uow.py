@@ -8,6 +8,7 @@ from typing import Self
 
 from bot.ports import (
     GroupRepository,
+    HandledEventRepository,
     JobRepository,
     JournalRepository,
     MemberRepository,
@@ -28,6 +29,7 @@ from storage.engine import begin_immediate
 from storage.journal_crypto import JournalCipher
 from storage.repositories import (
     SqlGroups,
+    SqlHandledEvents,
     SqlJobs,
     SqlMembers,
     SqlPauses,
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
     pauses: PauseRepository
     jobs: JobRepository
     platform_state: PlatformStateRepository
+    handled: HandledEventRepository
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository
@@ -68,7 +71,9 @@ class SqlUnitOfWork:
         self.sessions = SqlSessions(self)
         self.series = SqlSeries(self)
         self.sticks = SqlSticks(self)
+        self.handled = SqlHandledEvents(self)
         if engine.dialect.name == "sqlite":  # the hot statements skip SQLAlchemy's execution
+            self.handled = sqlite_fast.FastHandledEvents(self)
             self.groups = sqlite_fast.FastGroups(self)
             self.members = sqlite_fast.FastMembers(self)
             self.sessions = sqlite_fast.FastSessions(self)

@@ -8,9 +8,11 @@
   key session), never a crash.
 
 Ignored: the first sync's backlog, everything before the bot's own join, the bot's own events,
-notices (other bots), edits, and commands older than ``stale_after``.  Each event handed to the
-core is first marked done in the sync cursor, so a batch fetched again after a crash never runs a
-command twice.
+notices (other bots), edits, and commands older than ``stale_after``.  An event is marked done in
+the sync cursor once the core has handled it and its replies are in the outbox: a crash before
+that fetches the batch again and hands the event over again, and the core, which remembers the
+events it applied (in the command's own transaction), applies it once — nothing is lost, nothing
+runs twice.
 """
 
 from __future__ import annotations
@@ -229,7 +231,6 @@ class Inbound:
         target = self.client.rooms.get(group) if group else room
         if target is None:
             return
-        await self.state.mark_done(event_id)
         incoming = Incoming(
             platform=PLATFORM,
             room_id=target.room_id,
@@ -241,6 +242,7 @@ class Inbound:
             private=group is not None,
         )
         await self.outbox.submit(await self.cercle.handle(incoming))
+        await self.state.mark_done(event_id)
 
     async def _moderator(self, room: MatrixRoom, user_id: str) -> bool:
         return await is_moderator(room, user_id, self.creations, self.config.moderator_power_level)
@@ -257,7 +259,6 @@ class Inbound:
             inviter = creation.sender if creation is not None else None
         if inviter is None or inviter == self.me:
             return
-        await self.state.mark_done(join.event_id)
         incoming = Incoming(
             PLATFORM,
             room_id,
@@ -268,11 +269,12 @@ class Inbound:
             await self._moderator(room, inviter),
         )
         await self.outbox.submit(await self.cercle.handle(incoming))
+        await self.state.mark_done(join.event_id)
         await self.state.forget_inviter(room_id)
 
     async def _member_joined(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
         user_id = event.state_key
-        await self.state.mark_done(event.event_id)
+        # Safe to repeat after a crash: the core welcomes only someone it does not know yet.
         replies = await self.cercle.member_joined(
             PLATFORM,
             room.room_id,
@@ -281,6 +283,7 @@ class Inbound:
             is_moderator=await self._moderator(room, user_id),
         )
         await self.outbox.submit(replies)
+        await self.state.mark_done(event.event_id)
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
         told = (room_id, event.sender, event.session_id)

@@ -108,15 +108,17 @@ class MatrixState:
     # --- the sync cursor ----------------------------------------------------------------------
 
     async def mark_done(self, event_id: str) -> None:
-        """Called *before* the core sees the event: after a crash it is skipped, not redone.
-        This write also stores the token the batch was fetched with."""
+        """Called once the core has handled the event and its replies are in the outbox: after
+        a crash it is skipped; before, it comes again and the core applies it only once.  This
+        write also stores the token the batch was fetched with."""
         self.cursor.done.append(event_id)
         await self._save()
 
     async def advance(self, token: str, *, force: bool = False) -> None:
         """Move past a batch.  The new token is only stored now and then (and with the next
         event marked done): fetching batches again after a crash, from the last stored token,
-        changes nothing, since the events handed to the core are the ones marked done under it.
+        changes nothing, since the events handled are marked done under it (and the core
+        recognises one handed over again before its mark was written).
         So most syncs (the bot's own messages coming back…) cost no write."""
         self.cursor = SyncCursor(token, [])
         if force or time.monotonic() - self._saved_at > SAVE_QUIET_EVERY:

@@ -258,3 +258,24 @@ def test_the_environment_key_wins_and_must_be_well_formed(tmp_path: Path) -> Non
         from_env.decrypt(token)
     with pytest.raises(JournalKeyError, match="32 url-safe"):
         load_cipher(tmp_path / "unused", environ={KEY_VARIABLE: "not a key"})
+
+
+# --- events already handled ---------------------------------------------------------------
+
+
+async def test_an_event_is_recorded_once_per_platform(store: UnitOfWorkFactory) -> None:
+    async with store() as uow:
+        assert await uow.handled.first_time("matrix", "$a", T0)
+        assert not await uow.handled.first_time("matrix", "$a", at(1))
+        assert await uow.handled.first_time("discord", "$a", T0)
+        await uow.commit()
+    async with store() as uow:
+        assert not await uow.handled.first_time("matrix", "$a", at(2))
+        assert await uow.handled.first_time("matrix", "$b", at(10))
+        # not committed: forgotten with the transaction
+    async with store() as uow:
+        await uow.handled.forget_before(at(5))
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.handled.first_time("matrix", "$a", at(20))
+        assert await uow.handled.first_time("matrix", "$b", at(20))

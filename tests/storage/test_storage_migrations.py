@@ -38,6 +38,7 @@ from storage import current_revision, tables, upgrade
 from tests.storage.conftest import Backend
 
 TABLES = {
+    "handled_events",
     "themes",
     "theme_votes",
     "journal_entries",
@@ -91,7 +92,7 @@ async def test_the_comparison_does_see_differences(sql_backend: Backend) -> None
 
 async def test_upgrade_is_idempotent_and_at_head(sql_backend: Backend) -> None:
     assert sql_backend.engine is not None
-    assert head() == "0004"
+    assert head() == "0005"
     assert await current_revision(sql_backend.engine) == head()
     await upgrade(sql_backend.engine)
     assert await current_revision(sql_backend.engine) == head()

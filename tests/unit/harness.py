@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -56,6 +57,8 @@ class Harness:
     resources: dict[str, tuple[str, ...]] | None = None
     app: Cercle = field(init=False)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
+    _run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    """Event ids are unique per platform: two harnesses may share a store."""
 
     def __post_init__(self) -> None:
         self.app = Cercle(
@@ -75,7 +78,7 @@ class Harness:
             user,
             user.capitalize(),
             text,
-            f"e{next(self._ids)}",
+            f"e{self._run}-{next(self._ids)}",
             is_moderator=user in self.moderators,
             private=private,
         )
