@@ -60,7 +60,8 @@ class Cercle:
         *,
         resources: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """``resources``: crisis lines per language (``resources``); good defaults otherwise."""
+        """``resources``: crisis lines per language for the ``resources`` command (the core has
+        good defaults for French and English)."""
         self._uow = uow_factory
         self._resources = {lang: tuple(lines) for lang, lines in (resources or {}).items()}
         self._clock = clock
