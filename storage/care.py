@@ -286,6 +286,11 @@ _ERASE_THEMES = delete(themes).where(_OWN_THEMES)
 _ERASE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("ids", expanding=True)))
 
 
+def _prefixed(row: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
+    """The columns of a joined table, selected under ``prefix`` (``m_user_id``…), unprefixed."""
+    return {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+
+
 class SqlPersonalData(_Repository):
     __slots__ = ("_journal", "_sticks")
 
@@ -300,14 +305,14 @@ class SqlPersonalData(_Repository):
         who = {"platform": platform, "user_id": user_id}
         run = self._uow.connection.execute
         memberships = [
-            (_group(row), _member({k[2:]: v for k, v in row.items() if k.startswith("m_")}))
+            (_group(row), _member(_prefixed(row, "m_")))
             for row in (await run(_MEMBERSHIPS, who)).mappings()
         ]
         own_themes = [_theme(row) for row in (await run(_THEMES_BY, who)).mappings()]
         votes = [
             (
                 ThemeVote(row["theme_id"], row["user_id"], row["voted_at"]),
-                _theme({k[2:]: v for k, v in row.items() if k.startswith("t_")}),
+                _theme(_prefixed(row, "t_")),
             )
             for row in (await run(_VOTES_OF, who)).mappings()
         ]

@@ -30,7 +30,8 @@ ON_OFF = Arg(
     choices=("on", "off"),
     aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
 )
-THEME_ID = Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1)
+ID = Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1)
+"""A theme's or a session's number."""
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -65,14 +66,7 @@ COMMANDS: tuple[Command, ...] = (
         "observer",
         "help.observer",
         {"fr": ("observateur", "observatrice")},
-        args=(
-            Arg(
-                "state",
-                ArgType.CHOICE,
-                choices=("on", "off"),
-                aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
-            ),
-        ),
+        args=(ON_OFF,),
         handler=observer.observer,
     ),
     Command(
@@ -105,14 +99,7 @@ COMMANDS: tuple[Command, ...] = (
         "remind",
         "help.remind",
         {"fr": ("rappels", "rappel")},
-        args=(
-            Arg(
-                "state",
-                ArgType.CHOICE,
-                choices=("on", "off"),
-                aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
-            ),
-        ),
+        args=(ON_OFF,),
         handler=schedule.remind,
     ),
     Command(
@@ -128,14 +115,12 @@ COMMANDS: tuple[Command, ...] = (
                 handler=themes.propose,
             ),
             Command("list", "help.theme.list", {"fr": ("liste",)}, handler=themes.list_),
-            Command(
-                "vote", "help.theme.vote", {"fr": ("voter",)}, args=(THEME_ID,), handler=themes.vote
-            ),
+            Command("vote", "help.theme.vote", {"fr": ("voter",)}, args=(ID,), handler=themes.vote),
             Command(
                 "unvote",
                 "help.theme.unvote",
                 {"fr": ("retirer", "dévoter")},
-                args=(THEME_ID,),
+                args=(ID,),
                 handler=themes.unvote,
             ),
             Command(
@@ -144,7 +129,7 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("choisir",)},
                 MODERATOR,
                 (
-                    THEME_ID,
+                    ID,
                     Arg("session", ArgType.INT, required=False, minimum=1, maximum=2**31 - 1),
                 ),
                 themes.pick,
@@ -274,7 +259,7 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("annuler",)},
                 MODERATOR,
                 (
-                    Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1),
+                    ID,
                     Arg(
                         "scope",
                         ArgType.CHOICE,
