@@ -265,7 +265,7 @@ def matrix_event_bytes(item: Outgoing) -> int:
 def assert_fits(item: Outgoing) -> None:
     shown = message(item, 1).content or ""
     assert len(shown.encode("utf-16-le")) // 2 <= DISCORD_LIMIT
-    assert translate("render.shortened", item.language) not in shown, "cut instead of paged"
+    assert shown == discord_text(item), "cut instead of fitting"
     assert matrix_event_bytes(item) < MATRIX_EVENT_LIMIT
 
 
@@ -316,3 +316,20 @@ def test_the_renderer_never_cuts_a_reply_silently() -> None:
 def test_time_parameters_stay_discord_timestamps() -> None:
     item = outgoing("charter.already_accepted", {"when": WHEN + timedelta(hours=1)}, "en")
     assert "<t:" in discord_text(item) and "\\<t:" not in discord_text(item)
+
+
+async def test_six_long_session_titles_and_a_long_queue_fit_one_message() -> None:
+    h = Harness(language="fr")
+    await h.ok("mod", "agree")
+    title = ("*Un_titre* très [long] pour voir " * 7)[:200]
+    for day in range(8, 16):
+        await h.ok("mod", f"session schedule 2026-12-{day:02d} 19:30 {title}")
+    (item,) = (await h.ok("mod", "sessions")).outgoing
+    assert_fits(item)
+    people = [f"{'person with a very long display name ' * 2}{n}" for n in range(30)]
+    await h.open_with(*people)
+    for person in people:
+        await h.ok(person, "hand")
+    said = await h.ok("mod", "queue")
+    (item,) = [o for o in said.outgoing if o.reply.key == "stick.queue"]
+    assert_fits(item)
