@@ -54,13 +54,18 @@ class Message:
 
 _UNESCAPED_LINK_MARK = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
 """A ``[``, ``]`` or ``<`` after an even run of backslashes (so not escaped yet)."""
+_LIST_ITEM = re.compile(r"^(\s*\d*)([.)+])(?=\s)")
+"""``1. `` or ``+ `` at a line start: a list item (discord.py leaves these)."""
 
 
 def literal(text: str) -> str:
     """``text`` shown as typed on Discord: discord.py escapes its markdown (``*``, ``_``, ``#``
     at a line start, ``[label](url)``…); brackets and ``<`` left alone by it are escaped too, so
     no two pieces of text can combine into a masked link, a timestamp or a mention."""
-    escaped = discord.utils.escape_markdown(text)
+    # Line by line: over several lines, its ``^\s*-`` would escape a line break, not the dash.
+    escaped = "\n".join(
+        _LIST_ITEM.sub(r"\1\\\2", discord.utils.escape_markdown(line)) for line in text.split("\n")
+    )
     return _UNESCAPED_LINK_MARK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
 
 

@@ -36,7 +36,7 @@ HOSTILE = [
     "](https://evil.example)",
     "<a href='https://evil.example'>click</a><b>bold</b>",
     "@everyone @here @room <@123456> <@&42> <#99> @Channel",
-    "# Heading\n> quote\n-# small\n- item",
+    "# Heading\n> quote\n-# small\n- item\n1. first\n  2) second\n+ plus",
     "**bold** __under__ ~~strike~~ ||spoiler|| `code` ```block```",
     "<t:0:R> <https://evil.example> \\[escaped\\](https://evil.example)",
     "e\u0301\u0301\u0301\u0301\u0301\u0301\u0301\u0301 zalgo",
@@ -46,6 +46,7 @@ WHEN = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 KEYS = sorted(CATALOGS["en"])
 MENTION = re.compile(r"@(everyone|here|room|channel)\b|<@[!&]?\d+>|<#\d+>", re.IGNORECASE)
 MASKED_LINK = re.compile(r"\]\(")
+BLOCK_MARK = re.compile(r"\s*(#{1,3}\s|>|-#|[-*+]\s|\d+[.)]\s)")
 
 
 def outgoing(key: str, params: dict[str, Param], language: str) -> Outgoing:
@@ -86,6 +87,11 @@ def unescaped(text: str, marks: str) -> int:
     return count
 
 
+def block_marks(text: str) -> int:
+    """Lines that Discord would show as a heading, a quote or a list item."""
+    return sum(1 for line in text.split("\n") if BLOCK_MARK.match(line))
+
+
 def invisible(text: str) -> list[str]:
     """Control, format (bidi, zero-width) characters, except line breaks and the word joiner
     that defuses mentions."""
@@ -113,6 +119,7 @@ def assert_safe(platform: str, hostile: str, benign: str, *, one_line: bool) -> 
         for marks in ("[", "]", "<", "*_~|`"):
             assert unescaped(hostile, marks) == unescaped(benign, marks), (marks, hostile)
         assert not MASKED_LINK.search(hostile.replace("\\]", "")), hostile
+        assert block_marks(hostile) == block_marks(benign), hostile
 
 
 def as_type(kind: str, value: str) -> Param:
@@ -333,3 +340,10 @@ async def test_six_long_session_titles_and_a_long_queue_fit_one_message() -> Non
     said = await h.ok("mod", "queue")
     (item,) = [o for o in said.outgoing if o.reply.key == "stick.queue"]
     assert_fits(item)
+
+
+def test_a_charter_keeps_its_lines_but_no_invisible_character() -> None:
+    charter = UserText("Be kind.\u202e\r\n\n\n\n- Listen\u200b.\x00", multiline=True)
+    item = outgoing("charter.show", {"charter": charter}, "en")
+    assert render(item) == "📜 Our charter: Be kind.\n\n- Listen."
+    assert "\\- Listen" in discord_text(item), "a line start is no markdown list on Discord"
