@@ -191,20 +191,21 @@ class SqlJournal(_Repository):
         )
         rows = result.mappings().all()
         try:
-            return [
-                JournalEntry(
-                    id=row["id"],
-                    platform=row["platform"],
-                    user_id=row["user_id"],
-                    number=row["number"],
-                    group_id=row["group_id"],
-                    text=self.cipher.decrypt(row["ciphertext"]),
-                    created_at=row["created_at"],
-                )
-                for row in rows
-            ]
+            texts = [self.cipher.decrypt(row["ciphertext"]) for row in rows]
         except JournalKeyError:
             raise NotesUnreadable(len(rows)) from None
+        return [
+            JournalEntry(
+                id=row["id"],
+                platform=row["platform"],
+                user_id=row["user_id"],
+                number=row["number"],
+                group_id=row["group_id"],
+                text=text,
+                created_at=row["created_at"],
+            )
+            for row, text in zip(rows, texts, strict=True)
+        ]
 
     async def delete(self, platform: str, user_id: str, number: int | None) -> int:
         owner: dict[str, Any] = {"platform": platform, "user_id": user_id}
