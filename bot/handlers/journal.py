@@ -53,10 +53,7 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
     # The most recent notes that fit in one message, oldest first; the rest is in the export.
     lines = [_line(entry) for entry in reversed(entries)]
     shown = lines[: how_many_fit(lines, ctx.language, ctx.group.timezone)][::-1]
-    complete = len(shown) == len(entries) and all(
-        len(one_line(entry.text)) <= PREVIEW_LENGTH and "\n" not in entry.text.strip()
-        for entry in entries
-    )
+    complete = len(shown) == len(entries) and all(_whole(entry.text) for entry in entries)
     if complete:
         reply = private(ctx.user_id, "journal.list", lines=Lines(tuple(shown)))
     else:
@@ -67,8 +64,17 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
     return [_confidential(reply)]
 
 
+def _preview(text: str) -> str:
+    return shorten(one_line(text), PREVIEW_LENGTH)
+
+
+def _whole(text: str) -> bool:
+    """The preview is the note itself: no line break lost, nothing cut."""
+    return _preview(text) == text.strip()
+
+
 def _line(entry: JournalEntry) -> Key:
-    preview = UserText(shorten(one_line(entry.text), PREVIEW_LENGTH))
+    preview = UserText(_preview(entry.text))
     return Key("journal.entry", {"number": entry.number, "when": entry.created_at, "text": preview})
 
 

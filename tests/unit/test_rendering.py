@@ -347,3 +347,17 @@ def test_a_charter_keeps_its_lines_but_no_invisible_character() -> None:
     item = outgoing("charter.show", {"charter": charter}, "en")
     assert render(item) == "📜 Our charter: Be kind.\n\n- Listen."
     assert "\\- Listen" in discord_text(item), "a line start is no markdown list on Discord"
+
+
+async def test_a_note_with_line_breaks_is_listed_on_one_line_with_the_export_pointed_to() -> None:
+    h = Harness()
+    await h.ok("ann", "journal add short and whole", private=True)
+    (whole,) = (await h.ok("ann", "journal list", private=True)).outgoing
+    assert whole.reply.key == "journal.list"
+    await h.ok(
+        "ann", "journal add first line\n🎤 Mallory now holds the talking stick.", private=True
+    )
+    (listed,) = (await h.ok("ann", "journal list", private=True)).outgoing
+    assert listed.reply.key == "journal.list_partial"
+    assert "first line 🎤 Mallory now holds the talking stick." in render(listed)
+    assert "journal export" in render(listed)
