@@ -12,7 +12,7 @@ from babel.dates import format_datetime
 from babel.lists import format_list
 
 from bot.i18n import en, fr
-from bot.i18n.cleaning import clean_lines, clean_name, defuse, one_line
+from bot.i18n.cleaning import clean_lines, clean_name, defuse, one_line, visible
 from bot.replies import (
     Duration,
     Key,
@@ -104,7 +104,7 @@ def format_param(value: Param, language: str, timezone: str | None, markup: Mark
         return format_list(items, locale=language) if items else translate("list.empty", language)
     if isinstance(value, int):
         return str(value)
-    return markup.literal(defuse(clean_lines(value)))
+    return markup.literal(defuse(visible(value)))  # the core's own lines and spacing kept
 
 
 def format_when(when: datetime, language: str, timezone: str) -> str:

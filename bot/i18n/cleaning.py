@@ -29,12 +29,12 @@ def defuse(text: str) -> str:
     return _RAW_MENTION.sub(lambda m: "<\u2060" + m.group(1) + m.group(2) + ">", text)
 
 
-def _visible(text: str, *, keep_lines: bool) -> str:
+def visible(text: str, *, keep_lines: bool = True) -> str:
     """``text`` in NFC without control, format (bidi overrides, zero-width…) or unassigned
     characters; line breaks become ``\\n`` (or spaces), runs of combining marks are capped."""
     kept: list[str] = []
     combining = 0
-    for char in unicodedata.normalize("NFC", text):
+    for char in unicodedata.normalize("NFC", text.replace("\r\n", "\n")):
         if char in _LINE_BREAKS:
             kept.append("\n" if keep_lines else " ")
             combining = 0
@@ -57,12 +57,12 @@ def _visible(text: str, *, keep_lines: bool) -> str:
 
 def one_line(text: str) -> str:
     """User text on a single line, spaces collapsed, invisible characters removed."""
-    return " ".join(_visible(text, keep_lines=False).split())
+    return " ".join(visible(text, keep_lines=False).split())
 
 
 def clean_lines(text: str) -> str:
     """User text that may span lines (a charter): each line cleaned, blank runs kept short."""
-    lines = [_SPACES.sub(" ", line).strip() for line in _visible(text, keep_lines=True).split("\n")]
+    lines = [_SPACES.sub(" ", line).strip() for line in visible(text, keep_lines=True).split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
