@@ -25,7 +25,25 @@ from bot.replies import (
     UserText,
 )
 
-__all__ = ["CATALOGS", "PLAIN", "Markup", "defuse", "render", "render_reply", "translate"]
+__all__ = [
+    "CATALOGS",
+    "FALLBACK",
+    "LIST_BUDGET",
+    "PLACE_FORMATS",
+    "PLAIN",
+    "Markup",
+    "defuse",
+    "fit_text",
+    "format_duration",
+    "format_param",
+    "format_time",
+    "format_when",
+    "how_many_fit",
+    "placeholders",
+    "render",
+    "render_reply",
+    "translate",
+]
 
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 FALLBACK = "en"
