@@ -32,6 +32,8 @@ def defuse(text: str) -> str:
 def visible(text: str, *, keep_lines: bool = True) -> str:
     """``text`` in NFC without control, format (bidi overrides, zero-width…) or unassigned
     characters; line breaks become ``\\n`` (or spaces), runs of combining marks are capped."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to remove
     kept: list[str] = []
     combining = 0
     for char in unicodedata.normalize("NFC", text.replace("\r\n", "\n")):
