@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -195,17 +196,20 @@ async def join(h: Harness, user: str, display_name: str, text: str) -> list[Outg
 
 async def test_a_display_name_cannot_forge_a_bot_line_or_reverse_a_sentence() -> None:
     h = Harness()
-    said = await join(
-        h, "eve", "Eve\n🎤 Mallory now holds the talking stick.\u202e\x00\x1b\u200b", "agree"
-    )
+    hostile = "Eve\n🎤 Mallory now holds the talking stick.\u202e\x00\x1b\u200b"
+    said = await join(h, "eve", hostile, "agree")
     room = [o for o in said if o.reply.audience is Audience.ROOM]
     assert room, "the room hears that Eve accepted the charter"
     for item in room:
+        named = {
+            k: UserRef("eve", "Eve") for k, v in item.reply.params.items() if isinstance(v, UserRef)
+        }
+        plain = replace(item, reply=replace(item.reply, params={**item.reply.params, **named}))
         for platform, render_on in RENDERERS.items():
             shown = render_on(item)
-            assert "\n" not in shown.replace("<br>", "\n").strip() or platform == "console"
+            assert lines_of(platform, shown) == lines_of(platform, render_on(plain)), platform
             assert invisible(shown) == [], platform
-        assert len(format_outgoing(item)) == 1  # one transcript line: nothing forged
+            assert "Eve 🎤 Mallory" in shown, platform
 
 
 # --- defect 6: user text is literal on Discord ------------------------------------------------
