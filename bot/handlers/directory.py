@@ -28,7 +28,8 @@ DEFAULT_RESOURCES: dict[str, tuple[str, ...]] = {
 
 
 async def groups(ctx: Context, args: Args) -> list[Reply]:
-    listed = list(await ctx.uow.groups.listed(ctx.group.platform))[:MAX_LISTED]
+    every = list(await ctx.uow.groups.listed(ctx.group.platform))
+    listed = every[:MAX_LISTED]
     if not listed:
         setting = command_line(ctx.language, "group", "set")
         return [private(ctx.user_id, "directory.empty", command=f"{setting} directory on")]
@@ -42,7 +43,7 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
         + (" oui" if ctx.language == "fr" else " on"),
         hand=command_line(ctx.language, "hand"),
     )
-    key = "directory.list" if len(shown) == len(entries) else "directory.list_partial"
+    key = "directory.list" if len(shown) == len(every) else "directory.list_partial"
     return [private(ctx.user_id, key, entries=Lines(tuple(shown), gap=True), join=join)]
 
 
