@@ -353,7 +353,7 @@ MESSAGES: dict[str, str] = {
     "setting.directory": "listed in the directory",
     "error.setting.directory": "Please answer on or off (not “{value}”).",
     "group.timezone_moved": "🕰️ {count} planned session(s) of the recurring series keep their local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
-    "render.shortened": "✂️ (Message shortened: it was longer than this platform allows.)",
+    "render.shortened": "(Message shortened: it was longer than this platform allows.)",
     "journal.entry": "#{number} · {when}\n{text}",
     "journal.list_partial": "📓 Your journal (only you see this), your latest notes in short:\n{lines}\n\nAll your notes in full, the oldest included, are in the file that “{command}” sends you.",
     "theme.line": "• #{id} “{theme}” · {details}",

@@ -379,7 +379,7 @@ MESSAGES: dict[str, str] = {
     "setting.directory": "inscrit dans l'annuaire",
     "error.setting.directory": "Répondez oui ou non (et non « {value} »).",
     "group.timezone_moved": "🕰️ {count} séance(s) prévue(s) des séries récurrentes gardent leur heure locale, désormais en {timezone} ; les séances ponctuelles gardent leur moment. « séances » les affiche.",
-    "render.shortened": "✂️ (Message raccourci : il dépassait la longueur permise sur cette plateforme.)",
+    "render.shortened": "(Message raccourci : il dépassait la longueur permise sur cette plateforme.)",
     "journal.entry": "n° {number} · {when}\n{text}",
     "journal.list_partial": "📓 Votre journal (vous seul·e voyez ceci), vos dernières notes en bref :\n{lines}\n\nToutes vos notes en entier, les plus anciennes comprises, sont dans le fichier que vous envoie « {command} ».",
     "theme.line": "• n° {id} « {theme} » · {details}",
