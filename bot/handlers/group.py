@@ -195,7 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
         "charte",
         _charter,
         lambda g, v: replace(g, charter=v if isinstance(v, str) else None),
-        lambda g: UserText(g.charter) if g.charter else Key("charter.default_label"),
+        lambda g: (
+            UserText(g.charter, multiline=True) if g.charter else Key("charter.default_label")
+        ),
     ),
     Setting(
         "accompanying",
