@@ -63,6 +63,13 @@ MESSAGES: dict[str, str] = {
     "stick.nobody": "nobody",
     "stick.hand_raised": "✋ {member} raised their hand (position {position}).",
     "stick.hand_lowered": "{member} lowered their hand.",
+    "stick.given_over": (
+        "🎤 The moderators hand the stick to {member}. {previous} will have it again right after."
+    ),
+    "stick.given_over_you": (
+        "The moderators handed the stick to {member}. You are at the head of the line: "
+        "you will have it again right after."
+    ),
     "stick.turn_of": "🎤 {member} has the talking stick.",
     "stick.your_turn": "🎤 It's your turn. Take all the time you need; “pass” when you are done.",
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
@@ -86,6 +93,10 @@ MESSAGES: dict[str, str] = {
     "pause.requested_anonymous": "☕ A break was requested. The moderators have been told.",
     "pause.someone": "someone (anonymous)",
     "pause.moderators": "☕ Break requested by {member}. To start it: “{command}”.",
+    "pause.already_asked": (
+        "Your request for a break has already arrived: the moderators know, and nobody is told "
+        "a second time. Take care of yourself in the meantime."
+    ),
     "pause.thanks": (
         "Your request was passed on. It is normal to be moved: take your time, drink some water."
     ),
@@ -187,6 +198,14 @@ MESSAGES: dict[str, str] = {
     "error.not_on_break": "We are not on a break.",
     "error.already_holder": "You already have the stick. Take your time.",
     "error.already_queued": "Your hand is already raised (position {position}).",
+    "error.lower_while_holding": (
+        "You hold the talking stick, so your hand is no longer up. When you're done, “pass” "
+        "hands it to the next person — there is no hurry."
+    ),
+    "error.skip_nobody_after": (
+        "Nobody is waiting after {member}, so there is nobody to let go first. "
+        "{member} keeps their place."
+    ),
     "error.not_queued": "Your hand is not raised.",
     "error.nothing_to_pass": "You neither hold the stick nor wait in line.",
     "error.nobody_holds_stick": "Nobody holds the stick at the moment.",
