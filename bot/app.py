@@ -23,7 +23,7 @@ from bot.events import Incoming
 from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.views import RoomSessions, room_sessions
 
@@ -75,6 +75,8 @@ class Cercle:
         """Called after every command that changed something (the timer looks again)."""
         self.lease = lease
         self._pending_asks = PendingAsks()
+        self.moderator_checks: dict[str, ModeratorCheck] = {}
+        """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
 
     @property
     def defaults(self) -> GroupDefaults:
@@ -83,7 +85,7 @@ class Cercle:
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         async with self._serial:
             try:
-                return await self._handle(incoming)
+                return await self._to_moderators_now(await self._handle(incoming))
             except Exception as error:  # the storage itself failed: say so, kindly
                 _log_failure("command", error)
                 reply = private(incoming.user_id, "error.internal")
@@ -256,6 +258,8 @@ class Cercle:
             for item in self._bind(group, result.replies, f"job:{job.id}")
         ]
         try:
+            async with self._serial:
+                outgoing = await self._to_moderators_now(outgoing)
             if outgoing:
                 await deliver(outgoing)
         except Exception as error:  # the platform is away: the leases will bring them back
@@ -269,6 +273,37 @@ class Cercle:
                 await uow.jobs.mark_many(job_ids, state)
             await uow.commit()
         log.info("jobs done", extra={"count": len(done)})
+
+    async def _to_moderators_now(self, outgoing: list[Outgoing]) -> list[Outgoing]:
+        """Drop moderators' notices to people the platform says are no longer moderators, and
+        remember it (their stored flag otherwise changes only when they next type)."""
+        demoted: set[tuple[str, str, str]] = set()
+        kept: list[Outgoing] = []
+        for item in outgoing:
+            reply = item.reply
+            check = self.moderator_checks.get(item.platform)
+            if (
+                reply.for_moderators
+                and check is not None
+                and reply.user_id is not None
+                and await check(item.room_id, reply.user_id) is False
+            ):
+                demoted.add((item.platform, item.room_id, reply.user_id))
+                continue
+            kept.append(item)
+        if demoted:
+            await self._note_demoted(demoted)
+        return kept
+
+    async def _note_demoted(self, demoted: set[tuple[str, str, str]]) -> None:
+        """(Called with ``_serial`` held.)"""
+        async with self._uow() as uow:
+            for platform, room_id, user_id in demoted:
+                _, member = await uow.groups.get_with_member(platform, room_id, user_id)
+                if member is not None and member.is_moderator:
+                    await uow.members.update(replace(member, is_moderator=False))
+            await uow.commit()
+        log.info("notices withheld from former moderators", extra={"count": len(demoted)})
 
     async def _set_aside(self, job_id: int) -> None:
         async with self._uow() as uow:
@@ -298,7 +333,8 @@ class Cercle:
                 self._authorize(invocation, incoming, ctx.language)
                 assert invocation.command.handler is not None
                 welcome: list[Reply] = []
-                if entered.is_new and all(c.enrols for c in invocation.path):
+                enrols = not incoming.private or all(c.enrols for c in invocation.path)
+                if entered.is_new and enrols:
                     welcome = await self._register(uow, entered, incoming)
                 replies = await invocation.command.handler(ctx, invocation.args)
                 await uow.commit()

@@ -64,9 +64,10 @@ class Command:
     handler: Handler | None = None
     subcommands: tuple[Command, ...] = ()
     enrols: bool = True
-    """Running it makes a newcomer a member of the group (stored, welcomed).  Commands that only
-    read, or act on what a person keeps across groups (journal, my-data, forget-me), do not:
-    someone who asked to be forgotten is not written down again by ``help`` or ``my-data``."""
+    """Running it privately makes a newcomer a member of the group (stored, welcomed privately).
+    Commands that only read, or act on what a person keeps across groups (journal, my-data,
+    forget-me), do not: someone who asked to be forgotten is not written down again by a private
+    ``help`` or ``my-data``.  (Any command typed in the room, where everyone saw it, enrols.)"""
 
     def display_name(self, language: str) -> str:
         names = self.aliases.get(language, ())

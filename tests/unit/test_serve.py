@@ -58,5 +58,7 @@ async def test_serve_starts_routes_and_stops(tmp_path: Path) -> None:
     assert {o.platform for o in one.sent} == {"one"}
     assert {o.platform for o in two.sent} == {"two"}
     assert [o.reply.key for o in one.sent] == [
+        "welcome.newcomer",
+        "welcome.private",
         "charter.show",
     ]
