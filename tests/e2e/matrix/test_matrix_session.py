@@ -91,9 +91,18 @@ async def test_an_anonymous_break_request(member: MakeMember, bot: MakeBot) -> N
     assert "!session break" in told.body
     thanks = await bob.notice("Your request was passed on")
     assert thanks.room_id != room
-    # From the direct room too: the request goes to the group that last wrote there.
-    mark = mona.mark()
+    # From the direct room too (it goes to the group that last wrote there): already asked,
+    # so Bob hears it privately and nobody is told again.
     await bob.say(thanks.room_id, "!pause anon")
+    again = await bob.notice("Your request for a break has already arrived")
+    assert again.room_id == thanks.room_id
+    await mona.say(room, "!session break")
+    await mona.notice("take a", room_id=room, after=mark)
+    mark = mona.mark()
+    await mona.say(room, "!session resume")
+    await mona.notice("We are resuming", room_id=room, after=mark)
+    mark = mona.mark()
+    await bob.say(thanks.room_id, "!pause anon")  # after the break: a new request
     await mona.notice("A break was requested", room_id=room, after=mark)
 
 
