@@ -133,3 +133,31 @@ async def test_additional_creators_moderate_without_a_power_level(
     await cat.notice("Only the moderators can use", after=mark)
     await bob.say(room, "!session start")
     await bob.notice("The session is open", room_id=room, after=mark)
+
+
+async def test_a_demoted_moderator_no_longer_hears_of_break_requests(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    """Issue 10, defect 4: moderators' notices follow the power levels of now, not those the
+    bot saw when the person last typed."""
+    cercle = await bot()
+    mona, bob, cat = await member("mona"), await member("bob"), await member("cat")
+    group = await open_group(cercle, mona, [bob, cat])
+    room = group.room_id
+    await mona.set_power(room, bob.user_id, 50)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
+    )
+    await bob.say(room, "!session start")  # Bob types as a moderator: remembered as one
+    await mona.notice("The session is open", room_id=room)
+    await mona.set_power(room, bob.user_id, 0)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 0
+    )
+    mark = mona.mark()
+    bob_mark = bob.mark()
+    await cat.say(room, "!pause anon")
+    await mona.notice("Break requested by someone (anonymous)", after=mark)
+    await bob.say(room, "!queue")  # its private answer comes after any notice to Bob
+    await bob.notice("Speaking", after=bob_mark)
+    assert not [s for s in bob.seen[bob_mark:] if "Break requested" in str(s.content)]
