@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import Group, Member
 from bot.ports import UnitOfWork
 from bot.replies import Reply
+from bot.resources import Resources
 
 
 @dataclass
@@ -22,8 +22,8 @@ class Context:
     """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
     private: bool = False
     """The command was seen by the bot alone (see :attr:`bot.events.Incoming.private`)."""
-    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Crisis lines per language, from the bot's configuration."""
+    resources: Resources = field(default_factory=Resources)
+    """Crisis lines the bot's configuration adds to the shipped ones."""
     known: dict[str, Member] = field(default_factory=dict)
     """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
 

@@ -137,11 +137,22 @@ def usage(path: Sequence[Command], language: str) -> str:
     for arg in command.args:
         shown = translate(f"arg.{arg.name}", language)
         if arg.type is ArgType.CHOICE and len(arg.choices) <= 3:
-            shown = "|".join(arg.choices)
+            shown = "|".join(shown_choices(arg, language))
         words.append(f"<{shown}>" if arg.required else f"[{shown}]")
     if command.subcommands:
         words.append("|".join(_names(command, language)))
     return " ".join(words)
+
+
+def shown_choices(arg: Arg, language: str) -> tuple[str, ...]:
+    """A choice argument's words as a reader of ``language`` types them: the canonical (English)
+    words in English, otherwise each choice's first alias (declarations list French ones first)."""
+    if language == "en":
+        return arg.choices
+    first: dict[str, str] = {}
+    for alias, choice in arg.aliases.items():
+        first.setdefault(choice, alias)
+    return tuple(first.get(choice, choice) for choice in arg.choices)
 
 
 def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
@@ -197,7 +208,7 @@ def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> s
         for alias, choice in spec.aliases.items():
             if fold(alias) == folded:
                 return choice
-        raise UsageError("error.bad_choice", {**common, "choices": spec.choices})
+        raise UsageError("error.bad_choice", {**common, "choices": shown_choices(spec, language)})
     number = parse_minutes(raw) if spec.type is ArgType.MINUTES else _int(raw)
     if number is None:
         key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"

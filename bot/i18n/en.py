@@ -101,7 +101,8 @@ MESSAGES: dict[str, str] = {
         "session length: {duration}\nbreak length: {break}\n"
         "first-time speakers first: {first_speakers_first}\n"
         "charter required to speak: {charter_required}\n"
-        "listed in the directory: {directory}\ncharter: {charter}"
+        "listed in the directory: {directory}\ncountry (crisis lines): {country}\n"
+        "charter: {charter}"
     ),
     "setting.name": "name",
     "setting.need": "need",
@@ -114,6 +115,9 @@ MESSAGES: dict[str, str] = {
     "setting.break": "break length",
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
+    "setting.country": "country (crisis lines)",
+    "setting.country_auto": "{country}, from the time zone",
+    "setting.country_unknown": "unknown (the time zone names no country)",
     "need.grief": "grief",
     "need.illness": "illness",
     "need.separation": "separation",
@@ -213,7 +217,8 @@ MESSAGES: dict[str, str] = {
     "error.member_ambiguous": "Several members match “{name}”: {matches}. Please be more precise.",
     "error.setting.name": "The name should have 1 to 100 characters.",
     "error.setting.need": "The need should be grief, illness, separation or other (not “{value}”).",
-    "error.setting.language": "The language should be fr or en (not “{value}”).",
+    "error.setting.language": "The language should be fr or en, optionally with a region such as en-US or fr-CA (not “{value}”).",
+    "error.setting.country": "The country is written as its two-letter code, such as GB, US, CA, or its name, or “auto” to follow the time zone (not “{value}”).",
     "error.setting.timezone": (
         "“{value}” is not a time zone I know. Use a name such as Europe/Paris. Close: {suggestions}."
     ),
@@ -323,7 +328,8 @@ MESSAGES: dict[str, str] = {
     "directory.entry": "• {name} — {need}, in {lang}\n  next session: {next}\n  accompanying persons: {accompanying}\n  where: {place}",
     "directory.no_session": "none planned yet",
     "directory.how_to_join": "To join, go to the group's room and type “{agree}” to accept its charter. You may first simply listen as an observer (“{observer}”), and raise your hand (“{hand}”) whenever you wish to speak.",
-    "resources.list": "🫶 If you are going through a very hard moment, you are not alone. You can call, at any hour:\n{lines}\nI am only a bot: I am not a therapist and cannot replace one. In an emergency, call the emergency services.",
+    "resources.list": "🫶 If you are going through a very hard time, you can call, at any hour:\n{lines}\nI am a bot: I am not a therapist and I cannot replace professional help. If you are in danger, call {emergency} now.",
+    "resources.unknown": "🫶 If you are going through a very hard time, you deserve to be heard and helped. I don't know the crisis lines of this country{country} yet; the moderators can have them added to the bot's configuration (the [resources] section, per country).\nI am a bot: I am not a therapist and I cannot replace professional help. If you are in danger, call {emergency} now.",
     # care features: my data, forget me
     "help.my-data": "everything I keep about you, as a file",
     "help.forget-me": "erase everything I keep about you (asks for confirmation)",

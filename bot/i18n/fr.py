@@ -107,7 +107,8 @@ MESSAGES: dict[str, str] = {
         "durée d'une séance : {duration}\ndurée de la pause : {break}\n"
         "nouveaux d'abord : {first_speakers_first}\n"
         "charte obligatoire pour parler : {charter_required}\n"
-        "inscrit dans l'annuaire : {directory}\ncharte : {charter}"
+        "inscrit dans l'annuaire : {directory}\npays (lignes d'écoute) : {country}\n"
+        "charte : {charter}"
     ),
     "setting.name": "nom",
     "setting.need": "besoin",
@@ -120,6 +121,9 @@ MESSAGES: dict[str, str] = {
     "setting.break": "durée de la pause",
     "setting.first-speakers-first": "nouveaux d'abord",
     "setting.charter-required": "charte obligatoire pour parler",
+    "setting.country": "pays (lignes d'écoute)",
+    "setting.country_auto": "{country}, d'après le fuseau horaire",
+    "setting.country_unknown": "inconnu (le fuseau horaire ne dit pas de pays)",
     "need.grief": "deuil",
     "need.illness": "maladie",
     "need.separation": "séparation",
@@ -236,7 +240,8 @@ MESSAGES: dict[str, str] = {
     "error.setting.need": (
         "Le besoin doit être deuil, maladie, séparation ou autre (pas « {value} »)."
     ),
-    "error.setting.language": "La langue doit être fr ou en (pas « {value} »).",
+    "error.setting.language": "La langue doit être fr ou en, éventuellement avec une région comme fr-CA ou en-US (pas « {value} »).",
+    "error.setting.country": "Le pays s'écrit avec son code à deux lettres, comme FR, BE, CA, ou son nom, ou « auto » pour suivre le fuseau horaire (pas « {value} »).",
     "error.setting.timezone": (
         "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris. "
         "Proches : {suggestions}."
@@ -349,7 +354,8 @@ MESSAGES: dict[str, str] = {
     "directory.entry": "• {name} — {need}, en {lang}\n  prochaine séance : {next}\n  accompagnants : {accompanying}\n  où : {place}",
     "directory.no_session": "aucune prévue pour l'instant",
     "directory.how_to_join": "Pour rejoindre un groupe, allez dans son salon et tapez « {agree} » pour accepter sa charte. Vous pouvez d'abord simplement écouter, en observateur·rice (« {observer} »), et lever la main (« {hand} ») quand vous souhaitez parler.",
-    "resources.list": "🫶 Si vous traversez un moment très difficile, vous n'êtes pas seul·e. Vous pouvez appeler, à toute heure :\n{lines}\nJe ne suis qu'un bot : je ne suis pas thérapeute et ne remplace pas un·e professionnel·le. En cas d'urgence, appelez les secours.",
+    "resources.list": "🫶 Si vous traversez un moment très difficile, vous pouvez appeler, à toute heure :\n{lines}\nJe suis un bot : je ne suis pas thérapeute et je ne remplace pas une aide professionnelle. En cas de danger, appelez tout de suite le {emergency}.",
+    "resources.unknown": "🫶 Si vous traversez un moment très difficile, vous méritez de l'aide et de l'écoute. Je ne connais pas encore les lignes d'écoute de ce pays{country} ; l'équipe d'animation peut les faire ajouter dans la configuration du bot (section [resources], par pays).\nJe suis un bot : je ne suis pas thérapeute et je ne remplace pas une aide professionnelle. En cas de danger, appelez tout de suite le {emergency}.",
     # care features: my data, forget me
     "help.my-data": "tout ce que je garde sur vous, dans un fichier",
     "help.forget-me": "effacer tout ce que je garde sur vous (demande confirmation)",

@@ -261,28 +261,7 @@ async def test_a_directory_entry_never_pings_and_platforms_can_link_rooms() -> N
     assert "where: <link to room-1>" in text
 
 
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        ("fr", ["3114", "SOS Amitié — 09 72 39 40 50", "je ne suis pas thérapeute"]),
-        ("en", ["Samaritans", "988", "I am not a therapist"]),
-    ],
-)
-async def test_resources_in_both_languages(language: str, expected: list[str]) -> None:
-    h = Harness(language=language)
-    await h.ok("ann", "accepte" if language == "fr" else "agree")
-    said = await h.ok("ann", "ressources" if language == "fr" else "resources")
-    [text] = said.private("ann")
-    for part in expected:
-        assert part in text
-    assert said.room == []
-
-
-async def test_resources_come_from_the_configuration_when_given() -> None:
-    h = Harness(resources={"en": ("Local line — 0800 000 000",)})
-    await h.ok("ann", "agree")
-    [text] = (await h.ok("ann", "resources")).private("ann")
-    assert "• Local line — 0800 000 000" in text and "Samaritans" not in text
+# Resources: tests/unit/test_resources.py (crisis lines follow the country).
 
 
 # --- observers and accompanying persons ----------------------------------------------------
