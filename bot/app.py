@@ -396,7 +396,7 @@ class Cercle:
                     group.platform,
                     group.room_id,
                     reply,
-                    group.language,
+                    group.locale,
                     group.timezone,
                     f"{key}:{target}:{index}",
                     panel_id,

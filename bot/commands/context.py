@@ -31,5 +31,10 @@ class Context:
         self.known.setdefault(self.member.user_id, self.member)
 
     @property
+    def locale(self) -> str:
+        """How the group writes dates and times (``en_US``: 12-hour clock); see ``Group.locale``."""
+        return self.group.locale
+
+    @property
     def user_id(self) -> str:
         return self.member.user_id

@@ -71,7 +71,7 @@ class Registry:
             raise UsageError("error.empty_command")
         command = self.find(tokens[0])
         if command is None:
-            raise self.unknown(tokens[0], language)
+            raise self.unknown(tokens[0], language, tokens[1:3])
         path: tuple[Command, ...] = (command,)
         rest = _rest_after(line, 1)
         if command.subcommands:
@@ -94,9 +94,13 @@ class Registry:
             rest = _rest_after(line, 2)
         return Invocation(path, _parse_args(path, rest, language))
 
-    def unknown(self, word: str, language: str) -> UsageError:
-        """The refusal for an unknown command, with a "did you mean" when a name is close."""
-        suggestions = self.suggest(word, language)
+    def unknown(self, word: str, language: str, following: Sequence[str] = ()) -> UsageError:
+        """The refusal for an unknown command, with a "did you mean" when a name is close, or
+        when a word that follows is a command (``raise hand`` → ``hand``)."""
+        named = (self.find(w) for w in following)
+        suggestions = tuple(
+            dict.fromkeys(c.display_name(language) for c in named if c is not None)
+        ) or self.suggest(word, language)
         if suggestions:
             return UsageError(
                 "error.unknown_command", {"command": word[:50], "suggestions": suggestions}

@@ -19,7 +19,8 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
     listed = list(await ctx.uow.groups.listed(ctx.group.platform))[:MAX_LISTED]
     if not listed:
         setting = command_line(ctx.language, "group", "set")
-        return [private(ctx.user_id, "directory.empty", command=f"{setting} directory on")]
+        listing = "annuaire oui" if ctx.language == "fr" else "directory on"
+        return [private(ctx.user_id, "directory.empty", command=f"{setting} {listing}")]
     entries = [await _entry(ctx, group) for group in listed]
     join = translate(
         "directory.how_to_join",
@@ -37,7 +38,7 @@ async def _entry(ctx: Context, group: Group) -> str:
     language = ctx.language
     coming = await ctx.uow.sessions.upcoming(group.id, ctx.now, 1)
     if coming:
-        next_session = format_when(coming[0].planned_start, language, group.timezone)
+        next_session = format_when(coming[0].planned_start, ctx.locale, group.timezone)
     else:
         next_session = translate("directory.no_session", language)
     return translate(

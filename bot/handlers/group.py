@@ -280,6 +280,9 @@ SETTINGS: tuple[Setting, ...] = (
             {
                 **{p.value: p.value for p in AccompanyingPolicy},
                 "bienvenus": "welcome",
+                "bienvenues": "welcome",
+                "non-admises": "not-admitted",
+                "sur-demande": "ask",
                 "bienvenue": "welcome",
                 "non-admis": "not-admitted",
                 "refuses": "not-admitted",
@@ -298,7 +301,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "duration",
-        "duree",
+        "durée",
         _minutes("duration", 15, 240),
         lambda g, v: replace(g, session_minutes=_as_int(v)),
         lambda g, _: Duration(g.session_minutes),

@@ -2,10 +2,11 @@
 
 MESSAGES: dict[str, str] = {
     # formats
-    "format.datetime": "EEEE d MMMM y 'at' HH:mm",
+    "format.date": "EEEE d MMMM y",
+    "format.datetime": "{date} at {time}",
     "format.minutes": "{n} min",
-    "format.hours": "{n} h",
-    "format.hours_minutes": "{h} h {m}",
+    "format.hours": "{n} hr",
+    "format.hours_minutes": "{h} hr {m} min",
     "list.empty": "nobody",
     "value.yes": "yes",
     "value.no": "no",
@@ -28,31 +29,22 @@ MESSAGES: dict[str, str] = {
         "at any time."
     ),
     "charter.default_label": "the default charter",
-    "charter.reminder": "🤝 A reminder for all of us: {charter}",
-    "charter.after_break": "🤝 Welcome back. A reminder for all of us: {charter}",
+    "charter.reminder": "🤝 A reminder of our charter: {charter}",
+    "charter.after_break": "🤝 Before we resume, a reminder of our charter: {charter}",
     "charter.show": "📜 Our charter: {charter}",
     "charter.accepted": "🤝 Thank you {member}, you have accepted the charter.",
-    "charter.already_accepted": "You already accepted the charter ({when}). Thank you.",
+    "charter.already_accepted": "You already accepted the charter (on {when}). Thank you.",
     "welcome.newcomer": (
         "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
         "only when and if you wish."
     ),
-    "welcome.private": (
-        "Welcome to the group. Before you take part, please read our charter: {charter}\n"
-        "Reply with “agree” to accept it. You may also join as an observer (“observer on”)."
-    ),
+    "welcome.private": "Welcome to the group. Before you take part, please read our charter: {charter}\nReply “agree” to accept it. You may also simply listen, without speaking (“observer on”).",
     # sessions
-    "session.opened": (
-        "🕯️ The session is open, for {duration} (until about {end}). Take your time; "
-        "raise your hand with “hand” when you wish to speak."
-    ),
+    "session.opened": "🌿 The session is open, for {duration} (until about {end}). Take your time; raise your hand with “hand” when you would like to speak.",
     "session.break_started": "☕ Let's take a {minutes} break, until {until}. Drink some water.",
-    "session.break_over": "🔔 The break is over. Welcome back.",
+    "session.break_over": "🔔 The break is over; let's resume.",
     "session.resumed": "🔔 We are resuming the session.",
-    "session.closed": (
-        "🌙 The session is closed after {duration}. {speakers} person(s) took the stick. "
-        "Thank you all for your trust and your listening."
-    ),
+    "session.closed": "🌙 The session is closed after {duration}. {speakers} {speakers|person|people} spoke. Thank you all for your trust and for listening.",
     "session.half_time": (
         "We are halfway through the session. It may be a good moment for a {minutes} break: "
         "“{command}”."
@@ -61,10 +53,10 @@ MESSAGES: dict[str, str] = {
     "stick.panel": "🎤 Speaking: {holder} · waiting: {queue}",
     "stick.panel_closed": "🎤 The talking stick is put away until the next session.",
     "stick.nobody": "nobody",
-    "stick.hand_raised": "✋ {member} raised their hand (position {position}).",
+    "stick.hand_raised": "✋ {member} raised their hand (number {position} in line).",
     "stick.hand_lowered": "{member} lowered their hand.",
     "stick.turn_of": "🎤 {member} has the talking stick.",
-    "stick.your_turn": "🎤 It's your turn. Take all the time you need; “pass” when you are done.",
+    "stick.your_turn": "🎤 It's your turn. Take all the time you need; type “pass” when you're done.",
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
     "stick.passed": "{member} passed the stick. Thank you for sharing.",
     "stick.place_given_up": "{member} gave up their place in line.",
@@ -72,9 +64,9 @@ MESSAGES: dict[str, str] = {
     "stick.turn_ended": "Thank you {member}.",
     "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
     "stick.removed": "{member} is no longer in the turn order.",
-    "stick.moved": "{member} is now at position {position}.",
+    "stick.moved": "{member} is now number {position} in line.",
     "stick.cleared": "The line is empty now.",
-    "stick.round": "🔄 A round, in this order: {members}. Anyone may pass.",
+    "stick.round": "🔄 A round, in this order: {members}. Anyone may pass their turn.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
     "stick.timer_off": "⏳ No turn guideline any more.",
     "stick.nudge": (
@@ -86,12 +78,10 @@ MESSAGES: dict[str, str] = {
     "pause.requested_anonymous": "☕ A break was requested. The moderators have been told.",
     "pause.someone": "someone (anonymous)",
     "pause.moderators": "☕ Break requested by {member}. To start it: “{command}”.",
-    "pause.thanks": (
-        "Your request was passed on. It is normal to be moved: take your time, drink some water."
-    ),
+    "pause.thanks": "Your request was passed on. It's okay to feel emotional: take your time, drink some water.",
     # observers
-    "observer.on": "👂 {member} is listening as an observer.",
-    "observer.off": "{member} is no longer an observer and may take the stick.",
+    "observer.on": "👂 {member} is listening, without speaking.",
+    "observer.off": "{member} may speak again.",
     # group settings
     "group.updated": "⚙️ Updated: {setting} → {value}",
     "group.show": (
@@ -128,7 +118,7 @@ MESSAGES: dict[str, str] = {
     "accompanying.not-admitted": "not admitted",
     "accompanying.ask": "ask the moderators",
     # help
-    "help.overview": "Here is what I can do:\n{commands}",
+    "help.overview": "Here is what you need to take part:\n\n{commands}\n\nFor the moderators: “help facilitation”. Every group setting: “help settings”. One command in detail: “help hand”.",
     "help.command": "{command}: {description}\n{details}",
     "help.moderator_marker": " (moderators)",
     "help.help": "list the commands, or explain one",
@@ -139,7 +129,7 @@ MESSAGES: dict[str, str] = {
     "help.pass": "pass the stick, or give up your place in line",
     "help.queue": "show who speaks and who is waiting",
     "help.pause": "ask for a break (add “anon” to stay anonymous)",
-    "help.observer": "listen as an observer, never put in the turn order",
+    "help.observer": "listen without speaking, never put in the line",
     "help.session": "open, pause, resume and close a session",
     "help.session.start": "open a session now (default length from the group settings)",
     "help.session.break": "start a break (default length from the group settings)",
@@ -202,16 +192,14 @@ MESSAGES: dict[str, str] = {
         "{holder} has only just received the stick, so I did not end their turn. "
         "If you really mean to, name them: “stick next {holder}”."
     ),
-    "error.observer_no_stick": (
-        "You are listening as an observer. “observer off” if you would like to speak."
-    ),
-    "error.member_is_observer": "{member} is an observer and is never put in the turn order.",
+    "error.observer_no_stick": "You are listening without speaking. To speak: “observer off”.",
+    "error.member_is_observer": "{member} is listening without speaking and is never put in the line.",
     "error.charter_first": (
         "Before taking the stick, please read the charter (“rules”) and accept it (“agree”)."
     ),
     "error.member_charter_first": "{member} has not accepted the charter yet.",
-    "error.observer_already_on": "You are already an observer.",
-    "error.observer_already_off": "You are not an observer.",
+    "error.observer_already_on": "You are already listening without speaking.",
+    "error.observer_already_off": "You can already speak.",
     "error.round_nobody": "Nobody else present can be added to the round.",
     "error.member_not_found": "I don't know any member called “{name}” in this group.",
     "error.member_ambiguous": "Several members match “{name}”: {matches}. Please be more precise.",
@@ -232,8 +220,8 @@ MESSAGES: dict[str, str] = {
     ),
     "error.setting.duration": "The session length should be between {min} and {max} (not “{value}”).",
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
-    "error.setting.first-speakers-first": "Please answer on or off (not “{value}”).",
-    "error.setting.charter-required": "Please answer on or off (not “{value}”).",
+    "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
     # scheduling and reminders
     "arg.date": "YYYY-MM-DD",
     "arg.time": "HH:MM",
@@ -242,7 +230,7 @@ MESSAGES: dict[str, str] = {
     "arg.id": "number",
     "arg.scope": "all",
     "help.sessions": "the coming sessions, in the group's time zone",
-    "help.remind": "reminders of sessions by direct message for you: on or off",
+    "help.remind": "session reminders by direct message for you: on or off",
     "help.session.schedule": "plan a session, once or weekly/biweekly/monthly, with an optional title",
     "help.session.cancel": "cancel a planned session by its number (add “all” for its whole series)",
     "help.session.calendar": "the group's sessions as a calendar file (.ics)",
@@ -251,18 +239,18 @@ MESSAGES: dict[str, str] = {
     "repeat.weekly": "every week",
     "repeat.biweekly": "every two weeks",
     "repeat.monthly": "every month",
-    "cancel.once": "The session of {when} is cancelled.",
-    "cancel.series": "The series is cancelled ({count} coming session(s)).",
+    "cancel.once": "The session of {when} is cancelled. Next planned session: {next}.",
+    "cancel.series": "The series is cancelled: none of its coming sessions will take place. “sessions” shows what is still planned.",
     "sessions.none": "No session is planned for now.",
     "sessions.list": "📅 Coming sessions:\n{lines}",
     "sessions.now": "now",
-    "calendar.ready": "📅 Here is the calendar of the group's sessions ({count} planned), to import into your calendar app.",
+    "calendar.ready": "📅 Here is the calendar of the group's sessions ({count} {count|session|sessions} planned), to import into your calendar app.",
     "remind.on": "⏰ You will get a direct message before each session.",
     "remind.off": "You will no longer get direct messages before sessions.",
     "reminder.room": "⏰ Reminder: our next session starts in {left} ({when}). You are welcome as you are.",
     "reminder.room_titled": "⏰ Reminder: our next session, “{title}”, starts in {left} ({when}). You are welcome as you are.",
-    "reminder.private": "⏰ The group meets in {left} ({when}). Take care of yourself until then.",
-    "session.opened_title": "🕯️ {title}",
+    "reminder.private": "⏰ The group “{group}” meets in {left} ({when}): {place}. Take care of yourself until then.",
+    "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "The session planned for {when} could not open by itself: another session is still open. Close it (“session end”) and open the new one (“session start”).",
     "error.bad_date": "“{value}” is not a date I can read: write it like 2026-12-01.",
     "error.bad_time": "“{value}” is not a time I can read: write it like 19:30.",
@@ -286,7 +274,7 @@ MESSAGES: dict[str, str] = {
     "theme.thanks": "Thank you for proposing theme #{id}. Your name is not shown with it.",
     "theme.none": "No theme has been proposed yet. You can suggest one: “{command} …”.",
     "theme.list": "💡 Proposed themes:\n{lines}",
-    "theme.votes": "{n} vote(s)",
+    "theme.votes": "{n} {n|vote|votes}",
     "theme.your_vote": "your vote ✓",
     "theme.picked_for": "chosen for {when}",
     "theme.voted": "✓ Your vote for theme #{id} (“{theme}”) is counted.",
@@ -311,9 +299,9 @@ MESSAGES: dict[str, str] = {
     "journal.empty": "Your journal is empty. To write a note: “{command} …”.",
     "journal.list": "📓 Your journal (only you can see this):\n{lines}",
     "journal.export_title": "My journal",
-    "journal.exported": "📓 Here are your {count} note(s), as a file only you receive.",
+    "journal.exported": "📓 Here are your notes ({count} {count|note|notes}), in a file sent to you alone.",
     "journal.deleted": "Note #{number} is deleted.",
-    "journal.deleted_all": "Your journal is empty now ({count} note(s) deleted).",
+    "journal.deleted_all": "Your journal is empty now ({count} {count|note|notes} deleted).",
     "journal.prompt_on": "📓 After each session, I will invite you to note your impressions, privately.",
     "journal.prompt_off": "I will no longer invite you to write after sessions.",
     "journal.prompt": "🌙 The session is over. If you wish, you can note your impressions in your private journal: “{command} …”. Only you will read them.",
@@ -333,9 +321,9 @@ MESSAGES: dict[str, str] = {
     # care features: my data, forget me
     "help.my-data": "everything I keep about you, as a file",
     "help.forget-me": "erase everything I keep about you (asks for confirmation)",
-    "privacy.my_data": "🔐 Here is everything I keep about you ({groups} group(s), {notes} journal note(s)). To erase it all: “{command}”.",
+    "privacy.my_data": "🔐 Here is everything I keep about you ({groups} {groups|group|groups}, {notes} journal {notes|note|notes}). To erase it all: “{command}”.",
     "privacy.forget_confirm": "This will erase everything I keep about you on this platform, in every group: memberships, places in line, votes, your themes (kept without your name if others voted for them), your journal and your reminder choices. It cannot be undone. To confirm: “{command}”.",
-    "privacy.forgotten": "🕊️ Done: I no longer keep anything about you. Take care of yourself.",
+    "privacy.forgotten": "🔐 Done: I no longer keep anything about you. Take care of yourself.",
     # care features: accompanying persons
     "help.accompanying": "attend as an accompanying person (a relative, a carer), if the group allows it",
     "help.accompanying.on": "ask to attend as an accompanying person",
@@ -357,6 +345,29 @@ MESSAGES: dict[str, str] = {
     "error.accompanying_not": "You are not attending as an accompanying person.",
     "error.accompanying_no_request": "{member} has not asked to attend as an accompanying person.",
     "setting.directory": "listed in the directory",
-    "error.setting.directory": "Please answer on or off (not “{value}”).",
-    "group.timezone_moved": "🕰️ {count} planned session(s) of the recurring series keep their local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
+    "error.setting.directory": "Please answer “on” or “off” (not “{value}”).",
+    "group.timezone_moved": "📅 {count} planned {count|session of a recurring series keeps its|sessions of the recurring series keep their} local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
+    "cancel.once_last": "The session of {when} is cancelled. No other session is planned for now.",
+    "help.section.taking_part": "Taking part",
+    "help.section.breaks": "Breaks and support",
+    "help.section.my_data": "My reminders and my data",
+    "help.others": "Also: {commands}.",
+    "help.facilitation": "The moderators' commands:\n{commands}",
+    "help.settings": "⚙️ The group's settings (current value, then allowed values):\n{settings}\nTo change one: “{command} <setting> <value>”, for example “{command} country CA”.",
+    "help.setting_value": "now: {value}",
+    "help.one": "{line}",
+    "setting.values.name": "1 to 100 characters",
+    "setting.values.need": "grief, illness, separation or other",
+    "setting.values.language": "fr or en, with a region if you wish (en-US: 12-hour times, en-GB, fr-CA…)",
+    "setting.values.timezone": "a time zone such as Europe/London, America/New_York or America/Montreal",
+    "setting.values.charter": "a text of at least 10 characters, or “default”",
+    "setting.values.accompanying": "welcome, not-admitted or ask",
+    "setting.values.reminders": "one to five lengths before the session, such as “24h 15m”, or “off”",
+    "setting.values.duration": "15 min to 4 hr",
+    "setting.values.break": "1 to 60 min",
+    "setting.values.first-speakers-first": "on or off",
+    "setting.values.charter-required": "on or off",
+    "setting.values.country": "a country code such as GB, US, CA, AU, or “auto” to follow the time zone",
+    "setting.values.directory": "on or off",
+    "sessions.number": "#{id}",
 }
