@@ -216,9 +216,7 @@ MESSAGES: dict[str, str] = {
     "error.setting.timezone_unknown": "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris ou America/Montreal.",
     "error.setting.charter": "La charte doit faire au moins 10 caractères, ou « défaut ».",
     "error.setting.accompanying": "Les personnes accompagnantes : bienvenues, non-admises ou demander (pas « {value} »).",
-    "error.setting.reminders": (
-        "Les rappels : une à cinq durées avant la séance, comme « 24h 15m », ou « off »."
-    ),
+    "error.setting.reminders": "Les rappels : une à cinq durées avant la séance, comme « 24h 15m », ou « non ».",
     "error.setting.duration": (
         "La durée d'une séance doit être entre {min} et {max} (pas « {value} »)."
     ),
