@@ -249,7 +249,7 @@ MESSAGES: dict[str, str] = {
     "remind.off": "You will no longer get direct messages before sessions.",
     "reminder.room": "⏰ Reminder: our next session starts in {left} ({when}). You are welcome as you are.",
     "reminder.room_titled": "⏰ Reminder: our next session, “{title}”, starts in {left} ({when}). You are welcome as you are.",
-    "reminder.private": "⏰ The group “{group}” meets in {left} ({when}): {place}. Take care of yourself until then.",
+    "reminder.private": "⏰ “{group}” meets in {left} ({when}). To get there: {place}. Take care of yourself until then.",
     "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "The session planned for {when} could not open by itself: another session is still open. Close it (“session end”) and open the new one (“session start”).",
     "error.bad_date": "“{value}” is not a date I can read: write it like 2026-12-01.",

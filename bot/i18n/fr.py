@@ -250,7 +250,7 @@ MESSAGES: dict[str, str] = {
     "remind.off": "Vous ne recevrez plus de message privé avant les séances.",
     "reminder.room": "⏰ Rappel : notre prochaine séance commence dans {left} ({when}). Venez comme vous êtes.",
     "reminder.room_titled": "⏰ Rappel : notre prochaine séance, « {title} », commence dans {left} ({when}). Venez comme vous êtes.",
-    "reminder.private": "⏰ Le groupe « {group} » se retrouve dans {left} ({when}) : {place}. Prenez soin de vous d'ici là.",
+    "reminder.private": "⏰ « {group} » se retrouve dans {left} ({when}). Pour y aller : {place}. Prenez soin de vous d'ici là.",
     "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "La séance prévue le {when} n'a pas pu s'ouvrir d'elle-même : une autre séance est encore ouverte. Fermez-la (« séance clore ») puis ouvrez la nouvelle (« séance ouvrir »).",
     "error.bad_date": "« {value} » n'est pas une date que je sais lire : écrivez-la comme 2026-12-01.",

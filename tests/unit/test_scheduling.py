@@ -50,8 +50,8 @@ async def test_one_off_session_reminders_and_automatic_opening() -> None:
         "(mardi 1er décembre 2026 à 19 h 30). Venez comme vous êtes."
     ]
     assert said.private("ann") == [
-        "⏰ Le groupe « room-1 » se retrouve dans 24 h (mardi 1er décembre 2026 à 19 h 30) : "
-        "room-1. Prenez soin de vous d'ici là."
+        "⏰ « room-1 » se retrouve dans 24 h (mardi 1er décembre 2026 à 19 h 30). "
+        "Pour y aller : room-1. Prenez soin de vous d'ici là."
     ]
     assert said.private("mod") == []  # did not ask
     said = await h.advance(paris(2026, 12, 1, 19, 15) - h.clock.now())

@@ -37,9 +37,9 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
     await mona.notice("Bob has the talking stick", room_id=room, after=mark)
     await bob.notice("It's your turn")
     await cat.say(room, "!main")  # the French alias
-    await mona.notice("Cat raised their hand (position 1)", room_id=room, after=mark)
+    await mona.notice("Cat raised their hand (number 1 in line)", room_id=room, after=mark)
     await mona.say(room, "!hand")
-    await mona.notice("Mona raised their hand (position 2)", room_id=room, after=mark)
+    await mona.notice("Mona raised their hand (number 2 in line)", room_id=room, after=mark)
     await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Bob · waiting: Cat and Mona"))
 
     # Refusals, privately: dan neither holds nor waits; cat is no moderator.
@@ -58,7 +58,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
 
     # A reaction on the panel is the command of whoever reacted.
     await dan.react(room, panel.event.event_id, "✋")
-    await mona.notice("Dan raised their hand (position 2)", room_id=room, after=mark)
+    await mona.notice("Dan raised their hand (number 2 in line)", room_id=room, after=mark)
     await mona.wait_for(is_edit_of(panel.event.event_id, "waiting: Mona and Dan"))
 
     # A moderator by power level (50), read live.
