@@ -3,6 +3,7 @@ one calm emoji set, times and lengths written the way each language writes them.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from datetime import UTC, datetime
@@ -205,3 +206,19 @@ async def test_a_wrong_setting_answers_in_the_groups_language() -> None:
     text = said.private("mod")[-1]
     assert "nom, besoin, langue, fuseau" in text and "pays" in text
     assert "name" not in text and "timezone" not in text
+
+
+async def test_my_data_speaks_french_to_a_french_group() -> None:
+    h = Harness(language="fr")
+    await h.ok("ann", "accepte")
+    await h.ok("ann", "journal ajouter une note", private=True)
+    said = await h.ok("ann", "mes-données")
+    attachment = said.outgoing[-1].reply.attachment
+    assert attachment is not None and attachment.filename == "mes-donnees.json"
+    data = json.loads(attachment.data)
+    assert data["identifiant"] == "ann"
+    assert data["groupes"][0]["charte_acceptée_le"] is not None
+    assert data["journal"][0]["texte"] == "une note"
+    assert data["non_conservé"].startswith("Les messages écrits dans les salons")
+    forbidden = {"user_id", "memberships", "journal_prompt_after_sessions", "not_stored"}
+    assert not forbidden & set(re.findall(r'"(\w+)":', attachment.data.decode()))
