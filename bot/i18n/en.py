@@ -22,17 +22,12 @@ MESSAGES: dict[str, str] = {
     "arg.key": "setting",
     "arg.value": "value",
     # charter and welcome
-    "charter.default": (
-        "Confidentiality is our golden rule: what is said in the group stays in the group. "
-        "We listen without judging, we speak for ourselves, at our own pace, and nobody has to "
-        "speak. Silences are part of the exchange. If you feel moved, you can ask for a break "
-        "at any time."
-    ),
+    "charter.default": "Confidentiality is our golden rule: what is said in the group stays in the group. We listen without judging, we speak for ourselves, at our own pace, and nobody has to speak. Silences are part of the exchange. If emotions come up, you can ask for a break at any time.",
     "charter.default_label": "the default charter",
     "charter.reminder": "🤝 A reminder of our charter: {charter}",
     "charter.after_break": "🤝 Before we resume, a reminder of our charter: {charter}",
     "charter.show": "📜 Our charter: {charter}",
-    "charter.accepted": "🤝 Thank you {member}, you have accepted the charter.",
+    "charter.accepted": "🤝 Thank you, {member}: you have accepted the charter.",
     "charter.already_accepted": "You already accepted the charter (on {when}). Thank you.",
     "welcome.newcomer": (
         "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
@@ -61,18 +56,15 @@ MESSAGES: dict[str, str] = {
     "stick.passed": "{member} passed the stick. Thank you for sharing.",
     "stick.place_given_up": "{member} gave up their place in line.",
     "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}",
-    "stick.turn_ended": "Thank you {member}.",
+    "stick.turn_ended": "Thank you, {member}.",
     "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
-    "stick.removed": "{member} is no longer in the turn order.",
+    "stick.removed": "{member} is no longer in line.",
     "stick.moved": "{member} is now number {position} in line.",
     "stick.cleared": "The line is empty now.",
     "stick.round": "🔄 A round, in this order: {members}. Anyone may pass their turn.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
-    "stick.timer_off": "⏳ No turn guideline any more.",
-    "stick.nudge": (
-        "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; "
-        "when you are ready, “pass” gives others their turn."
-    ),
+    "stick.timer_off": "⏳ The turn guideline is off.",
+    "stick.nudge": "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; when you are ready, type “pass” to give others their turn.",
     # pauses
     "pause.requested": "☕ {member} would like a break. The moderators have been told.",
     "pause.requested_anonymous": "☕ A break was requested. The moderators have been told.",
@@ -154,7 +146,7 @@ MESSAGES: dict[str, str] = {
     "error.empty_command": "I did not receive a command. “help” lists them.",
     "error.unknown_command": "I don't know the command “{command}”. Did you mean: {suggestions}? “help” lists them all.",
     "error.unknown_command_no_suggestion": "I don't know the command “{command}”. “help” lists them all.",
-    "error.unknown_subcommand": "“{command}” has no “{word}”. Possible: {choices}.",
+    "error.unknown_subcommand": "After “{command}”, I don't know “{word}”. Possible: {choices}.",
     "error.missing_subcommand": "What should I do? Usage: {usage}",
     "error.missing_argument": "Something is missing: {argument}. Usage: {usage}",
     "error.too_many_arguments": "I did not expect “{extra}”. Usage: {usage}",
@@ -180,7 +172,7 @@ MESSAGES: dict[str, str] = {
     "error.already_on_break": "We are already on a break.",
     "error.not_on_break": "We are not on a break.",
     "error.already_holder": "You already have the stick. Take your time.",
-    "error.already_queued": "Your hand is already raised (position {position}).",
+    "error.already_queued": "Your hand is already raised (number {position} in line).",
     "error.not_queued": "Your hand is not raised.",
     "error.nothing_to_pass": "You neither hold the stick nor wait in line.",
     "error.nobody_holds_stick": "Nobody holds the stick at the moment.",

@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     # pauses
     "pause.requested": "☕ {member} aimerait une pause. L'équipe d'animation est prévenue.",
     "pause.requested_anonymous": "☕ Une pause a été demandée. L'équipe d'animation est prévenue.",
-    "pause.someone": "quelqu'un (anonyme)",
+    "pause.someone": "une personne qui reste anonyme",
     "pause.moderators": "☕ Pause demandée par {member}. Pour la lancer : « {command} ».",
     "pause.thanks": "Votre demande a été transmise. C'est normal que l'émotion vienne : prenez votre temps, buvez un peu d'eau.",
     # observateurs
@@ -145,7 +145,7 @@ MESSAGES: dict[str, str] = {
         "« aide » les liste toutes."
     ),
     "error.unknown_command_no_suggestion": "Je ne connais pas la commande « {command} ». « aide » les liste toutes.",
-    "error.unknown_subcommand": "« {command} » n'a pas de « {word} ». Possible : {choices}.",
+    "error.unknown_subcommand": "Après « {command} », je ne connais pas « {word} ». Possible : {choices}.",
     "error.missing_subcommand": "Que dois-je faire ? Utilisation : {usage}",
     "error.missing_argument": "Il manque quelque chose : {argument}. Utilisation : {usage}",
     "error.too_many_arguments": "Je n'attendais pas « {extra} ». Utilisation : {usage}",
@@ -177,7 +177,7 @@ MESSAGES: dict[str, str] = {
     "error.already_on_break": "Nous sommes déjà en pause.",
     "error.not_on_break": "Nous ne sommes pas en pause.",
     "error.already_holder": "Vous avez déjà le bâton. Prenez votre temps.",
-    "error.already_queued": "Votre main est déjà levée (position {position}).",
+    "error.already_queued": "Votre main est déjà levée (n° {position} dans la file).",
     "error.not_queued": "Votre main n'est pas levée.",
     "error.nothing_to_pass": "Vous n'avez pas le bâton et n'êtes pas dans la file.",
     "error.nobody_holds_stick": "Personne n'a le bâton pour le moment.",
@@ -254,7 +254,7 @@ MESSAGES: dict[str, str] = {
     "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "La séance prévue le {when} n'a pas pu s'ouvrir d'elle-même : une autre séance est encore ouverte. Fermez-la (« séance clore ») puis ouvrez la nouvelle (« séance ouvrir »).",
     "error.bad_date": "« {value} » n'est pas une date que je sais lire : écrivez-la comme 2026-12-01.",
-    "error.bad_time": "« {value} » n'est pas une heure que je sais lire : écrivez-la comme 19:30.",
+    "error.bad_time": "« {value} » n'est pas une heure que je sais lire : écrivez-la comme 19h30 ou 19:30.",
     "error.impossible_date": "« {value} » n'existe pas dans le calendrier. Vérifiez le jour et le mois.",
     "error.time_in_gap": "{wanted} n'existe pas à {timezone} : on avance l'heure cette nuit-là. La première heure valide est {next}.",
     "error.date_in_past": "{when} est déjà passé. Choisissez un moment à venir.",

@@ -134,7 +134,7 @@ async def test_rules_and_agree() -> None:
     assert said.room[-1].startswith("📜 Our charter: Confidentiality")
     assert said.outgoing[-1].reply.choices
     said = await h.ok("ann", "agree")
-    assert said.room == ["🤝 Thank you Ann, you have accepted the charter."]
+    assert said.room == ["🤝 Thank you, Ann: you have accepted the charter."]
     said = await h.ok("ann", "agree")
     assert said.private("ann")[0].startswith(
         "You already accepted the charter (on Tuesday 1 December 2026 at 19:00)"

@@ -168,7 +168,7 @@ async def test_turn_timer_sends_only_a_private_gentle_nudge() -> None:
     assert said.room == []
     assert said.private("ann") == [
         "⏳ A gentle note: you have held the stick for about 5 min. There is no hurry; "
-        "when you are ready, “pass” gives others their turn."
+        "when you are ready, type “pass” to give others their turn."
     ]
     assert await stick_of(h) == ("ann", ("bob",))  # never cut off
     later = await h.advance(timedelta(hours=1))
@@ -253,7 +253,7 @@ async def test_stick_commands_read_only_the_members_in_line(
     await h.ok("bob", "lower")
     h.clock.advance(timedelta(minutes=1))
     said = await h.ok("mod", "stick next")
-    assert said.room[:2] == ["Thank you Dan.", "🎤 M007 has the talking stick."]
+    assert said.room[:2] == ["Thank you, Dan.", "🎤 M007 has the talking stick."]
     await h.ok("bob", "hand")
     await h.ok("ann", "hand")
     await h.ok("mod", "stick skip bob")

@@ -125,7 +125,7 @@ def test_the_anonymous_break_request_names_nobody_in_the_room(
     assert room == ["[room] ☕ Une pause a été demandée. L'équipe d'animation est prévenue."]
     assert not any("david" in line for line in room)
     assert (
-        "[private → alice] ☕ Pause demandée par quelqu'un (anonyme). Pour la lancer : « séance pause »."
+        "[private → alice] ☕ Pause demandée par une personne qui reste anonyme. Pour la lancer : « séance pause »."
         in request
     )
     assert "    ↳ séance pause" in request

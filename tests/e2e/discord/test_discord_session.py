@@ -105,7 +105,7 @@ async def test_anonymous_break_request(fake: FakeDiscord, world: World, bot: Bot
     assert "Votre demande a été transmise" in asked.private[0].text
     [told] = fake.dms(world.alice)
     assert told.text == (
-        "☕ Pause demandée par quelqu'un (anonyme). Pour la lancer : « séance pause »."
+        "☕ Pause demandée par une personne qui reste anonyme. Pour la lancer : « séance pause »."
     )
     assert "Cat" not in told.text
     assert all("Cat" not in m.text for m in fake.messages(world.room) if "pause" in m.text)

@@ -67,7 +67,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
         lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
     )
     await bob.say(room, "!stick next Cat")
-    await mona.notice("Thank you Cat.", room_id=room, after=mark)
+    await mona.notice("Thank you, Cat.", room_id=room, after=mark)
     await mona.notice("Mona has the talking stick", room_id=room, after=mark)
 
     # Nothing was answered twice, and no panel was posted twice.

@@ -25,7 +25,7 @@ async def test_invite_join_welcome_with_the_charter(member: MakeMember, bot: Mak
     assert private.event.decrypted, "the direct room is end-to-end encrypted"
     # Answered in the direct room, it acts in the group.
     await ann.say(private.room_id, "!agree")
-    await ann.notice("Thank you Ann, you have accepted the charter", room_id=room)
+    await ann.notice("Thank you, Ann: you have accepted the charter", room_id=room)
 
 
 async def test_only_allowed_inviters_are_followed(member: MakeMember, bot: MakeBot) -> None:
