@@ -27,7 +27,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
     mark = mona.mark()
     await mona.say(room, "!session start 90")
     await mona.notice("The session is open", room_id=room, after=mark)
-    await mona.notice("A reminder for all of us", room_id=room, after=mark)
+    await mona.notice("A reminder of our charter", room_id=room, after=mark)
     panel = await mona.notice("Speaking: nobody", room_id=room, after=mark)
     for key in ("✋", "➡️", "☕"):
         await mona.wait_for(is_reaction(panel.event.event_id, key, cercle.user_id))
@@ -44,7 +44,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
 
     # Refusals, privately: dan neither holds nor waits; cat is no moderator.
     await dan.say(room, "!pass")
-    refusal = await dan.notice("You neither hold the stick nor wait in line")
+    refusal = await dan.notice("You don't have the stick and you're not in line")
     assert refusal.room_id != room
     await cat.say(room, "!stick next")
     refusal = await cat.notice("Only the moderators can use")

@@ -97,5 +97,5 @@ async def test_a_direct_chat_opened_by_a_member(member: MakeMember, bot: MakeBot
     answer = await mona.notice("No session is open", after=mark)
     assert answer.room_id == direct
     await mona.say(direct, "!agree")
-    await mona.notice("Thank you Mona, you have accepted the charter", room_id=group)
+    await mona.notice("Thank you, Mona: you have accepted the charter", room_id=group)
     assert not mona.notices("Our charter", direct), "a direct chat is not a group"
