@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel import Locale
+from babel import Locale, localedata
 
 from bot import planning
 from bot.commands.args import Args, parse_minutes
@@ -153,8 +153,8 @@ def _language(value: str) -> SettingValue:
     if match is None or match["language"] not in LANGUAGES:
         raise _bad("language", value)
     region = (match["region"] or "").upper()
-    if region and region not in _territories():
-        raise _bad("language", value)
+    if region and not localedata.exists(f"{match['language']}_{region}"):
+        raise _bad("language", value)  # Babel writes dates only for the locales it knows
     return f"{match['language']}_{region}" if region else match["language"]
 
 
