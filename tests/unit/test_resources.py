@@ -73,9 +73,9 @@ async def test_the_country_setting_wins_over_the_time_zone() -> None:
 
 
 async def test_configured_lines_of_a_country_replace_the_shipped_ones() -> None:
-    configured = Resources(countries={"JP": CountryLines("110", {"en": ("TELL — 03 5774 0992",)})})
+    configured = Resources(countries={"JP": CountryLines("110", {"en": ("Example line — 0000 000 000",)})})
     text = await resources_text(Harness(language="en", timezone="Asia/Tokyo", resources=configured))
-    assert "• TELL — 03 5774 0992" in text and "call 110 now" in text
+    assert "• Example line — 0000 000 000" in text and "call 110 now" in text
 
 
 async def test_old_per_language_lines_never_replace_another_countrys_lines() -> None:
@@ -119,11 +119,11 @@ def test_every_required_country_ships_lines_in_both_languages() -> None:
 def test_the_configuration_reads_countries_and_keeps_the_old_per_language_lists() -> None:
     config = Config.from_toml(
         '[resources]\nfr = ["Ligne locale"]\n\n'
-        '[resources.JP]\nemergency = "110"\nen = ["TELL — 03 5774 0992"]\n'
+        '[resources.JP]\nemergency = "110"\nen = ["Example line — 0000 000 000"]\n'
     )
     assert config.resources.by_language == {"fr": ("Ligne locale",)}
     assert config.resources.countries == {
-        "JP": CountryLines("110", {"en": ("TELL — 03 5774 0992",)})
+        "JP": CountryLines("110", {"en": ("Example line — 0000 000 000",)})
     }
 
 
