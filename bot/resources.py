@@ -145,7 +145,9 @@ SHIPPED: Mapping[str, CountryLines] = {
         },
     ),
     "US": CountryLines(
-        # 911 and 988: health.wyo.gov (988 Suicide & Crisis Lifeline; in immediate danger call 911)
+        # 911 and 988: health.wyo.gov (988 Suicide & Crisis Lifeline; in immediate danger call 911);
+        # English and Spanish: www.mcphs.edu (988 "live crisis center phone services in English
+        # and Spanish")
         emergency="911",
         lines={
             "en": ("988 Suicide & Crisis Lifeline — call or text 988, 24/7",),

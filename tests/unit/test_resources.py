@@ -73,7 +73,9 @@ async def test_the_country_setting_wins_over_the_time_zone() -> None:
 
 
 async def test_configured_lines_of_a_country_replace_the_shipped_ones() -> None:
-    configured = Resources(countries={"JP": CountryLines("110", {"en": ("Example line — 0000 000 000",)})})
+    configured = Resources(
+        countries={"JP": CountryLines("110", {"en": ("Example line — 0000 000 000",)})}
+    )
     text = await resources_text(Harness(language="en", timezone="Asia/Tokyo", resources=configured))
     assert "• Example line — 0000 000 000" in text and "call 110 now" in text
 
