@@ -141,7 +141,7 @@ async def test_rate_limits_are_waited_out_without_losing_replies(
     try:
         mark = mona.mark()
         await mona.say(room, "!session start")
-        wanted = ["The session is open", "A reminder for all of us", "Speaking: nobody"]
+        wanted = ["The session is open", "A reminder of our charter", "Speaking: nobody"]
         for text in wanted:
             await mona.notice(text, room_id=room, after=mark, timeout=WAIT * 2)
         panel = mona.notices("Speaking: nobody", room)[0].event.event_id
