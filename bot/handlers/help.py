@@ -74,6 +74,15 @@ def settings_help(ctx: Context) -> str:
     return "\n".join(lines)
 
 
+def _settings_reply(ctx: Context) -> Reply:
+    from bot.commands.registry import REGISTRY
+
+    group, set_ = REGISTRY.get("group"), REGISTRY.get("group", "set")
+    command = f"{group.display_name(ctx.language)} {set_.display_name(ctx.language)}"
+    values = UserText(settings_help(ctx))
+    return private(ctx.user_id, "help.settings", settings=values, command=command)
+
+
 async def help_(ctx: Context, args: Args) -> list[Reply]:
     from bot.commands.registry import REGISTRY
 
@@ -87,10 +96,7 @@ async def help_(ctx: Context, args: Args) -> list[Reply]:
         listed = facilitation(REGISTRY, language)
         return [private(ctx.user_id, "help.facilitation", commands=listed)]
     if topic in SETTINGS_WORDS:
-        group, set_ = REGISTRY.get("group"), REGISTRY.get("group", "set")
-        setting = f"{group.display_name(language)} {set_.display_name(language)}"
-        values = UserText(settings_help(ctx))
-        return [private(ctx.user_id, "help.settings", settings=values, command=setting)]
+        return [_settings_reply(ctx)]
     command = REGISTRY.find(words[0])
     if command is None:
         raise REGISTRY.unknown(words[0], language, words[1:3])
@@ -99,6 +105,8 @@ async def help_(ctx: Context, args: Args) -> list[Reply]:
         sub = REGISTRY.find(words[1], command.subcommands)
         if sub is not None:
             path = (command, sub)
+    if path == (REGISTRY.get("group"), REGISTRY.get("group", "set")):
+        return [_settings_reply(ctx)]  # what to set is the question: every setting, its values
     if not path[-1].subcommands:
         return [private(ctx.user_id, "help.one", line=_line(path, language))]
     lines = [_line((*path, sub), language) for sub in path[-1].subcommands]

@@ -196,6 +196,7 @@ async def test_help_settings_lists_every_setting_with_its_value_and_allowed_valu
         assert f"• {setting.french} — actuellement : " in text
     assert "• pays — actuellement : Canada, d'après le fuseau horaire — " in text
     assert "• besoin — actuellement : autre — deuil, maladie, séparation ou autre" in text
+    assert (await h.ok("ann", "aide groupe régler")).private("ann")[-1] == text
 
 
 async def test_help_of_a_simple_command_shows_its_line_once() -> None:
