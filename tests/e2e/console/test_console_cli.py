@@ -120,7 +120,7 @@ def test_the_anonymous_break_request_names_nobody_in_the_room(
     first_session: tuple[Path, list[str]],
 ) -> None:
     _, lines = first_session
-    request = after(lines, "david: pause anon")
+    request = after(lines, "david: pause anonyme")
     room = [line for line in request if line.startswith("[room]")]
     assert room == ["[room] ☕ Une pause a été demandée. L'équipe d'animation est prévenue."]
     assert not any("david" in line for line in room)
