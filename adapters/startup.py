@@ -12,7 +12,8 @@ from bot.app import Cercle
 from bot.ports import Clock
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.engine import create_engine, dispose
-from storage.journal_crypto import JournalKeyError, load_cipher
+from storage.journal_crypto import JournalKeyError
+from storage.journal_key import open_journal
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlStore
 
@@ -70,7 +71,7 @@ async def start(config: Config, clock: Clock) -> Runtime:
         await dispose(engine, DISPOSE_TIMEOUT)
         raise
     try:
-        cipher = load_cipher(config.bot.journal_key_path())
+        cipher = await open_journal(engine, config.bot.journal_key_path())
     except (JournalKeyError, OSError) as error:
         await dispose(engine, DISPOSE_TIMEOUT)
         raise ConfigError(str(error), "bot.journal_key_file", config.source) from None

@@ -368,7 +368,7 @@ class Cercle:
             room("welcome.newcomer", member=ref(member)),
             Reply(
                 "welcome.private",
-                {"charter": UserText(charter_text(group))},
+                {"charter": UserText(charter_text(group), multiline=True)},
                 Audience.PRIVATE,
                 member.user_id,
                 choices=agree_choice(group.language),

@@ -31,3 +31,12 @@ class NotFound(CercleError):
 
 class StateError(CercleError):
     """The command does not fit the current state (no open session, not holding the stick…)."""
+
+
+class NotesUnreadable(StateError):
+    """Journal notes are stored but cannot be read: the bot's key is not the one they were
+    written with.  Nothing is lost while the right key exists somewhere."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__("error.journal_unreadable")
+        self.count = count

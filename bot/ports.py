@@ -300,7 +300,8 @@ class JournalRepository(Protocol):
         ...
 
     async def list(self, platform: str, user_id: str) -> Sequence[JournalEntry]:
-        """The author's notes, oldest first."""
+        """The author's notes, oldest first; :class:`bot.errors.NotesUnreadable` when they are
+        stored but the key at hand cannot read them."""
         ...
 
     async def delete(self, platform: str, user_id: str, number: int | None) -> int:
@@ -322,6 +323,8 @@ class PersonalRecord:
     places: Sequence[tuple[int, Stick]]
     """Sticks of open sessions that hold or queue this person, with the group id."""
     journal: Sequence[JournalEntry]
+    unreadable_notes: int = 0
+    """Journal notes stored but unreadable with the bot's current key (not in ``journal``)."""
 
 
 class PersonalDataRepository(Protocol):

@@ -22,16 +22,29 @@ class UserRef:
 
 @dataclass(frozen=True, slots=True)
 class UserText:
-    """Text a person typed (a theme, a charter…): never pings anyone, whatever it contains."""
+    """Text a person typed (a theme, a title, a group's name…): shown literally on every
+    platform, on one line, and never pings anyone, whatever it contains.  ``multiline`` keeps
+    its line breaks (a charter)."""
 
     text: str
+    multiline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """A nested message key, translated in the reply's language (e.g. a role name)."""
+    """A nested message key, translated in the reply's language (e.g. a role name), with its own
+    parameters (e.g. one line of a list), rendered like the reply's."""
 
     key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Items shown one per line (``gap``: a blank line between them), e.g. a list of groups."""
+
+    items: tuple[Param, ...]
+    gap: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,7 @@ Param = (
     | UserRef
     | UserText
     | Key
+    | Lines
     | Duration
     | Place
     | tuple["Param", ...]

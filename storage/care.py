@@ -19,10 +19,11 @@ from bot.domain import (
 )
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
+from bot.errors import NotesUnreadable
 from bot.ports import PersonalRecord, StickRepository
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
-from storage.journal_crypto import JournalCipher
+from storage.journal_crypto import JournalCipher, JournalKeyError
 from storage.repositories import (
     ConnectionSource,
     _by_dialect,
@@ -188,6 +189,11 @@ class SqlJournal(_Repository):
         result = await self._uow.connection.execute(
             _LIST_NOTES, {"platform": platform, "user_id": user_id}
         )
+        rows = result.mappings().all()
+        try:
+            texts = [self.cipher.decrypt(row["ciphertext"]) for row in rows]
+        except JournalKeyError:
+            raise NotesUnreadable(len(rows)) from None
         return [
             JournalEntry(
                 id=row["id"],
@@ -195,10 +201,10 @@ class SqlJournal(_Repository):
                 user_id=row["user_id"],
                 number=row["number"],
                 group_id=row["group_id"],
-                text=self.cipher.decrypt(row["ciphertext"]),
+                text=text,
                 created_at=row["created_at"],
             )
-            for row in result.mappings()
+            for row, text in zip(rows, texts, strict=True)
         ]
 
     async def delete(self, platform: str, user_id: str, number: int | None) -> int:
@@ -339,6 +345,12 @@ class SqlPersonalData(_Repository):
             stick = await self._sticks.get(session_id)
             if stick is not None and stick.involves(user_id):
                 places.append((group_id, stick))
+        journal: Sequence[JournalEntry] = ()
+        unreadable = 0
+        try:
+            journal = await self._journal.list(platform, user_id)
+        except NotesUnreadable as error:  # everything else is still theirs to see
+            unreadable = error.count
         return PersonalRecord(
             memberships=memberships,
             themes=own_themes,
@@ -346,7 +358,8 @@ class SqlPersonalData(_Repository):
             turns=turns,
             pauses=pauses,
             places=places,
-            journal=await self._journal.list(platform, user_id),
+            journal=journal,
+            unreadable_notes=unreadable,
         )
 
     async def erase(self, platform: str, user_id: str) -> None:

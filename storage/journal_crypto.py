@@ -2,12 +2,16 @@
 
 The key comes from the ``CERCLE_JOURNAL_KEY`` environment variable or from a key file that is
 created with mode 0600 on first run.  Losing the key loses the notes: that is the point of it.
+So a key is only ever made when no note exists yet, and at start-up the key must open the notes
+already stored (:func:`check_key`): a lost key stops the bot with a way to put it back, instead
+of a new key that silently reads nothing.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -38,15 +42,38 @@ class JournalCipher:
     def decrypt(self, token: str) -> str:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode()
-        except InvalidToken as error:
+        except (InvalidToken, UnicodeError) as error:
             raise JournalKeyError("a journal note cannot be read with this key") from error
 
+    def can_read(self, token: str) -> bool:
+        try:
+            self.decrypt(token)
+        except JournalKeyError:
+            return False
+        return True
 
-def load_cipher(key_file: Path, environ: dict[str, str] | None = None) -> JournalCipher:
-    """The key from the environment, else from ``key_file`` (created, mode 0600, if absent)."""
+
+def _restore_advice(key_file: Path) -> str:
+    return (
+        f"put back the journal key file {key_file} from your backup (mode 0600), or give the "
+        f"key in the {KEY_VARIABLE} environment variable, then start again"
+    )
+
+
+def load_cipher(
+    key_file: Path, environ: Mapping[str, str] | None = None, *, stored_notes: int = 0
+) -> JournalCipher:
+    """The key from the environment, else from ``key_file``; the file is created (mode 0600)
+    only when no note is stored yet (``stored_notes``): otherwise its absence means the key was
+    lost, and making a new one would hide that."""
     env = os.environ if environ is None else environ
     if value := env.get(KEY_VARIABLE, "").strip():
         return JournalCipher(value.encode())
+    if stored_notes and not key_file.exists():
+        raise JournalKeyError(
+            f"{stored_notes} journal notes are stored, but the journal key file {key_file} is "
+            f"missing; {_restore_advice(key_file)} (no new key was made: it could not read them)"
+        )
     try:
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -61,3 +88,25 @@ def load_cipher(key_file: Path, environ: dict[str, str] | None = None) -> Journa
     with os.fdopen(descriptor, "wb") as file:
         file.write(key + b"\n")
     return JournalCipher(key)
+
+
+def check_key(
+    cipher: JournalCipher,
+    sample: str | None,
+    stored_notes: int,
+    key_file: Path,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Stop unless ``cipher`` reads ``sample``, the newest stored note (if any)."""
+    if sample is None or cipher.can_read(sample):
+        return
+    env = os.environ if environ is None else environ
+    where = (
+        f"the key in {KEY_VARIABLE}"
+        if env.get(KEY_VARIABLE, "").strip()
+        else f"the journal key file {key_file}"
+    )
+    raise JournalKeyError(
+        f"{where} cannot read the {stored_notes} journal notes stored: it is not the key they "
+        f"were written with; {_restore_advice(key_file)}"
+    )

@@ -11,6 +11,7 @@ from bot.app import Cercle
 from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
 from bot.i18n import translate
+from bot.i18n.cleaning import clean_name
 from bot.replies import UserRef
 
 import discord
@@ -58,7 +59,9 @@ class Suggestions:
             people = await self.cercle.in_line(PLATFORM, str(room_id))
         wanted = fold(current.strip().lstrip("@"))
         return [
-            app_commands.Choice(name=p.display_name[:MAX_NAME] or p.user_id, value=p.user_id)
+            app_commands.Choice(
+                name=clean_name(p.display_name, p.user_id)[:MAX_NAME], value=p.user_id
+            )
             for p in people
             if wanted in fold(p.display_name) or wanted in p.user_id
         ][:MAX_SUGGESTIONS]

@@ -29,9 +29,11 @@ from bot.app import Cercle
 from bot.commands.registry import REGISTRY
 from bot.domain import SessionState
 from bot.i18n import defuse, format_duration
+from bot.i18n.cleaning import one_line
 from bot.views import RoomSessions, SessionView
 
 import discord
+from adapters.discord.render import literal
 from adapters.discord.state import AdapterState, EventRecord
 from adapters.discord.voice import linked_voice
 
@@ -339,7 +341,7 @@ def _fields(
 ) -> dict[str, Any]:
     """The event's fields for ``view`` (its start as given: Discord keeps a started event's)."""
     label = REGISTRY.get("session").display_name(language).capitalize()
-    topic = defuse(view.title) if view.title else f"#{channel.name}"
+    topic = defuse(one_line(view.title)) if view.title else f"#{channel.name}"
     end = max(view.end, start + MIN_LENGTH)
     body: dict[str, Any] = {
         "name": f"{label} · {topic}"[:MAX_NAME],
@@ -376,8 +378,9 @@ def _description(channel: discord.abc.GuildChannel, language: str, view: Session
         duration = format_duration(minutes, language)
         text = texts["scheduled"].format(id=view.id, room=room, duration=duration)
     if view.title:
-        quoted = f"« {view.title} »" if language == "fr" else f"“{view.title}”"
-        text = f"{defuse(quoted)}\n{text}"
+        title = literal(defuse(one_line(view.title)))  # the description shows markdown
+        quoted = f"« {title} »" if language == "fr" else f"“{title}”"
+        text = f"{quoted}\n{text}"
     return text
 
 

@@ -1,17 +1,19 @@
 """A reply as Discord shows it: text with Discord timestamps, an embed for the stick panel,
 buttons for choices, and the file that goes with it.  Every message is sent with mentions
-disabled; the core has already defused ``@everyone`` and raw mentions in what members typed."""
+disabled; the core has already defused ``@everyone`` and raw mentions in what members typed, and
+every text parameter is shown literally (markdown escaped: no hidden link, no heading)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.i18n import PLACE_FORMATS, render_reply, translate
-from bot.replies import Outgoing, Param, TimeOfDay, UserText
+from bot.i18n import PLACE_FORMATS, Markup, fit_text, render, translate
+from bot.replies import Outgoing
 
 import discord
 from adapters.discord.buttons import choice_view
@@ -50,17 +52,45 @@ class Message:
         return found
 
 
+_UNESCAPED_LINK_MARK = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<])")
+"""A ``[``, ``]`` or ``<`` after an even run of backslashes (so not escaped yet)."""
+_LIST_ITEM = re.compile(r"^(\s*\d*)([.)+])(?=\s)")
+"""``1. `` or ``+ `` at a line start: a list item (discord.py leaves these)."""
+
+
+def literal(text: str) -> str:
+    """``text`` shown as typed on Discord: discord.py escapes its markdown (``*``, ``_``, ``#``
+    at a line start, ``[label](url)``…); brackets and ``<`` left alone by it are escaped too, so
+    no two pieces of text can combine into a masked link, a timestamp or a mention."""
+    # Line by line: over several lines, its ``^\s*-`` would escape a line break, not the dash.
+    escaped = "\n".join(
+        _LIST_ITEM.sub(r"\1\\\2", discord.utils.escape_markdown(line)) for line in text.split("\n")
+    )
+    return _UNESCAPED_LINK_MARK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
+
+
+def _instant(when: datetime) -> str:
+    stamp = int(when.timestamp())
+    return f"<t:{stamp}:F> (<t:{stamp}:R>)"
+
+
+def _time_of_day(when: datetime) -> str:
+    return f"<t:{int(when.timestamp())}:t>"
+
+
+MARKUP = Markup(literal=literal, instant=_instant, time_of_day=_time_of_day)
+"""Times as Discord timestamps (each member sees their own zone), user text literal."""
+
+
 def text(outgoing: Outgoing) -> str:
-    """The reply's text, times shown as Discord timestamps (each member sees their own zone)."""
-    reply = outgoing.reply
-    params = {k: _stamped(v) for k, v in reply.params.items()}
-    return render_reply(reply.key, params, outgoing.language, outgoing.timezone)
+    """The reply's text as Discord shows it."""
+    return render(outgoing, MARKUP)
 
 
 def message(outgoing: Outgoing, room_id: int) -> Message:
     """A plain reply: its text, a button per choice, its attachment."""
     reply = outgoing.reply
-    found = Message(content=_fit(text(outgoing), MAX_CONTENT))
+    found = Message(content=_fit(text(outgoing), MAX_CONTENT, outgoing.language))
     if reply.choices:
         found.view = choice_view(room_id, reply.choices)
     attachment = reply.attachment
@@ -72,7 +102,7 @@ def message(outgoing: Outgoing, room_id: int) -> Message:
 def panel_embed(outgoing: Outgoing | None, language: str) -> discord.Embed:
     """The stick panel; ``None`` once the session is over."""
     body = translate("stick.panel_closed", language) if outgoing is None else text(outgoing)
-    return discord.Embed(description=_fit(body, MAX_EMBED), colour=PANEL_COLOUR)
+    return discord.Embed(description=_fit(body, MAX_EMBED, language), colour=PANEL_COLOUR)
 
 
 def nonce(idempotency_key: str) -> str:
@@ -81,20 +111,6 @@ def nonce(idempotency_key: str) -> str:
     return hashlib.sha256(idempotency_key.encode()).hexdigest()[:NONCE_LENGTH]
 
 
-def _stamped(value: Param) -> Param:
-    if isinstance(value, TimeOfDay):
-        return UserText(f"<t:{_unix(value.at)}:t>")
-    if isinstance(value, datetime):
-        stamp = _unix(value)
-        return UserText(f"<t:{stamp}:F> (<t:{stamp}:R>)")
-    if isinstance(value, tuple):
-        return tuple(_stamped(v) for v in value)
-    return value
-
-
-def _unix(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-def _fit(body: str, limit: int) -> str:
-    return body if len(body) <= limit else body[: limit - 1] + "…"
+def _fit(body: str, limit: int, language: str) -> str:
+    """Counted in UTF-16 units, the stricter count (an emoji is two)."""
+    return fit_text(body, lambda text: len(text.encode("utf-16-le")) // 2 <= limit, language)

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 from typing import Any
 
-from bot.i18n import PLACE_FORMATS, render
+from bot.i18n import PLACE_FORMATS, fit_text, render
 from bot.replies import Choice, Outgoing
 
 HTML_FORMAT = "org.matrix.custom.html"
+
+MAX_TEXT_BYTES = 20_000
+"""What the plain and HTML bodies of one notice may weigh as JSON.  Matrix refuses events over
+64 KiB; an encrypted event carries its content in base64 (4/3 larger), and an edit of the
+panel carries the text twice: 2 × 20,000 × 4/3 plus signatures stays well under the limit."""
 
 
 def room_link(room_id: str) -> str:
@@ -48,13 +54,17 @@ def choice_lines(choices: tuple[Choice, ...], prefix: str) -> tuple[str, str]:
 
 def text_of(outgoing: Outgoing, prefix: str) -> tuple[str, str]:
     """The reply's plain body and HTML body (user text inside is already unable to ping)."""
-    body = render(outgoing)
+    body = fit_text(render(outgoing), _fits_an_event, outgoing.language)
     formatted = to_html(body)
     if outgoing.reply.choices:
         plain, marked = choice_lines(outgoing.reply.choices, prefix)
         body = f"{body}\n\n{plain}"
         formatted = f"{formatted}<br><br>{marked}"
     return body, formatted
+
+
+def _fits_an_event(body: str) -> bool:
+    return len(json.dumps([body, to_html(body)])) <= MAX_TEXT_BYTES
 
 
 def notice(body: str, formatted: str) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def charter_text(group: Group) -> str:
 
 def charter_reply(ctx: Context, key: str = "charter.reminder") -> Reply:
     """The confidentiality reminder, posted in the room."""
-    return room(key, charter=UserText(charter_text(ctx.group)))
+    return room(key, charter=UserText(charter_text(ctx.group), multiline=True))
 
 
 def command_line(language: str, *names: str) -> str:

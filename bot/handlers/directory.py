@@ -8,20 +8,22 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group
 from bot.handlers.common import command_line
-from bot.i18n import format_when, translate
-from bot.replies import Key, Place, Reply, UserText, private
+from bot.i18n import how_many_fit, translate
+from bot.replies import Key, Lines, Param, Place, Reply, UserText, private
 from bot.resources import country_of_zone, lines_for
 
 MAX_LISTED = 25
 
 
 async def groups(ctx: Context, args: Args) -> list[Reply]:
-    listed = list(await ctx.uow.groups.listed(ctx.group.platform))[:MAX_LISTED]
+    every = list(await ctx.uow.groups.listed(ctx.group.platform))
+    listed = every[:MAX_LISTED]
     if not listed:
         setting = command_line(ctx.language, "group", "set")
         listing = "annuaire oui" if ctx.language == "fr" else "directory on"
         return [private(ctx.user_id, "directory.empty", command=f"{setting} {listing}")]
     entries = [await _entry(ctx, group) for group in listed]
+    shown = entries[: how_many_fit(entries, ctx.language, ctx.group.timezone)]
     join = translate(
         "directory.how_to_join",
         ctx.language,
@@ -30,26 +32,23 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
         + (" oui" if ctx.language == "fr" else " on"),
         hand=command_line(ctx.language, "hand"),
     )
-    # Each entry is already rendered (names defused, links written by the platform's format).
-    return [private(ctx.user_id, "directory.list", entries="\n\n".join(entries), join=join)]
+    key = "directory.list" if len(shown) == len(every) else "directory.list_partial"
+    return [private(ctx.user_id, key, entries=Lines(tuple(shown), gap=True), join=join)]
 
 
-async def _entry(ctx: Context, group: Group) -> str:
-    language = ctx.language
+async def _entry(ctx: Context, group: Group) -> Key:
     coming = await ctx.uow.sessions.upcoming(group.id, ctx.now, 1)
-    if coming:
-        next_session = format_when(coming[0].planned_start, ctx.locale, group.timezone)
-    else:
-        next_session = translate("directory.no_session", language)
-    return translate(
+    next_session: Param = coming[0].planned_start if coming else Key("directory.no_session")
+    return Key(
         "directory.entry",
-        language,
-        name=UserText(group.name),
-        need=Key(f"need.{group.need.value}"),
-        lang=Key(f"language.{group.language}"),
-        next=next_session,
-        accompanying=Key(f"accompanying.{group.accompanying.value}"),
-        place=Place(group.platform, group.room_id),
+        {
+            "name": UserText(group.name),
+            "need": Key(f"need.{group.need.value}"),
+            "lang": Key(f"language.{group.language}"),
+            "next": next_session,
+            "accompanying": Key(f"accompanying.{group.accompanying.value}"),
+            "place": Place(group.platform, group.room_id),
+        },
     )
 
 
@@ -67,7 +66,12 @@ async def resources(ctx: Context, args: Args) -> list[Reply]:
         ]
     listed = "\n".join(f"• {line}" for line in found.lines)
     return [
-        private(ctx.user_id, "resources.list", lines=UserText(listed), emergency=found.emergency)
+        private(
+            ctx.user_id,
+            "resources.list",
+            lines=UserText(listed, multiline=True),
+            emergency=found.emergency,
+        )
     ]
 
 

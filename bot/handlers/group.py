@@ -270,7 +270,9 @@ SETTINGS: tuple[Setting, ...] = (
         "charte",
         _charter,
         lambda g, v: replace(g, charter=v if isinstance(v, str) else None),
-        lambda g, _: UserText(g.charter) if g.charter else Key("charter.default_label"),
+        lambda g, _: (
+            UserText(g.charter, multiline=True) if g.charter else Key("charter.default_label")
+        ),
     ),
     Setting(
         "accompanying",

@@ -59,7 +59,7 @@ async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> 
 
 
 def _charter(group: Group) -> Reply:
-    return room("charter.after_break", charter=UserText(charter_text(group)))
+    return room("charter.after_break", charter=UserText(charter_text(group), multiline=True))
 
 
 async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:

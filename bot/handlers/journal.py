@@ -14,14 +14,19 @@ from bot.commands.parser import fold
 from bot.domain import Job, JobKind, JournalEntry, Session
 from bot.errors import NotFound, UsageError
 from bot.handlers.common import command_line
-from bot.i18n import format_when, translate
-from bot.replies import Attachment, Reply, UserText, private
+from bot.i18n import format_when, how_many_fit, translate
+from bot.i18n.cleaning import one_line, shorten
+from bot.replies import Attachment, Key, Lines, Reply, UserText, private
 
 PROMPT_DELAY = timedelta(minutes=10)
 """After a session closes, members who asked for it are invited to write after this long: time
 to breathe first."""
 
 _ALL = frozenset({"all", "tout", "tous", "toutes"})
+
+PREVIEW_LENGTH = 300
+"""``journal list`` shows each note on one line, this long at most; ``journal export`` gives
+every note in full."""
 
 
 def _confidential(reply: Reply) -> Reply:
@@ -45,13 +50,32 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
     entries = await ctx.uow.journal.list(ctx.group.platform, ctx.user_id)
     if not entries:
         return [private(ctx.user_id, "journal.empty", command=_add_line(ctx))]
-    lines = "\n".join(_line(ctx, entry) for entry in entries)
-    return [_confidential(private(ctx.user_id, "journal.list", lines=UserText(lines)))]
+    # The most recent notes that fit in one message, oldest first; the rest is in the export.
+    lines = [_line(entry) for entry in reversed(entries)]
+    shown = lines[: how_many_fit(lines, ctx.language, ctx.group.timezone)][::-1]
+    complete = len(shown) == len(entries) and all(_whole(entry.text) for entry in entries)
+    if complete:
+        reply = private(ctx.user_id, "journal.list", lines=Lines(tuple(shown)))
+    else:
+        line = command_line(ctx.language, "journal", "export")
+        reply = private(
+            ctx.user_id, "journal.list_partial", lines=Lines(tuple(shown)), command=line
+        )
+    return [_confidential(reply)]
 
 
-def _line(ctx: Context, entry: JournalEntry) -> str:
-    when = format_when(entry.created_at, ctx.locale, ctx.group.timezone)
-    return f"#{entry.number} · {when}\n{entry.text}"
+def _preview(text: str) -> str:
+    return shorten(one_line(text), PREVIEW_LENGTH)
+
+
+def _whole(text: str) -> bool:
+    """The preview is the note itself: no line break lost, nothing cut."""
+    return _preview(text) == text.strip()
+
+
+def _line(entry: JournalEntry) -> Key:
+    preview = UserText(_preview(entry.text))
+    return Key("journal.entry", {"number": entry.number, "when": entry.created_at, "text": preview})
 
 
 def _add_line(ctx: Context) -> str:

@@ -103,6 +103,7 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
             {"number": entry.number, "written_at": _instant(entry.created_at), "text": entry.text}
             for entry in record.journal
         ],
+        "journal_notes_unreadable": record.unreadable_notes,
         "not_stored": (
             "Messages typed in the rooms, what was said during sessions, anonymous break "
             "requests (never linked to anyone)."
@@ -131,9 +132,9 @@ async def my_data(ctx: Context, args: Args) -> list[Reply]:
     data = json.dumps(exported, ensure_ascii=False, indent=2)
     reply = private(
         ctx.user_id,
-        "privacy.my_data",
+        "privacy.my_data_unreadable_notes" if record.unreadable_notes else "privacy.my_data",
         groups=len(record.memberships),
-        notes=len(record.journal),
+        notes=len(record.journal) or record.unreadable_notes,
         command=command_line(ctx.language, "forget-me"),
     )
     filename = translate("data.filename", ctx.language)

@@ -36,7 +36,7 @@ def opened_replies(group: Group, session: Session, stick: Stick) -> list[Reply]:
             end=TimeOfDay(session.planned_end),
         ),
         *theme,
-        room("charter.reminder", charter=UserText(charter_text(group))),
+        room("charter.reminder", charter=UserText(charter_text(group), multiline=True)),
         panel(stick, {}),
     ]
 

@@ -13,8 +13,8 @@ from bot.commands.context import Context
 from bot.domain import RankedTheme, Session, SessionState, Theme, ThemeVote
 from bot.errors import NotFound, StateError, UsageError
 from bot.handlers.common import command_line
-from bot.i18n import format_when, translate
-from bot.replies import Reply, UserText, private, room
+from bot.i18n import format_when, how_many_fit, translate
+from bot.replies import Key, Lines, Reply, UserText, private, room
 
 MIN_LENGTH = 3
 MAX_LISTED = 25
@@ -48,8 +48,10 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
     if not current:
         line = command_line(ctx.language, "theme", "propose")
         return [private(ctx.user_id, "theme.none", command=line)]
-    lines = "\n".join(_line(ctx, item, picked) for item in current[:MAX_LISTED])
-    return [private(ctx.user_id, "theme.list", lines=UserText(lines))]
+    lines = [_line(ctx, item, picked) for item in current[:MAX_LISTED]]
+    shown = lines[: how_many_fit(lines, ctx.language, ctx.group.timezone)]
+    key = "theme.list" if len(shown) == len(current) else "theme.list_partial"
+    return [private(ctx.user_id, key, lines=Lines(tuple(shown)))]
 
 
 async def _picked_sessions(ctx: Context, ranked: Sequence[RankedTheme]) -> dict[int, Session]:
@@ -63,21 +65,19 @@ async def _picked_sessions(ctx: Context, ranked: Sequence[RankedTheme]) -> dict[
     return found
 
 
-def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> str:
+def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> Key:
     language = ctx.language
-    parts = [
-        f"#{item.theme.id} « {item.theme.text} »"
-        if language == "fr"
-        else f"#{item.theme.id} “{item.theme.text}”",
-        translate("theme.votes", language, n=item.votes),
-    ]
+    parts = [translate("theme.votes", language, n=item.votes)]
     if item.voted:
         parts.append(translate("theme.your_vote", language))
     session = picked.get(item.theme.session_id or 0)
     if session is not None and session.state is not SessionState.CANCELLED:
         when = format_when(session.planned_start, ctx.locale, ctx.group.timezone)
         parts.append(translate("theme.picked_for", language, when=when))
-    return "• " + " · ".join(parts)
+    details = " · ".join(parts)
+    return Key(
+        "theme.line", {"id": item.theme.id, "theme": UserText(item.theme.text), "details": details}
+    )
 
 
 async def _theme(ctx: Context, args: Args) -> Theme:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,24 +14,68 @@ from babel.dates import format_datetime, get_date_format, get_time_format
 from babel.lists import format_list
 
 from bot.i18n import en, fr
-from bot.replies import Duration, Key, Outgoing, Param, Place, TimeOfDay, UserRef, UserText
+from bot.i18n.cleaning import clean_lines, clean_name, defuse, one_line, visible
+from bot.replies import (
+    Duration,
+    Key,
+    Lines,
+    Outgoing,
+    Param,
+    Place,
+    TimeOfDay,
+    UserRef,
+    UserText,
+)
+
+__all__ = [
+    "CATALOGS",
+    "FALLBACK",
+    "LIST_BUDGET",
+    "PLACE_FORMATS",
+    "PLAIN",
+    "Markup",
+    "base_language",
+    "choose_plurals",
+    "defuse",
+    "fit_text",
+    "format_duration",
+    "format_param",
+    "format_time",
+    "format_when",
+    "how_many_fit",
+    "placeholders",
+    "render",
+    "render_reply",
+    "translate",
+]
 
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
 FALLBACK = "en"
-
-_PINGS = re.compile(r"@(everyone|here|room|channel)\b", re.IGNORECASE)
-_RAW_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
 
 
 PLACE_FORMATS: dict[str, Callable[[str], str]] = {}
 """How each platform writes a link to a room (adapters register theirs); the id otherwise."""
 
 
-def defuse(text: str) -> str:
-    """Make user-typed text unable to ping: ``@everyone``/``@here``/``@room`` and raw Discord
-    mentions get an invisible word joiner, so they read the same but notify nobody."""
-    text = _PINGS.sub(lambda m: "@\u2060" + m.group(1), text)
-    return _RAW_MENTION.sub(lambda m: "<\u2060" + m.group(1) + m.group(2) + ">", text)
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What a platform's text format needs from the renderer.
+
+    ``literal`` makes text shown literally there (Discord: markdown escaped); it is applied to
+    every text parameter, never to the catalog's own words.  ``instant`` and ``time_of_day``,
+    when given, show times the platform's way (Discord timestamps) instead of as words."""
+
+    literal: Callable[[str], str] = _same
+    instant: Callable[[datetime], str] | None = None
+    time_of_day: Callable[[datetime], str] | None = None
+
+
+PLAIN = Markup()
+"""Plain text (the console, Matrix before its HTML escaping)."""
 
 
 def base_language(locale: str) -> str:
@@ -56,7 +101,7 @@ def choose_plurals(template: str, params: Mapping[str, Param], language: str) ->
         value = params.get(match[1])
         count = len(value) if isinstance(value, tuple) else value
         if not isinstance(count, int):
-            raise KeyError(f"plural of {match[1]!r} needs a number")
+            return match[3]  # not a number: the general form rather than no message at all
         form = Locale.parse(base_language(language)).plural_form(abs(count))
         return match[2] if form == "one" else match[3]
 
@@ -64,34 +109,47 @@ def choose_plurals(template: str, params: Mapping[str, Param], language: str) ->
 
 
 def translate(key: str, language: str, **params: Param) -> str:
-    template = _template(key, language)
     if not params:
-        return template
-    template = choose_plurals(template, params, language)
-    return template.format_map({k: format_param(v, language, None) for k, v in params.items()})
+        return _template(key, language)
+    return render_reply(key, params, language, None)
 
 
-def format_param(value: Param, language: str, timezone: str | None) -> str:
+def format_param(value: Param, language: str, timezone: str | None, markup: Markup = PLAIN) -> str:
+    """One parameter as text.  Whatever a person typed (names, texts, and any plain string, which
+    may quote a command) is cleaned, defused and made literal: it can forge no line (except the
+    lines of a multi-line text), no link and no mention."""
     if isinstance(value, UserRef):
-        return defuse(value.display_name)
+        return markup.literal(defuse(clean_name(value.display_name, value.user_id)))
     if isinstance(value, UserText):
-        return defuse(value.text)
+        text = clean_lines(value.text) if value.multiline else one_line(value.text)
+        return markup.literal(defuse(text))
     if isinstance(value, Key):
-        return translate(value.key, language)
+        return render_reply(value.key, value.params, language, timezone, markup)
+    if isinstance(value, Lines):
+        lines = [format_param(item, language, timezone, markup) for item in value.items]
+        return ("\n\n" if value.gap else "\n").join(lines)
     if isinstance(value, Place):
         show = PLACE_FORMATS.get(value.platform)
-        return show(value.room_id) if show is not None else defuse(value.room_id)
+        if show is not None:
+            return show(value.room_id)
+        return markup.literal(defuse(one_line(value.room_id)))
     if isinstance(value, Duration):
         return format_duration(value.minutes, language)
     if isinstance(value, TimeOfDay):
+        if markup.time_of_day is not None:
+            return markup.time_of_day(value.at)
         return format_time(value.at, language, timezone or "UTC")
     if isinstance(value, datetime):
+        if markup.instant is not None:
+            return markup.instant(value)
         return format_when(value, language, timezone or "UTC")
     if isinstance(value, tuple):
-        items = [format_param(v, language, timezone) for v in value]
+        items = [format_param(v, language, timezone, markup) for v in value]
         locale = base_language(language)
         return format_list(items, locale=locale) if items else translate("list.empty", language)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return markup.literal(defuse(visible(value)))  # the core's own lines and spacing kept
 
 
 def format_when(when: datetime, language: str, timezone: str) -> str:
@@ -140,20 +198,64 @@ def format_duration(minutes: float, language: str) -> str:
     return translate("format.hours_minutes", language, h=hours, m=shown)
 
 
-def render(outgoing: Outgoing) -> str:
-    """The plain-text form of a reply, in its language and time zone."""
+def render(outgoing: Outgoing, markup: Markup = PLAIN) -> str:
+    """A reply as text, in its language and time zone, in a platform's ``markup``."""
     return render_reply(
-        outgoing.reply.key, outgoing.reply.params, outgoing.language, outgoing.timezone
+        outgoing.reply.key, outgoing.reply.params, outgoing.language, outgoing.timezone, markup
     )
 
 
-def render_reply(key: str, params: Mapping[str, Param], language: str, timezone: str) -> str:
-    template = choose_plurals(_template(key, language), params, language)
-    values = {k: format_param(v, language, timezone) for k, v in params.items()}
-    return template.format_map(values)
+def render_reply(
+    key: str,
+    params: Mapping[str, Param],
+    language: str,
+    timezone: str | None,
+    markup: Markup = PLAIN,
+) -> str:
+    values = {k: format_param(v, language, timezone, markup) for k, v in params.items()}
+    return choose_plurals(_template(key, language), params, language).format_map(values)
 
 
 def placeholders(template: str) -> set[str]:
     """The parameters a template uses (a plural choice ``{n|one|other}`` uses ``n``)."""
     plain = _PLURAL.sub(lambda match: "{" + match[1] + "}", template)
     return {name for _, name, _, _ in string.Formatter().parse(plain) if name}
+
+
+def fit_text(text: str, fits: Callable[[str], bool], language: str) -> str:
+    """``text`` as it is when ``fits(text)``, else its longest beginning that fits followed by a
+    line that says it was shortened (cut at a line break where one is close): a platform's
+    length limit never cuts a reply silently."""
+    if fits(text):
+        return text
+    marker = "\n" + translate("render.shortened", language)
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the marker
+        middle = (low + high + 1) // 2
+        if fits(text[:middle].rstrip() + marker):
+            low = middle
+        else:
+            high = middle - 1
+    head = text[:low]
+    line_end = head.rfind("\n")
+    if line_end > low // 2:
+        head = head[:line_end]
+    return head.rstrip() + marker
+
+
+LIST_BUDGET = 1400
+"""Characters a list reply may spend on its items (in plain text): with the message's own words
+and each platform's markup, it stays within Discord's 2,000, the smallest limit of all."""
+
+
+def how_many_fit(
+    items: Sequence[Param], language: str, timezone: str, budget: int = LIST_BUDGET
+) -> int:
+    """How many of ``items``, from the first, fit in ``budget`` characters, one per line (at
+    least one, so a list is never empty when there is something to show)."""
+    spent = 0
+    for count, item in enumerate(items):
+        spent += len(format_param(item, language, timezone)) + 1
+        if spent > budget:
+            return max(count, 1)
+    return len(items)

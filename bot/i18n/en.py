@@ -402,4 +402,13 @@ MESSAGES: dict[str, str] = {
     "data.not_stored": "not_stored",
     "data.not_stored_text": "Messages typed in the rooms, what was said during sessions, anonymous break requests (never linked to anyone).",
     "data.filename": "my-data.json",
+    "render.shortened": "(Message shortened: it was longer than this platform allows.)",
+    "journal.entry": "#{number} · {when}\n{text}",
+    "journal.list_partial": "📓 Your journal (only you can see this), your latest notes in short:\n{lines}\n\nAll your notes in full, the oldest included, are in the file that “{command}” sends you.",
+    "theme.line": "• #{id} “{theme}” · {details}",
+    "theme.list_partial": "💡 Proposed themes, most wanted first:\n{lines}\n\nThemes with fewer votes do not fit in this message.",
+    "directory.list_partial": "🧭 Groups you can join:\n\n{entries}\n\nMore groups exist too, but do not fit in this message: the moderators of your room can point you to them.\n\n{join}",
+    "error.journal_unreadable": "🔐 Your notes are safely kept, but I cannot read them right now: the key that protects them is not the one they were written with. The people who host the bot can put the right key back; nothing is lost while it exists.",
+    "privacy.my_data_unreadable_notes": "🔐 Here is everything I keep about you. Your journal also holds notes I cannot read right now (the key that protects them has changed), so they are not in this file. The people who host the bot can put the right key back. To erase it all, those notes included: “{command}”.",
+    "data.journal_notes_unreadable": "journal_notes_unreadable",
 }

@@ -411,4 +411,13 @@ MESSAGES: dict[str, str] = {
     "data.not_stored": "non_conservé",
     "data.not_stored_text": "Les messages écrits dans les salons, ce qui s'est dit pendant les séances, les demandes de pause anonymes (jamais reliées à personne).",
     "data.filename": "mes-donnees.json",
+    "render.shortened": "(Message raccourci : il dépassait la longueur permise sur cette plateforme.)",
+    "journal.entry": "n° {number} · {when}\n{text}",
+    "journal.list_partial": "📓 Votre journal (visible par vous seulement), vos dernières notes en bref :\n{lines}\n\nToutes vos notes en entier, les plus anciennes comprises, sont dans le fichier que vous envoie « {command} ».",
+    "theme.line": "• n° {id} « {theme} » · {details}",
+    "theme.list_partial": "💡 Thèmes proposés, les plus demandés d'abord :\n{lines}\n\nLes thèmes qui ont moins de votes ne tiennent pas dans ce message.",
+    "directory.list_partial": "🧭 Les groupes que vous pouvez rejoindre :\n\n{entries}\n\nD'autres groupes existent aussi, mais ne tiennent pas dans ce message : l'équipe d'animation de votre salon peut vous les indiquer.\n\n{join}",
+    "error.journal_unreadable": "🔐 Vos notes sont bien gardées, mais je ne peux pas les lire en ce moment : la clé qui les protège n'est pas celle avec laquelle elles ont été écrites. Les personnes qui hébergent le bot peuvent remettre la bonne clé ; rien n'est perdu tant qu'elle existe.",
+    "privacy.my_data_unreadable_notes": "🔐 Voici tout ce que je garde sur vous. Votre journal contient aussi des notes que je ne peux pas lire en ce moment (la clé qui les protège a changé) : elles ne sont donc pas dans ce fichier. Les personnes qui hébergent le bot peuvent remettre la bonne clé. Pour tout effacer, ces notes comprises : « {command} ».",
+    "data.journal_notes_unreadable": "notes_du_journal_illisibles",
 }

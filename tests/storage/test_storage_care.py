@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bot.domain import JobKind, JournalEntry, PauseRequest, SpeakingTurn, Stick, Theme, ThemeVote
+from bot.errors import NotesUnreadable
 from bot.ports import UnitOfWorkFactory
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -131,8 +132,9 @@ async def test_notes_written_with_another_key_cannot_be_read(sqlite_backend: Bac
         await uow.journal.add(note("@ann:x", "words"))
         await uow.commit()
     async with SqlStore(sqlite_backend.engine, JournalCipher.generate())() as uow:
-        with pytest.raises(JournalKeyError):
+        with pytest.raises(NotesUnreadable) as raised:
             await uow.journal.list("matrix", "@ann:x")
+    assert raised.value.count == 1
 
 
 # --- one person's data --------------------------------------------------------------------

@@ -21,7 +21,9 @@ def outgoing(reply: Reply, key: str = "$event:0") -> Outgoing:
 
 
 def test_replies_are_notices_with_an_escaped_html_body() -> None:
-    reply = Reply("charter.show", {"charter": UserText("<b>be kind</b>\n@room & co")})
+    reply = Reply(
+        "charter.show", {"charter": UserText("<b>be kind</b>\n@room & co", multiline=True)}
+    )
     body, html = text_of(outgoing(reply), "!")
     content = notice(body, html)
     assert content["msgtype"] == "m.notice"
