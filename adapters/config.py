@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from bot.domain import GroupDefaults
 from bot.domain.group import LANGUAGES
 from bot.resources import CountryLines, Resources
+from bot.timezones import close_zones, is_zone
 
 DATABASE_URL_ENV = "CERCLE_DATABASE_URL"
 """When set, replaces ``bot.database_url`` (keeps a database password out of the file)."""
@@ -446,13 +446,13 @@ def _language(key: str, value: Any) -> str:
 
 def _timezone(key: str, value: Any) -> str:
     text = _string(key, value).strip()
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_zone(text):
+        close = close_zones(text)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise ConfigError(
-            f"expected an IANA time zone such as 'Europe/Paris', got {value!r}",
+            f"expected an IANA time zone such as 'Europe/Paris', got {text[:70]!r}{hint}",
             key,
-        ) from None
+        )
     return text
 
 

@@ -30,6 +30,8 @@ HORIZON = timedelta(weeks=10)
 """How far ahead occurrences of a series are stored as sessions."""
 PLAN_WINDOW = timedelta(days=8)
 """How far ahead reminders and openings are put in the outbox (the longest lead is a week)."""
+FURTHEST_AHEAD = timedelta(days=2 * 365 + 1)
+"""How far ahead a session may be planned: next term, next year, not a typo's year 9999."""
 PLANNING_EVERY = timedelta(hours=1)
 BATCH = 500
 
@@ -185,8 +187,11 @@ async def materialize_many(
 ) -> list[Session]:
     """:func:`materialize` for several series (their groups given by id) in two statements;
     a series whose group is not given is left alone.  ``first``: the series are new, store
-    their occurrences from then on.  Returns the new sessions, series after series."""
+    their occurrences from then on (a series that starts months ahead gets its first
+    :data:`HORIZON` of occurrences at once).  Returns the new sessions, series after series."""
     until = now + HORIZON
+    if first is not None and first >= until:
+        until = first + HORIZON
     done: list[int] = []
     found: list[Session] = []
     with _many_objects():

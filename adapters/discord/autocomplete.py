@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from zoneinfo import available_timezones
 
 from bot.app import Cercle
 from bot.commands.parser import fold
@@ -13,6 +12,7 @@ from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
 from bot.i18n import translate
 from bot.i18n.cleaning import clean_name
 from bot.replies import UserRef
+from bot.timezones import known_zones
 
 import discord
 from adapters.discord.commands import Complete
@@ -34,7 +34,7 @@ _LISTS: dict[str, tuple[str, ...]] = {
 
 @cache
 def _zones() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    return tuple(sorted(known_zones()))
 
 
 def language_of(interaction: discord.Interaction) -> str:

@@ -9,8 +9,20 @@ from dataclasses import dataclass, field
 _MINUTES = re.compile(
     r"^(?:(?P<h>\d{1,2})\s*h(?:ours?|eures?)?\s*(?P<hm>\d{1,2})?\s*(?:m|mn|min|minutes?)?"
     r"|(?P<m>\d{1,4})\s*(?:m|mn|min|mins|minutes?)?)$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
+_INTEGER = re.compile(r"[0-9]{1,30}", re.ASCII)
+ID_MAX = 2**31 - 1
+"""The largest id a stored row can have (a 32-bit integer column on PostgreSQL)."""
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number written with ASCII digits only (``12``, ``#12``); None otherwise.
+
+    Python's ``int`` also reads ``١``, ``1_0`` and `` 12 ``; a person typing ``①`` or ``²`` did
+    not mean a number either, and nothing here should ever reach an integer overflow."""
+    text = text.strip().removeprefix("#")
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def parse_minutes(text: str) -> int | None:

@@ -4,13 +4,14 @@ what was expected (in the group's language, with a "did you mean" when a name is
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.commands.args import Args, parse_minutes
+from bot.commands.args import Args, parse_int, parse_minutes
 from bot.commands.spec import Arg, ArgType, Command
-from bot.errors import UsageError
+from bot.errors import NotFound, UsageError
 from bot.i18n import translate
 
 
@@ -92,7 +93,7 @@ class Registry:
                 )
             path = (command, sub)
             rest = _rest_after(line, 2)
-        return Invocation(path, _parse_args(path, rest, language))
+        return Invocation(path, _parse_args(self, path, rest, language))
 
     def unknown(self, word: str, language: str, following: Sequence[str] = ()) -> UsageError:
         """The refusal for an unknown command, with a "did you mean" when a name is close, or
@@ -159,7 +160,7 @@ def shown_choices(arg: Arg, language: str) -> tuple[str, ...]:
     return tuple(first.get(choice, choice) for choice in arg.choices)
 
 
-def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
+def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, language: str) -> Args:
     specs = path[-1].args
     tokens = rest.split()
     values: dict[str, str | int] = {}
@@ -183,12 +184,17 @@ def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
             else:
                 raw = " ".join(tokens[index : index + take])
             index += take
+        elif spec.type is ArgType.CHOICE and (found := _choice_at(spec, tokens, index)):
+            values[spec.name], taken = found
+            index += taken
+            continue
         else:
             raw = tokens[index]
             if not spec.required and position < len(specs) - 1 and not _fits(spec, raw):
+                _refuse_near_miss(spec, raw, path, language)
                 continue  # an optional argument left out: the word is for the next ones
             index += 1
-        values[spec.name] = _convert(spec, raw, path, language)
+        values[spec.name] = _convert(registry, spec, raw, path, language)
     if index < len(tokens):
         raise UsageError(
             "error.too_many_arguments",
@@ -197,7 +203,48 @@ def _parse_args(path: tuple[Command, ...], rest: str, language: str) -> Args:
     return Args(values)
 
 
-def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> str | int:
+def _choice_at(spec: Arg, tokens: Sequence[str], index: int) -> tuple[str, int] | None:
+    """The choice written at ``tokens[index]``, in one word or several (``every other week``,
+    ``toutes les deux semaines``), the longest first; with how many words it took."""
+    names = {fold(name): choice for name, choice in spec.aliases.items()}
+    names.update({fold(choice): choice for choice in spec.choices})
+    for length in range(min(_LONGEST_CHOICE, len(tokens) - index), 0, -1):
+        found = names.get(fold(" ".join(tokens[index : index + length])))
+        if found is not None:
+            return found, length
+    return None
+
+
+_LONGEST_CHOICE = 5
+"""Words in the longest choice alias (``toutes les deux semaines``)."""
+_LOOKS_NUMERIC = re.compile(r"^[-+\u2212]?[0-9]", re.ASCII)
+
+
+def _refuse_near_miss(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> None:
+    """An optional argument is being left out because ``raw`` does not fit it: refuse when
+    ``raw`` was clearly meant for it (``wekly``, ``-5m``) rather than let it slip into the next,
+    free-text argument (a title) unnoticed."""
+    common = {
+        "argument": translate(f"arg.{spec.name}", language),
+        "value": raw[:50],
+        "usage": usage(path, language),
+    }
+    if spec.type is ArgType.MINUTES and _LOOKS_NUMERIC.match(raw):
+        raise UsageError("error.bad_minutes", common)
+    if spec.type is ArgType.CHOICE and len(raw) >= _NEAR_MISS_LENGTH:
+        names = {fold(name): name for name in (*spec.choices, *spec.aliases) if " " not in name}
+        close = difflib.get_close_matches(fold(raw), list(names), n=1, cutoff=0.75)
+        if close:
+            raise UsageError("error.did_you_mean_choice", {**common, "suggestion": names[close[0]]})
+
+
+_NEAR_MISS_LENGTH = 4
+"""Shorter words are too often real words of a title to be taken for a typo."""
+
+
+def _convert(
+    registry: Registry, spec: Arg, raw: str, path: tuple[Command, ...], language: str
+) -> str | int:
     name = translate(f"arg.{spec.name}", language)
     common = {"argument": name, "value": raw[:50], "usage": usage(path, language)}
     if spec.type in (ArgType.TEXT, ArgType.MEMBER, ArgType.WORD):
@@ -213,12 +260,18 @@ def _convert(spec: Arg, raw: str, path: tuple[Command, ...], language: str) -> s
             if fold(alias) == folded:
                 return choice
         raise UsageError("error.bad_choice", {**common, "choices": shown_choices(spec, language)})
-    number = parse_minutes(raw) if spec.type is ArgType.MINUTES else _int(raw)
+    number = parse_minutes(raw) if spec.type is ArgType.MINUTES else parse_int(raw)
     if number is None:
         key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"
         raise UsageError(key, common)
     low = spec.minimum if spec.minimum is not None else number
     high = spec.maximum if spec.maximum is not None else number
+    if spec.unknown is not None and not low <= number <= high:
+        shown = " ".join(
+            registry.get(*spec.listing[: depth + 1]).display_name(language)
+            for depth in range(len(spec.listing))
+        )
+        raise NotFound(spec.unknown, {"id": raw[:30], "number": raw[:30], "command": shown})
     if not low <= number <= high:
         key = (
             "error.minutes_out_of_range"
@@ -234,15 +287,8 @@ def _fits(spec: Arg, raw: str) -> bool:
     if spec.type is ArgType.MINUTES:
         return parse_minutes(raw) is not None
     if spec.type is ArgType.INT:
-        return _int(raw) is not None
+        return parse_int(raw) is not None
     if spec.type is ArgType.CHOICE:
         folded = fold(raw)
         return any(fold(c) == folded for c in (*spec.choices, *spec.aliases))
     return True
-
-
-def _int(raw: str) -> int | None:
-    try:
-        return int(raw)
-    except ValueError:
-        return None

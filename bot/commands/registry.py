@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bot.commands.args import ID_MAX
 from bot.commands.parser import Registry
 from bot.commands.spec import Arg, ArgType, Command, Permission
 from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
@@ -30,8 +31,40 @@ ON_OFF = Arg(
     choices=("on", "off"),
     aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
 )
-ID = Arg("id", ArgType.INT, minimum=1, maximum=2**31 - 1)
-"""A theme's or a session's number."""
+THEME_ID = Arg(
+    "id",
+    ArgType.INT,
+    minimum=1,
+    maximum=ID_MAX,
+    unknown="error.theme_not_found",
+    listing=("theme", "list"),
+)
+SESSION_ID = Arg("id", ArgType.INT, minimum=1, maximum=ID_MAX, unknown="error.session_not_found")
+"""A theme's or a session's number: one out of range is "no such theme/session"."""
+RECURRENCE_WORDS = {
+    "hebdo": "weekly",
+    "hebdomadaire": "weekly",
+    "chaque-semaine": "weekly",
+    "chaque semaine": "weekly",
+    "toutes les semaines": "weekly",
+    "every week": "weekly",
+    "each week": "weekly",
+    "quinzaine": "biweekly",
+    "toutes-les-deux-semaines": "biweekly",
+    "toutes les deux semaines": "biweekly",
+    "une semaine sur deux": "biweekly",
+    "tous les quinze jours": "biweekly",
+    "every other week": "biweekly",
+    "every two weeks": "biweekly",
+    "fortnightly": "biweekly",
+    "mensuel": "monthly",
+    "mensuelle": "monthly",
+    "chaque mois": "monthly",
+    "tous les mois": "monthly",
+    "every month": "monthly",
+    "each month": "monthly",
+}
+"""How people write a recurrence, in both languages, for ``session schedule``."""
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -115,12 +148,14 @@ COMMANDS: tuple[Command, ...] = (
                 handler=themes.propose,
             ),
             Command("list", "help.theme.list", {"fr": ("liste",)}, handler=themes.list_),
-            Command("vote", "help.theme.vote", {"fr": ("voter",)}, args=(ID,), handler=themes.vote),
+            Command(
+                "vote", "help.theme.vote", {"fr": ("voter",)}, args=(THEME_ID,), handler=themes.vote
+            ),
             Command(
                 "unvote",
                 "help.theme.unvote",
                 {"fr": ("retirer", "dévoter")},
-                args=(ID,),
+                args=(THEME_ID,),
                 handler=themes.unvote,
             ),
             Command(
@@ -129,8 +164,15 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("choisir",)},
                 MODERATOR,
                 (
-                    ID,
-                    Arg("session", ArgType.INT, required=False, minimum=1, maximum=2**31 - 1),
+                    THEME_ID,
+                    Arg(
+                        "session",
+                        ArgType.INT,
+                        required=False,
+                        minimum=1,
+                        maximum=ID_MAX,
+                        unknown="error.session_not_found",
+                    ),
                 ),
                 themes.pick,
             ),
@@ -239,15 +281,7 @@ COMMANDS: tuple[Command, ...] = (
                         ArgType.CHOICE,
                         required=False,
                         choices=("weekly", "biweekly", "monthly"),
-                        aliases={
-                            "hebdo": "weekly",
-                            "hebdomadaire": "weekly",
-                            "chaque-semaine": "weekly",
-                            "quinzaine": "biweekly",
-                            "toutes-les-deux-semaines": "biweekly",
-                            "mensuel": "monthly",
-                            "mensuelle": "monthly",
-                        },
+                        aliases=RECURRENCE_WORDS,
                     ),
                     Arg("title", ArgType.TEXT, required=False, max_length=200),
                 ),
@@ -259,7 +293,7 @@ COMMANDS: tuple[Command, ...] = (
                 {"fr": ("annuler",)},
                 MODERATOR,
                 (
-                    ID,
+                    SESSION_ID,
                     Arg(
                         "scope",
                         ArgType.CHOICE,

@@ -45,6 +45,12 @@ class Arg:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 2000
+    unknown: str | None = None
+    """For a number that names something (a theme, a session): the message key of "no such
+    thing", given instead of a range error when the number is out of range — such a thing cannot
+    exist, and the person only needs to know that."""
+    listing: tuple[str, ...] = ()
+    """The command that lists those things, shown in the ``unknown`` message (``theme list``)."""
 
 
 @dataclass(frozen=True, slots=True)

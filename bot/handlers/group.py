@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, localedata
 
@@ -20,6 +18,7 @@ from bot.errors import UsageError
 from bot.i18n import translate
 from bot.replies import Duration, Key, Param, Reply, UserText, room
 from bot.resources import country_of_zone
+from bot.timezones import close_zones, is_zone
 
 SettingValue = str | int | bool | tuple[int, ...] | None
 
@@ -80,23 +79,14 @@ def _name(value: str) -> SettingValue:
     return name
 
 
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
 def _timezone(value: str) -> SettingValue:
     wanted = value.strip()
-    try:
-        ZoneInfo(wanted)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        close = difflib.get_close_matches(wanted, sorted(_zones()), n=3, cutoff=0.5)
-        if not close:
-            raise UsageError(
-                "error.setting.timezone_unknown", {"value": UserText(value[:50])}
-            ) from error
-        raise _bad("timezone", value, suggestions=tuple(close)) from error
-    return wanted
+    if is_zone(wanted):
+        return wanted
+    close = close_zones(wanted)
+    if not close:
+        raise UsageError("error.setting.timezone_unknown", {"value": UserText(value[:50])})
+    raise _bad("timezone", value, suggestions=close)
 
 
 def _charter(value: str) -> SettingValue:
@@ -126,7 +116,7 @@ def _reminders(value: str) -> SettingValue:
 
 
 def _lead_minutes(part: str) -> int | None:
-    days = re.fullmatch(r"(\d{1,2})\s*[dj]", part, re.IGNORECASE)
+    days = re.fullmatch(r"(\d{1,2})\s*[dj]", part, re.IGNORECASE | re.ASCII)
     if days:
         return int(days[1]) * 24 * 60
     return parse_minutes(part)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.commands.args import Args
+from bot.commands.args import ID_MAX, Args, parse_int
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import Job, JobKind, JournalEntry, Session
@@ -103,10 +103,13 @@ async def delete(ctx: Context, args: Args) -> list[Reply]:
     if fold(which) in _ALL:
         count = await ctx.uow.journal.delete(platform, ctx.user_id, None)
         return [private(ctx.user_id, "journal.deleted_all", count=count)]
-    number = int(which.lstrip("#")) if which.lstrip("#").isdigit() else None
+    number = parse_int(which)
     if number is None:
         raise UsageError("error.journal_which", {"value": UserText(which[:20])})
-    if await ctx.uow.journal.delete(platform, ctx.user_id, number) == 0:
+    if (
+        not 1 <= number <= ID_MAX
+        or await ctx.uow.journal.delete(platform, ctx.user_id, number) == 0
+    ):
         line = command_line(ctx.language, "journal", "list")
         raise NotFound("error.journal_not_found", {"number": number, "command": line})
     return [private(ctx.user_id, "journal.deleted", number=number)]

@@ -16,8 +16,8 @@ from bot.i18n import defuse, format_duration, format_when, translate
 from bot.recurrence import Frequency, Gap, frequency_of, place, rule_for
 from bot.replies import Attachment, Duration, Key, Reply, UserText, private, room
 
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})?$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})?$", re.ASCII)
 LISTED = 6
 
 
@@ -41,6 +41,9 @@ def _local_start(raw_date: str, raw_time: str) -> datetime:
 async def schedule(ctx: Context, args: Args) -> list[Reply]:
     local = _local_start(args.require_text("date"), args.require_text("time"))
     zone = ZoneInfo(ctx.group.timezone)
+    limit = ctx.now.astimezone(zone).replace(tzinfo=None) + planning.FURTHEST_AHEAD
+    if local > limit:
+        raise UsageError("error.date_too_far", {"limit": limit.replace(tzinfo=zone)})
     placed = place(local, zone)
     if isinstance(placed, Gap):
         raise UsageError(
@@ -55,12 +58,21 @@ async def schedule(ctx: Context, args: Args) -> list[Reply]:
         raise UsageError("error.date_in_past", {"when": placed})
     minutes = args.int("duration") or ctx.group.session_minutes
     title = args.text("title")
+    titled = Key("schedule.titled", {"title": UserText(title)}) if title else ""
     repeat = args.text("repeat")
     if repeat is None:
         one_off = Session.scheduled(ctx.group.id, placed, minutes, title)
         session = await ctx.uow.sessions.add(one_off)
         await planning.plan(ctx.uow, ctx.group, [session], ctx.now)
-        return [room("schedule.once", id=session.id, when=placed, duration=Duration(minutes))]
+        return [
+            room(
+                "schedule.once",
+                id=session.id,
+                when=placed,
+                duration=Duration(minutes),
+                titled=titled,
+            )
+        ]
     frequency = Frequency(repeat)
     series = await ctx.uow.series.add(
         Series(
@@ -82,6 +94,7 @@ async def schedule(ctx: Context, args: Args) -> list[Reply]:
             when=placed,
             duration=Duration(minutes),
             repeat=Key(f"repeat.{frequency.value}"),
+            titled=titled,
         )
     ]
 

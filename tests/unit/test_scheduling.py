@@ -36,9 +36,8 @@ async def test_one_off_session_reminders_and_automatic_opening() -> None:
     await h.ok("ann", "rappels on")
     said = await h.ok("mod", "séance planifier 2026-12-01 19:30 90m Premier cercle")
     assert said.room == [
-        "📅 Séance n° 1 planifiée le mardi 1er décembre 2026 à 19 h 30 (1 h 30).".replace(
-            "n° 1", f"n° {next(iter(store.tables.sessions))}"
-        )
+        "📅 Séance n° 1 planifiée le mardi 1er décembre 2026 à 19 h 30 (1 h 30) : "
+        "« Premier cercle ».".replace("n° 1", f"n° {next(iter(store.tables.sessions))}")
     ]
     # Nothing before the 24 h reminder.
     said = await h.advance(paris(2026, 11, 30, 19, 29, 59) - h.clock.now())
