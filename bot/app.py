@@ -9,7 +9,7 @@ import logging
 import re
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import planning
@@ -17,13 +17,13 @@ from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.registry import REGISTRY
 from bot.commands.spec import Permission
-from bot.domain import Group, GroupDefaults, Job, JobState, Member, Stick
+from bot.domain import Group, GroupDefaults, Job, JobState, Member, PendingAsks, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
-from bot.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.resources import Resources
 from bot.views import RoomSessions, room_sessions
@@ -78,6 +78,9 @@ class Cercle:
         self.listeners: list[Callable[[], None]] = []
         """Called after every command that changed something (the timer looks again)."""
         self.lease = lease
+        self._pending_asks = PendingAsks()
+        self.moderator_checks: dict[str, ModeratorCheck] = {}
+        """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
 
     @property
     def defaults(self) -> GroupDefaults:
@@ -86,7 +89,7 @@ class Cercle:
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         async with self._serial:
             try:
-                return await self._handle(incoming)
+                return await self._to_moderators_now(await self._handle(incoming))
             except Exception as error:  # the storage itself failed: say so, kindly
                 _log_failure("command", error)
                 reply = private(incoming.user_id, "error.internal")
@@ -259,6 +262,8 @@ class Cercle:
             for item in self._bind(group, result.replies, f"job:{job.id}")
         ]
         try:
+            async with self._serial:
+                outgoing = await self._to_moderators_now(outgoing)
             if outgoing:
                 await deliver(outgoing)
         except Exception as error:  # the platform is away: the leases will bring them back
@@ -273,6 +278,37 @@ class Cercle:
             await uow.commit()
         log.info("jobs done", extra={"count": len(done)})
 
+    async def _to_moderators_now(self, outgoing: list[Outgoing]) -> list[Outgoing]:
+        """Drop moderators' notices to people the platform says are no longer moderators, and
+        remember it (their stored flag otherwise changes only when they next type)."""
+        demoted: set[tuple[str, str, str]] = set()
+        kept: list[Outgoing] = []
+        for item in outgoing:
+            reply = item.reply
+            check = self.moderator_checks.get(item.platform)
+            if (
+                reply.for_moderators
+                and check is not None
+                and reply.user_id is not None
+                and await check(item.room_id, reply.user_id) is False
+            ):
+                demoted.add((item.platform, item.room_id, reply.user_id))
+                continue
+            kept.append(item)
+        if demoted:
+            await self._note_demoted(demoted)
+        return kept
+
+    async def _note_demoted(self, demoted: set[tuple[str, str, str]]) -> None:
+        """(Called with ``_serial`` held.)"""
+        async with self._uow() as uow:
+            for platform, room_id, user_id in demoted:
+                _, member = await uow.groups.get_with_member(platform, room_id, user_id)
+                if member is not None and member.is_moderator:
+                    await uow.members.update(replace(member, is_moderator=False))
+            await uow.commit()
+        log.info("notices withheld from former moderators", extra={"count": len(demoted)})
+
     async def _set_aside(self, job_id: int) -> None:
         async with self._uow() as uow:
             await uow.jobs.mark(job_id, JobState.FAILED)
@@ -285,7 +321,7 @@ class Cercle:
                 # Delivered again (a sync replayed after a crash): it was applied already.
                 log.info("event already handled", extra={"platform": incoming.platform})
                 return []
-            entered = await self._enter(uow, incoming, now)
+            entered = await self._enter(uow, incoming, now, register=False)
             ctx = Context(
                 uow,
                 now,
@@ -294,20 +330,30 @@ class Cercle:
                 entered.group.language,
                 private=incoming.private,
                 resources=self._resources,
+                pending_asks=self._pending_asks,
             )
             try:
                 invocation = self._parse(incoming, ctx.language)
                 self._authorize(invocation, incoming, ctx.language)
                 assert invocation.command.handler is not None
+                welcome: list[Reply] = []
+                enrols = not incoming.private or all(c.enrols for c in invocation.path)
+                if entered.is_new and enrols:
+                    welcome = await self._register(uow, entered, incoming)
                 replies = await invocation.command.handler(ctx, invocation.args)
                 await uow.commit()
+                for change in ctx.after_commit:
+                    change()
                 log.info("command", extra={"command": invocation.name, "group": ctx.group.id})
                 for listener in self.listeners:
                     listener()
-                welcome = entered.welcome
                 if invocation.path == (self.registry.get("agree"),):
-                    welcome = welcome[:1]  # no need to ask them to accept what they just accepted
-                return self._bind(ctx.group, [*welcome, *replies], incoming.event_id)
+                    # no need to ask them to accept what they just accepted
+                    welcome = [r for r in welcome if r.audience is Audience.ROOM]
+                bound = self._bind(ctx.group, [*welcome, *replies], incoming.event_id)
+                for group, elsewhere in ctx.elsewhere:
+                    bound += self._bind(group, elsewhere, f"{incoming.event_id}:g{group.id}")
+                return bound
             except CercleError as error:
                 await uow.rollback()
                 failure = self._error_reply(incoming, ctx.language, error)
@@ -316,11 +362,10 @@ class Cercle:
                 await uow.rollback()
                 _log_failure("command", error)
                 failure = private(incoming.user_id, "error.internal")
-        if entered.is_new:  # keep the newcomer (and their welcome) even though the command failed
-            async with self._uow() as uow:
-                entered = await self._enter(uow, incoming, now)
-                await uow.commit()
-        return self._bind(entered.group, [*entered.welcome, failure], incoming.event_id)
+        # A refused command changes nothing, not even the list of members: a newcomer only gets
+        # the charter, privately, beside the refusal.
+        welcome = [self._private_welcome(entered.group, entered.member)] if entered.is_new else []
+        return self._bind(entered.group, [*welcome, failure], incoming.event_id)
 
     def _parse(self, incoming: Incoming, language: str) -> Invocation:
         if len(incoming.text) > MAX_COMMAND_LENGTH:
@@ -343,7 +388,12 @@ class Cercle:
             error.key, error.params, Audience.PRIVATE, incoming.user_id, Tone.ERROR, choices
         )
 
-    async def _enter(self, uow: UnitOfWork, incoming: Incoming, now: datetime) -> _Entered:
+    async def _enter(
+        self, uow: UnitOfWork, incoming: Incoming, now: datetime, *, register: bool = True
+    ) -> _Entered:
+        """The group (created with the room's first command) and the person.  A newcomer is
+        stored and welcomed only with ``register``; otherwise they stay a passer-by until
+        :meth:`_register` (if the command they typed enrols them)."""
         group, member = await uow.groups.get_with_member(
             incoming.platform, incoming.room_id, incoming.user_id, for_update=True
         )
@@ -363,18 +413,30 @@ class Cercle:
             is_moderator=incoming.is_moderator,
             now=now,
         )
-        await uow.members.add(member)
-        welcome = [
-            room("welcome.newcomer", member=ref(member)),
-            Reply(
-                "welcome.private",
-                {"charter": UserText(charter_text(group), multiline=True)},
-                Audience.PRIVATE,
-                member.user_id,
-                choices=agree_choice(group.language),
-            ),
-        ]
-        return _Entered(group, member, welcome, is_new=True)
+        entered = _Entered(group, member, [], is_new=True)
+        if register:
+            return replace(entered, welcome=await self._register(uow, entered, incoming))
+        return entered
+
+    async def _register(
+        self, uow: UnitOfWork, entered: _Entered, incoming: Incoming
+    ) -> list[Reply]:
+        """Store a newcomer and say welcome: in the room, unless they wrote privately — then
+        the room never learns their name from it."""
+        await uow.members.add(entered.member)
+        welcome = [self._private_welcome(entered.group, entered.member)]
+        if not incoming.private:
+            welcome.insert(0, room("welcome.newcomer", member=ref(entered.member)))
+        return welcome
+
+    def _private_welcome(self, group: Group, member: Member) -> Reply:
+        return Reply(
+            "welcome.private",
+            {"charter": UserText(charter_text(group), multiline=True)},
+            Audience.PRIVATE,
+            member.user_id,
+            choices=agree_choice(group.language),
+        )
 
     def _placeholder(self, incoming: Incoming) -> Group:
         return Group.new(incoming.platform, incoming.room_id, self._defaults, self._clock.now())

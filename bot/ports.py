@@ -30,6 +30,13 @@ from bot.domain import (
 from bot.replies import Outgoing
 
 
+class ModeratorCheck(Protocol):
+    """Asks a platform whether someone is a moderator of a room *now* (power level, role or
+    permission as it stands): True, False, or None when the platform cannot tell."""
+
+    async def __call__(self, room_id: str, user_id: str) -> bool | None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware (UTC)."""

@@ -124,6 +124,9 @@ class Reply:
     confidential: bool = False
     """It holds what a member entrusted privately (journal notes, their data): adapters deliver
     it and never keep a copy (no outbox row, no log)."""
+    for_moderators: bool = False
+    """A notice meant for the recipient as a moderator (a break request…): sent only if they
+    still are one when it leaves (see :class:`bot.ports.ModeratorCheck`)."""
 
 
 def room(key: str, **params: Param) -> Reply:

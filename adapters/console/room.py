@@ -32,6 +32,10 @@ class ConsoleRoom:
         self.run_id = run_id or uuid.uuid4().hex[:8]
         self.moderators: set[str] = set()
         self._events = 0
+        cercle.moderator_checks[PLATFORM] = self._moderator_now
+
+    async def _moderator_now(self, room_id: str, user_id: str) -> bool | None:
+        return user_id in self.moderators
 
     def make_moderator(self, name: str) -> None:
         self.moderators.add(name)

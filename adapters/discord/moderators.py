@@ -38,3 +38,22 @@ class Moderators:
             except discord.NotFound:
                 return False
         return self.of_member(member, channel)
+
+    async def now(self, room_id: str, user_id: str) -> bool | None:
+        """For the core (:class:`bot.ports.ModeratorCheck`): the member's roles and permissions
+        in the group's channel as Discord has them now; None when Discord cannot say."""
+        if not (room_id.isdigit() and user_id.isdigit()):
+            return None
+        channel = self.client.get_channel(int(room_id))
+        if not isinstance(channel, discord.abc.GuildChannel):
+            return None
+        member = channel.guild.get_member(int(user_id))
+        if member is None:
+            try:
+                member = await channel.guild.fetch_member(int(user_id))
+            except discord.NotFound:
+                return False  # no longer in the server
+            except discord.HTTPException:
+                log.warning("could not ask Discord who moderates a channel")
+                return None
+        return self.of_member(member, channel)

@@ -86,6 +86,7 @@ class DiscordPlatform:
         )
         self._client = client
         self._parts = _Parts(client, cercle, self.config)
+        cercle.moderator_checks[PLATFORM] = self._parts.moderators.now
         self._runner = InteractionRunner(
             cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
         )

@@ -244,6 +244,11 @@ class Inbound:
         await self.outbox.submit(await self.cercle.handle(incoming))
         await self.state.mark_done(event_id)
 
+    async def moderator_now(self, room_id: str, user_id: str) -> bool | None:
+        """For the core (:class:`bot.ports.ModeratorCheck`): the room's live power levels."""
+        room = self.client.rooms.get(room_id)
+        return None if room is None else await self._moderator(room, user_id)
+
     async def _moderator(self, room: MatrixRoom, user_id: str) -> bool:
         return await is_moderator(room, user_id, self.creations, self.config.moderator_power_level)
 

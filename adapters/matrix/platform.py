@@ -115,6 +115,7 @@ class MatrixPlatform:
         inbound = Inbound(
             client, cercle, state, outbox, self.config, creations, stale_after=tuning.stale_after
         )
+        cercle.moderator_checks[PLATFORM] = inbound.moderator_now
         self.sync = SyncLoop(
             client,
             state,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain import Group, Member
+from bot.domain import Group, Member, PendingAsks
 from bot.ports import UnitOfWork
 from bot.replies import Reply
 from bot.resources import Resources
@@ -26,6 +27,12 @@ class Context:
     """Crisis lines the bot's configuration adds to the shipped ones."""
     known: dict[str, Member] = field(default_factory=dict)
     """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
+    pending_asks: PendingAsks = field(default_factory=PendingAsks)
+    """Who asked for a break and is still waiting (the process's memory, never stored)."""
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    """Changes to the process's memory, made only once the command's transaction committed."""
+    elsewhere: list[tuple[Group, list[Reply]]] = field(default_factory=list)
+    """Replies for the rooms of other groups (e.g. forget-me hands the stick on everywhere)."""
 
     def __post_init__(self) -> None:
         self.known.setdefault(self.member.user_id, self.member)

@@ -63,6 +63,11 @@ class Command:
     args: tuple[Arg, ...] = ()
     handler: Handler | None = None
     subcommands: tuple[Command, ...] = ()
+    enrols: bool = True
+    """Running it privately makes a newcomer a member of the group (stored, welcomed privately).
+    Commands that only read, or act on what a person keeps across groups (journal, my-data,
+    forget-me), do not: someone who asked to be forgotten is not written down again by a private
+    ``help`` or ``my-data``.  (Any command typed in the room, where everyone saw it, enrols.)"""
 
     def display_name(self, language: str) -> str:
         names = self.aliases.get(language, ())

@@ -4,7 +4,7 @@ from bot.domain.care import JournalEntry, RankedTheme, Theme, ThemeVote
 from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
 from bot.domain.jobs import Job, JobKind, JobState
 from bot.domain.member import Member, Role
-from bot.domain.pause import PauseRequest
+from bot.domain.pause import PauseRequest, PendingAsks
 from bot.domain.series import Series
 from bot.domain.session import Session, SessionState
 from bot.domain.stick import Handover, SpeakingTurn, Stick, StickChange
@@ -21,6 +21,7 @@ __all__ = [
     "Member",
     "Need",
     "PauseRequest",
+    "PendingAsks",
     "RankedTheme",
     "Role",
     "Series",

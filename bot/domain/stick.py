@@ -108,6 +108,8 @@ def raise_hand(
 
 
 def lower_hand(stick: Stick, user: str) -> StickChange:
+    if stick.holder == user:
+        raise StateError("error.lower_while_holding")
     if user not in stick.queue:
         raise StateError("error.not_queued")
     return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
@@ -130,19 +132,30 @@ def next_turn(stick: Stick, now: datetime) -> StickChange:
 
 
 def give(stick: Stick, user: str, now: datetime) -> StickChange:
+    """A moderator hands the stick to ``user``.  Whoever held it was interrupted, not done:
+    they go to the head of the line and speak again next (a moderator can still move them)."""
     if stick.holder == user:
         raise StateError("error.already_holds")
-    return _hand_to(stick, user, now)
+    given = _hand_to(stick, user, now)
+    if stick.holder is None:
+        return given
+    queue = (stick.holder, *given.stick.queue)
+    return StickChange(replace(given.stick, queue=queue), given.handovers)
 
 
 def skip(stick: Stick, user: str, now: datetime) -> StickChange:
-    """Let the others go first this time: ``user`` moves to the end of the line."""
+    """Let the others go first this time: ``user`` moves to the end of the line.  With nobody
+    after them there is nobody to let go first: refused, and they keep the stick or place."""
     if stick.holder == user:
+        if not stick.queue:
+            raise StateError("error.skip_nobody_after")
         ended = _hand_to(stick, None, now)
         requeued = replace(ended.stick, queue=(*ended.stick.queue, user))
         return _settle(StickChange(requeued, ended.handovers), now)
     if user not in stick.queue:
         raise StateError("error.member_not_in_line")
+    if stick.queue[-1] == user:
+        raise StateError("error.skip_nobody_after")
     queue = (*(u for u in stick.queue if u != user), user)
     return StickChange(replace(stick, queue=queue))
 

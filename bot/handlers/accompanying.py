@@ -47,7 +47,9 @@ async def on(ctx: Context, args: Args) -> list[Reply]:
 async def off(ctx: Context, args: Args) -> list[Reply]:
     if ctx.member.role is not Role.ACCOMPANYING and ctx.member.accompanying_requested_at is None:
         raise StateError("error.accompanying_not")
-    ctx.member = replace(ctx.member, role=Role.PARTICIPANT, accompanying_requested_at=None)
+    # A request withdrawn changes nothing else: an observer who asked stays an observer.
+    role = Role.PARTICIPANT if ctx.member.role is Role.ACCOMPANYING else ctx.member.role
+    ctx.member = replace(ctx.member, role=role, accompanying_requested_at=None)
     await ctx.uow.members.update(ctx.member)
     return [private(ctx.user_id, "accompanying.off")]
 

@@ -51,9 +51,10 @@ async def _find_member(ctx: Context, name: str) -> Member:
 async def notify_moderators(
     uow: UnitOfWork, group_id: int, key: str, choices: tuple[Choice, ...] = (), **params: Param
 ) -> list[Reply]:
-    """A private notice to every moderator the group knows."""
+    """A private notice to every moderator the group knows; each is checked with the platform
+    again as it leaves (someone demoted since they last typed is not told)."""
     return [
-        Reply(key, params, Audience.PRIVATE, m.user_id, choices=choices)
+        Reply(key, params, Audience.PRIVATE, m.user_id, choices=choices, for_moderators=True)
         for m in await uow.members.list(group_id)
         if m.is_moderator
     ]

@@ -16,6 +16,10 @@ async def request(ctx: Context, args: Args) -> list[Reply]:
     if session.state is SessionState.ON_BREAK:
         raise StateError("error.already_on_break")
     anonymous = args.text("mode") == "anon"
+    if ctx.pending_asks.has_asked(session.id, ctx.user_id):
+        # Already asked and waiting: tell them it was heard, tell nobody again.
+        return [private(ctx.user_id, "pause.already_asked")]
+    ctx.after_commit.append(lambda: ctx.pending_asks.asked(session.id, ctx.user_id))
     await ctx.uow.pauses.add(
         PauseRequest(
             id=0,

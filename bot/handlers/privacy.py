@@ -10,9 +10,10 @@ from typing import Any
 
 from bot.commands.args import Args
 from bot.commands.context import Context
+from bot.domain import Group, Member
 from bot.domain import stick as rules
 from bot.handlers.common import command_line
-from bot.handlers.stick_flow import apply_change, load_stick
+from bot.handlers.stick_flow import apply_change
 from bot.i18n import translate
 from bot.ports import PersonalRecord
 from bot.replies import Attachment, Choice, Reply, private
@@ -147,14 +148,40 @@ async def forget_me(ctx: Context, args: Args) -> list[Reply]:
         line = f"{command_line(ctx.language, 'forget-me')} {_confirm_word(ctx)}"
         ask = private(ctx.user_id, "privacy.forget_confirm", command=line)
         return [replace(ask, choices=(Choice(line, line),))]
-    replies: list[Reply] = []
-    session = await ctx.uow.sessions.active(ctx.group.id)
-    if session is not None:  # hand the stick on in this room, as if they had left
-        stick = await load_stick(ctx, session)
-        if stick.involves(ctx.user_id):
-            replies += await apply_change(ctx, session, rules.leave(stick, ctx.user_id, ctx.now))
+    replies = await _leave_every_stick(ctx)
     await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
+    ctx.after_commit.append(lambda: ctx.pending_asks.forget(ctx.user_id))
     return [*replies, private(ctx.user_id, FORGOTTEN)]
+
+
+async def _leave_every_stick(ctx: Context) -> list[Reply]:
+    """Hand the stick on wherever this person holds it or waits, as if they had left: their
+    own room gets the replies, other groups' rooms get theirs through ``ctx.elsewhere`` (the
+    announcement and the panel without their name), so no room is left waiting on them."""
+    record = await ctx.uow.personal_data.collect(ctx.group.platform, ctx.user_id)
+    groups = {group.id: (group, member) for group, member in record.memberships}
+    replies: list[Reply] = []
+    for group_id, stick in record.places:
+        session = await ctx.uow.sessions.get(stick.session_id)
+        if group_id not in groups or session is None or not stick.involves(ctx.user_id):
+            continue
+        group, member = groups[group_id]
+        here = group_id == ctx.group.id
+        local = ctx if here else _context_in(ctx, group, member)
+        change = rules.leave(stick, ctx.user_id, ctx.now)
+        said = await apply_change(local, session, change)
+        if here:
+            replies += said
+        else:
+            ctx.elsewhere.append((group, said))
+    return replies
+
+
+def _context_in(ctx: Context, group: Group, member: Member) -> Context:
+    """The same command, seen from another group the person belongs to."""
+    return Context(
+        ctx.uow, ctx.now, group, member, group.language, private=True, resources=ctx.resources
+    )
 
 
 def _confirm_word(ctx: Context) -> str:

@@ -93,6 +93,7 @@ async def take_break(ctx: Context, args: Args) -> list[Reply]:
     minutes = args.int("minutes") or ctx.group.break_minutes
     on_break = session.start_break(ctx.now, minutes)
     await ctx.uow.sessions.update(on_break)
+    ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
     await ctx.uow.jobs.cancel(f"half-time:{session.id}")
     assert on_break.break_ends_at is not None
     await ctx.uow.jobs.schedule(
@@ -126,6 +127,7 @@ async def end(ctx: Context, args: Args) -> list[Reply]:
     session = await active_session(ctx)
     closed = session.close(ctx.now)
     await ctx.uow.sessions.update(closed)
+    ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
     await ctx.uow.jobs.cancel_for_session(session.id)
     stick = await load_stick(ctx, session)
     if stick.holder is not None and stick.holder_since is not None:

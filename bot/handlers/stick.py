@@ -105,7 +105,17 @@ async def give(ctx: Context, args: Args) -> list[Reply]:
     ensure_may_take_stick(ctx, member, self_request=False)
     with _about(member):
         change = rules.give(stick, member.user_id, ctx.now)
-    return await apply_change(ctx, session, change)
+    interrupted = stick.holder
+    if interrupted is None:
+        return await apply_change(ctx, session, change)
+    replies = await apply_change(ctx, session, change)
+    previous = ctx.known.get(interrupted)
+    shown = ref(previous) if previous else UserRef(interrupted, interrupted)
+    return [
+        room("stick.given_over", member=ref(member), previous=shown),
+        *replies,
+        private(interrupted, "stick.given_over_you", member=ref(member)),
+    ]
 
 
 async def skip(ctx: Context, args: Args) -> list[Reply]:

@@ -50,6 +50,13 @@ MESSAGES: dict[str, str] = {
     "stick.nobody": "nobody",
     "stick.hand_raised": "✋ {member} raised their hand (number {position} in line).",
     "stick.hand_lowered": "{member} lowered their hand.",
+    "stick.given_over": (
+        "🎤 The moderators hand the stick to {member}. {previous} will have it again right after."
+    ),
+    "stick.given_over_you": (
+        "The moderators handed the stick to {member}. You are at the head of the line: "
+        "you will have it again right after."
+    ),
     "stick.turn_of": "🎤 {member} has the talking stick.",
     "stick.your_turn": "🎤 It's your turn. Take all the time you need; type “pass” when you're done.",
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
@@ -71,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "pause.someone": "someone (anonymous)",
     "pause.moderators": "☕ Break requested by {member}. To start it: “{command}”.",
     "pause.thanks": "Your request was passed on. It's okay to feel emotional: take your time, drink some water.",
+    "pause.already_asked": (
+        "Your request for a break has already arrived: the moderators know, and nobody is told "
+        "a second time. Take care of yourself in the meantime."
+    ),
     # observers
     "observer.on": "👂 {member} is listening, without speaking.",
     "observer.off": "{member} may speak again.",
@@ -173,6 +184,11 @@ MESSAGES: dict[str, str] = {
     "error.not_on_break": "We are not on a break.",
     "error.already_holder": "You already have the stick. Take your time.",
     "error.already_queued": "Your hand is already raised (number {position} in line).",
+    "error.lower_while_holding": "You hold the talking stick, so your hand is no longer up. When you're done, type “pass” to hand it to the next person — there is no hurry.",
+    "error.skip_nobody_after": (
+        "Nobody is waiting after {member}, so there is nobody to let go first. "
+        "{member} keeps their place."
+    ),
     "error.not_queued": "Your hand is not raised.",
     "error.nothing_to_pass": "You don't have the stick and you're not in line.",
     "error.nobody_holds_stick": "Nobody holds the stick at the moment.",

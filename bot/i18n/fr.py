@@ -50,6 +50,13 @@ MESSAGES: dict[str, str] = {
     "stick.nobody": "personne",
     "stick.hand_raised": "✋ {member} a levé la main (n° {position} dans la file).",
     "stick.hand_lowered": "{member} a baissé la main.",
+    "stick.given_over": (
+        "🎤 L'équipe d'animation donne la parole à {member}. {previous} la reprendra juste après."
+    ),
+    "stick.given_over_you": (
+        "L'équipe d'animation a donné la parole à {member}. Vous êtes en tête de la file : "
+        "vous la reprendrez juste après."
+    ),
     "stick.turn_of": "🎤 {member} a le bâton de parole.",
     "stick.your_turn": (
         "🎤 C'est à vous. Prenez tout le temps qu'il vous faut ; « passe » quand vous avez fini."
@@ -75,6 +82,10 @@ MESSAGES: dict[str, str] = {
     "pause.someone": "une personne qui reste anonyme",
     "pause.moderators": "☕ Pause demandée par {member}. Pour la lancer : « {command} ».",
     "pause.thanks": "Votre demande a été transmise. C'est normal que l'émotion vienne : prenez votre temps, buvez un peu d'eau.",
+    "pause.already_asked": (
+        "Votre demande de pause est bien arrivée : l'équipe d'animation la connaît déjà et "
+        "personne n'est prévenu une deuxième fois. Prenez soin de vous en attendant."
+    ),
     # observateurs
     "observer.on": "👂 {member} écoute, sans prendre la parole.",
     "observer.off": "{member} peut de nouveau prendre la parole.",
@@ -178,6 +189,14 @@ MESSAGES: dict[str, str] = {
     "error.not_on_break": "Nous ne sommes pas en pause.",
     "error.already_holder": "Vous avez déjà le bâton. Prenez votre temps.",
     "error.already_queued": "Votre main est déjà levée (n° {position} dans la file).",
+    "error.lower_while_holding": (
+        "Vous avez le bâton de parole : votre main n'est plus levée. Quand vous aurez fini, "
+        "« passe » le donnera à la personne suivante — rien ne presse."
+    ),
+    "error.skip_nobody_after": (
+        "Personne n'attend après {member} : il n'y a personne à faire passer avant. "
+        "{member} garde sa place."
+    ),
     "error.not_queued": "Votre main n'est pas levée.",
     "error.nothing_to_pass": "Vous n'avez pas le bâton et n'êtes pas dans la file.",
     "error.nobody_holds_stick": "Personne n'a le bâton pour le moment.",

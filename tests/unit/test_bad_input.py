@@ -146,8 +146,9 @@ async def test_user_text_never_pings_in_replies() -> None:
     assert "<@123>" not in text
 
 
-async def test_a_refused_command_from_a_newcomer_still_registers_them() -> None:
+async def test_a_refused_command_does_not_register_a_newcomer() -> None:
     h, store = await prepared()
     said = await h.say("zoe", "stick next")
-    assert said.keys == ["welcome.newcomer", "welcome.private", "error.moderators_only"]
-    assert any(m.user_id == "zoe" for m in store.tables.members.values())
+    assert said.keys == ["welcome.private", "error.moderators_only"]
+    assert said.room == []
+    assert not any(m.user_id == "zoe" for m in store.tables.members.values())

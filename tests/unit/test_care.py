@@ -427,7 +427,7 @@ async def test_a_member_can_come_back_after_being_forgotten() -> None:
     h = Harness()
     await h.ok("ann", "agree")
     await h.ok("ann", "forget-me confirm")
-    again = await h.say("ann", "hand")
+    again = await h.say("ann", "agree")
     assert "welcome.newcomer" in again.keys
 
 

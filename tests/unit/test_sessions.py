@@ -110,13 +110,14 @@ async def test_closing_logs_the_last_turn_and_cancels_pending_jobs() -> None:
     await h.ok("mod", "session start")  # a new session can open
 
 
-async def test_newcomer_gets_welcome_and_charter_even_if_the_command_fails() -> None:
+async def test_a_failed_first_command_gives_the_charter_privately_and_stores_nobody() -> None:
     h = Harness()
     said = await h.say("newbie", "hand")
-    assert said.keys[:2] == ["welcome.newcomer", "welcome.private"]
-    assert said.room[0].startswith("🌱 Welcome Newbie.")
+    assert said.keys == ["welcome.private", "error.no_open_session"]
+    assert said.room == []
     assert "Confidentiality is our golden rule" in said.private("newbie")[0]
-    assert said.errors == ["error.no_open_session"]
+    welcomed = await h.say("newbie", "agree")
+    assert welcomed.room[0].startswith("🌱 Welcome Newbie.")
     again = await h.say("newbie", "hand")
     assert "welcome.newcomer" not in again.keys
 
@@ -134,7 +135,7 @@ async def test_rules_and_agree() -> None:
     assert said.room[-1].startswith("📜 Our charter: Confidentiality")
     assert said.outgoing[-1].reply.choices
     said = await h.ok("ann", "agree")
-    assert said.room == ["🤝 Thank you, Ann: you have accepted the charter."]
+    assert said.room[-1] == "🤝 Thank you, Ann: you have accepted the charter."
     said = await h.ok("ann", "agree")
     assert said.private("ann")[0].startswith(
         "You already accepted the charter (on Tuesday 1 December 2026 at 19:00)"

@@ -77,7 +77,7 @@ def test_first_time_speakers_go_ahead_of_those_who_spoke() -> None:
 def test_give_skip_remove_move_clear_round() -> None:
     stick = hands("ann", "bob", "cat", "dan")
     given = rules.give(stick, "cat", T1).stick
-    assert (given.holder, given.queue) == ("cat", ("bob", "dan"))
+    assert (given.holder, given.queue) == ("cat", ("ann", "bob", "dan"))  # ann speaks next
     skipped = rules.skip(stick, "bob", T1).stick
     assert skipped.queue == ("cat", "dan", "bob")
     holder_skipped = rules.skip(stick, "ann", T1).stick

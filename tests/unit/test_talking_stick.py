@@ -101,7 +101,8 @@ async def test_moderator_commands() -> None:
     await h.ok("mod", "stick remove cat")
     assert await stick_of(h) == ("ann", ("bob", "dan"))
     await h.ok("mod", "stick give dan")
-    assert await stick_of(h) == ("dan", ("bob",))
+    assert await stick_of(h) == ("dan", ("ann", "bob"))  # ann was interrupted: she is next
+    await h.ok("mod", "stick remove ann")
     h.clock.advance(timedelta(minutes=2))
     await h.ok("mod", "stick next")
     assert await stick_of(h) == ("bob", ())
@@ -253,7 +254,10 @@ async def test_stick_commands_read_only_the_members_in_line(
     await h.ok("bob", "lower")
     h.clock.advance(timedelta(minutes=1))
     said = await h.ok("mod", "stick next")
-    assert said.room[:2] == ["Thank you, Dan.", "🎤 M007 has the talking stick."]
+    assert said.room[:2] == ["Thank you, Dan.", "🎤 Ann has the talking stick."]  # given over
+    h.clock.advance(timedelta(minutes=1))
+    said = await h.ok("mod", "stick next")
+    assert said.room[:2] == ["Thank you, Ann.", "🎤 M007 has the talking stick."]
     await h.ok("bob", "hand")
     await h.ok("ann", "hand")
     await h.ok("mod", "stick skip bob")
