@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from storage.errors import DatabaseError
 
 from adapters.config import Config, ConfigError, load_config
 from adapters.console.script import ScriptError
@@ -109,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _console(args, config)
     except (ConfigError, ScriptError) as error:
         return _fail(str(error), EXIT_USAGE)
+    except DatabaseError as error:
+        return _fail(str(error), EXIT_FAILED)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 
@@ -141,6 +144,8 @@ def _db_upgrade(config: Config) -> int:
     url = shown_url(config.bot.database_url)
     try:
         revision = asyncio.run(upgrade_database(config))
+    except DatabaseError:
+        raise
     except Exception as error:
         log.debug("upgrade failed", exc_info=True)
         return _fail(f"could not upgrade {url}: {type(error).__name__}: {error}", EXIT_FAILED)
@@ -154,7 +159,7 @@ def _run(config: Config) -> int:
     configure_logging(config.bot.log_level or "INFO")
     try:
         asyncio.run(serve(config))
-    except ConfigError:
+    except (ConfigError, DatabaseError):
         raise
     except Exception as error:
         log.debug("the bot stopped", exc_info=True)
@@ -172,7 +177,7 @@ def _console(args: argparse.Namespace, config: Config) -> int:
             asyncio.run(run_prompt(config))
     except ConsoleError as error:
         return _fail(str(error), EXIT_USAGE)
-    except (ConfigError, ScriptError, KeyboardInterrupt):
+    except (ConfigError, ScriptError, DatabaseError, KeyboardInterrupt):
         raise
     except Exception as error:
         log.debug("the console stopped", exc_info=True)

@@ -332,12 +332,13 @@ class Cercle:
                 resources=self._resources,
                 pending_asks=self._pending_asks,
             )
+            enrols = not incoming.private
             try:
                 invocation = self._parse(incoming, ctx.language)
+                enrols = enrols or all(c.enrols for c in invocation.path)
                 self._authorize(invocation, incoming, ctx.language)
                 assert invocation.command.handler is not None
                 welcome: list[Reply] = []
-                enrols = not incoming.private or all(c.enrols for c in invocation.path)
                 if entered.is_new and enrols:
                     welcome = await self._register(uow, entered, incoming)
                 replies = await invocation.command.handler(ctx, invocation.args)
@@ -362,9 +363,11 @@ class Cercle:
                 await uow.rollback()
                 _log_failure("command", error)
                 failure = private(incoming.user_id, "error.internal")
-        # A refused command changes nothing, not even the list of members: a newcomer only gets
-        # the charter, privately, beside the refusal.
-        welcome = [self._private_welcome(entered.group, entered.member)] if entered.is_new else []
+        # A refused command changes nothing, not even the list of members: a newcomer it would
+        # have enrolled only gets the charter, privately, beside the refusal.
+        welcome = []
+        if entered.is_new and enrols:
+            welcome = [self._private_welcome(entered.group, entered.member)]
         return self._bind(entered.group, [*welcome, failure], incoming.event_id)
 
     def _parse(self, incoming: Incoming, language: str) -> Invocation:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage import sqlite_driver
+from storage.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,11 @@ def _sqlite_engine(
     database = url.database or ""
     if database in ("", ":memory:") or "mode=memory" in database or url.query.get("mode"):
         # Every pooled connection would see its own empty database.
-        raise ValueError("the SQLite database must be a file (in memory: use InMemoryStore)")
+        raise DatabaseError(
+            "the SQLite database must be a file Cercle can write, such as "
+            "'sqlite+aiosqlite:///cercle.db' (in-memory and read-only databases cannot keep "
+            "what members entrust to the bot)"
+        )
     Path(database).parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None stops the sqlite3 module from issuing its own (deferred) BEGIN;
     # begin_immediate() below issues ours.  ``timeout`` is sqlite3's busy timeout.

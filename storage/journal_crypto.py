@@ -74,6 +74,11 @@ def load_cipher(
             f"{stored_notes} journal notes are stored, but the journal key file {key_file} is "
             f"missing; {_restore_advice(key_file)} (no new key was made: it could not read them)"
         )
+    if key_file.is_dir():
+        raise JournalKeyError(
+            f"the journal key file {key_file} is a folder: give the path of a file, e.g. "
+            f"{key_file / 'journal.key'} (it is created on first run)"
+        )
     try:
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.errors import DatabaseError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -47,15 +50,60 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database schema up to ``revision`` in one transaction."""
-    if revision == "head" and await _at_head(engine):
+    """Bring the database schema up to ``revision`` in one transaction; a database that
+    cannot be reached, written or understood is a :class:`DatabaseError` saying what to do."""
+    try:
+        if revision == "head" and await _at_head(engine):
+            return
+        async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
+                )
+            await _refuse_newer(connection)
+            await connection.run_sync(_upgrade, revision)
+    except DBAPIError as error:
+        raise DatabaseError(_explain(engine, error.orig)) from None
+    except OSError as error:  # the server does not answer
+        raise DatabaseError(_explain(engine, error)) from None
+
+
+def _explain(engine: AsyncEngine, cause: BaseException | None) -> str:
+    """What went wrong, from the driver's own words (the statement is left out: it says nothing
+    useful to the person running the bot, and could hold data)."""
+    where = engine.url.render_as_string(hide_password=True)
+    reason = str(cause).splitlines()[0] if cause is not None and str(cause) else "no answer"
+    if engine.dialect.name == "sqlite":
+        return (
+            f"cannot use the database {where}: {reason}; check that the file and its folder "
+            f"exist and can be written by the user running Cercle"
+        )
+    return (
+        f"cannot use the database {where}: {type(cause).__name__}: {reason}; check that the "
+        f"database server is running and reachable, and the role and database exist"
+    )
+
+
+async def _refuse_newer(connection: AsyncConnection) -> None:
+    """A schema this version does not know was written by a newer Cercle: migrating it (or
+    running on it) could lose data, so stop and say so."""
+    if not await _has_version_table(connection):
         return
-    async with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            await connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
-            )
-        await connection.run_sync(_upgrade, revision)
+    result = await connection.execute(text("SELECT version_num FROM alembic_version"))
+    unknown = sorted(set(result.scalars()) - _known_revisions())
+    if unknown:
+        raise DatabaseError(
+            f"this database was written by a newer version of Cercle (schema "
+            f"{', '.join(unknown)}); run that version again, or restore a backup made with this one"
+        )
+
+
+def _known_revisions() -> frozenset[str]:
+    return frozenset(
+        found
+        for path in (MIGRATIONS / "versions").glob("*.py")
+        for found in _REVISION.findall(path.read_text(encoding="utf-8"))
+    )
 
 
 def _upgrade(connection: Connection, revision: str) -> None:

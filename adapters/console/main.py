@@ -23,7 +23,7 @@ class ConsoleError(Exception):
 def read_script(path: Path) -> list[Step]:
     """Read and check the whole script before anything runs (a bad line changes nothing)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # an editor's BOM is not a character
     except FileNotFoundError:
         raise ConsoleError(f"script not found: {path}") from None
     except (OSError, UnicodeDecodeError) as error:

@@ -73,6 +73,10 @@ class Say:
 Step = Moderator | SetTime | Advance | Say
 
 
+MIN_YEAR, MAX_YEAR = 1970, 2200
+"""What ``@time`` accepts: an instant every time zone and the reminders can work with."""
+
+
 def strip_comment(line: str) -> str:
     match = _COMMENT.search(line)
     return (line[: match.start()] if match else line).strip()
@@ -84,8 +88,11 @@ def parse_duration(text: str) -> timedelta | None:
     if not compact or _DURATION_PART.sub("", compact):
         return None
     delta = timedelta()
-    for amount, unit in _DURATION_PART.findall(compact):
-        delta += timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        for amount, unit in _DURATION_PART.findall(compact):
+            delta += timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:
+        return timedelta.max  # far more than any script may move: refused as too long
     return delta
 
 
@@ -128,6 +135,10 @@ def _directive(line_no: int, line: str) -> Step:
                 line_no,
                 f"expected '@time YYYY-MM-DD HH:MM', e.g. '@time 2026-12-01 18:00', got {line!r}",
             ) from None
+        if not MIN_YEAR <= local.year <= MAX_YEAR:
+            raise ScriptError(
+                line_no, f"'@time' takes a year between {MIN_YEAR} and {MAX_YEAR}, got {rest!r}"
+            )
         return SetTime(line_no, local)
     if word == "@advance":
         delta = parse_duration(rest)

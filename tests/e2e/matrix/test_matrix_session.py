@@ -91,9 +91,18 @@ async def test_an_anonymous_break_request(member: MakeMember, bot: MakeBot) -> N
     assert "!session break" in told.body
     thanks = await bob.notice("Your request was passed on")
     assert thanks.room_id != room
-    # From the direct room too: the request goes to the group that last wrote there.
-    mark = mona.mark()
+    # From the direct room too (it goes to the group that last wrote there): already asked,
+    # so Bob hears it privately and nobody is told again.
     await bob.say(thanks.room_id, "!pause anon")
+    again = await bob.notice("Your request for a break has already arrived")
+    assert again.room_id == thanks.room_id
+    await mona.say(room, "!session break")
+    await mona.notice("take a", room_id=room, after=mark)
+    mark = mona.mark()
+    await mona.say(room, "!session resume")
+    await mona.notice("We are resuming", room_id=room, after=mark)
+    mark = mona.mark()
+    await bob.say(thanks.room_id, "!pause anon")  # after the break: a new request
     await mona.notice("A break was requested", room_id=room, after=mark)
 
 
@@ -124,3 +133,31 @@ async def test_additional_creators_moderate_without_a_power_level(
     await cat.notice("Only the moderators can use", after=mark)
     await bob.say(room, "!session start")
     await bob.notice("The session is open", room_id=room, after=mark)
+
+
+async def test_a_demoted_moderator_no_longer_hears_of_break_requests(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    """Issue 10, defect 4: moderators' notices follow the power levels of now, not those the
+    bot saw when the person last typed."""
+    cercle = await bot()
+    mona, bob, cat = await member("mona"), await member("bob"), await member("cat")
+    group = await open_group(cercle, mona, [bob, cat])
+    room = group.room_id
+    await mona.set_power(room, bob.user_id, 50)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
+    )
+    await bob.say(room, "!session start")  # Bob types as a moderator: remembered as one
+    await mona.notice("The session is open", room_id=room)
+    await mona.set_power(room, bob.user_id, 0)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 0
+    )
+    mark = mona.mark()
+    bob_mark = bob.mark()
+    await cat.say(room, "!pause anon")
+    await mona.notice("Break requested by someone (anonymous)", after=mark)
+    await bob.say(room, "!queue")  # its private answer comes after any notice to Bob
+    await bob.notice("Speaking", after=bob_mark)
+    assert not [s for s in bob.seen[bob_mark:] if "Break requested" in str(s.content)]
