@@ -28,10 +28,10 @@ from typing import Any
 
 import aiosqlite
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.domain import GroupDefaults
 from bot.events import Incoming
 from bot.replies import Tone
-from bot.testing import FakeClock
 from sqlalchemy import event
 from storage.engine import create_engine, dispose
 from storage.migrate import upgrade
@@ -66,7 +66,7 @@ async def run(folder: Path, iterations: int) -> None:
     await upgrade(engine)
     recorder = Recorder()
     event.listen(engine.sync_engine, "before_cursor_execute", recorder)
-    clock = FakeClock()
+    clock = ManualClock()
     app = Cercle(SqlStore(engine), clock, GroupDefaults(language="fr"))
     counter = iter(range(10**9))
 

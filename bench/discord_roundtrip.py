@@ -36,9 +36,9 @@ from adapters.config import Config, DiscordConfig
 from adapters.discord import DiscordPlatform
 from adapters.platform import Dispatcher
 from adapters.startup import start
+from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-from bot.testing import FakeClock
 from discord_fake import Channel, Exchange, FakeDiscord, User
 
 import discord
@@ -115,7 +115,7 @@ async def measure_cercle(
 ) -> tuple[list[float], list[float], list[float], int]:
     settings = DiscordConfig(enabled=True)
     config = Config(discord=settings).with_database(f"sqlite+aiosqlite:///{folder / 'bench.db'}")
-    runtime = await start(config, FakeClock(datetime.now(UTC)))
+    runtime = await start(config, ManualClock(datetime.now(UTC)))
     cercle = runtime.cercle
     core: list[float] = []
     handle = cercle.handle

@@ -27,7 +27,6 @@ from bot.domain import (
     Theme,
     ThemeVote,
 )
-from bot.replies import Outgoing
 
 
 class ModeratorCheck(Protocol):
@@ -55,8 +54,6 @@ class GroupRepository(Protocol):
         """:meth:`get`, and the member ``user_id`` of that group if the group and the member
         exist: every command starts with both, in one round trip where the database allows."""
         ...
-
-    async def get_by_id(self, group_id: int) -> Group | None: ...
 
     async def add(self, group: Group) -> Group:
         """Store a new group; returns it with its id."""
@@ -377,9 +374,3 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
-
-
-class Messenger(Protocol):
-    async def send(self, outgoing: Outgoing) -> None:
-        """Deliver one reply; sending the same ``idempotency_key`` twice must post once."""
-        ...

@@ -205,7 +205,6 @@ _GROUP_BY_ROOM = select(groups).where(
 )
 # FOR UPDATE on PostgreSQL; SQLite ignores it (its transactions already start with the write lock).
 _GROUP_BY_ROOM_FOR_UPDATE = _GROUP_BY_ROOM.with_for_update()
-_GROUP_BY_ID = select(groups).where(groups.c.id == bindparam("group_id"))
 _ADD_GROUP = {
     name: stmt.on_conflict_do_nothing(
         index_elements=[groups.c.platform, groups.c.room_id]
@@ -239,11 +238,6 @@ class SqlGroups(_Repository):
         if group is None:
             return None, None
         return group, await SqlMembers(self._uow).get(group.id, user_id)
-
-    async def get_by_id(self, group_id: int) -> Group | None:
-        result = await self._uow.connection.execute(_GROUP_BY_ID, {"group_id": group_id})
-        row = result.mappings().first()
-        return None if row is None else _group(row)
 
     async def add(self, group: Group) -> Group:
         result = await self._uow.connection.execute(

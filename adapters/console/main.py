@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.clock import SystemClock
-from bot.testing import FakeClock
+from bot.clock import ManualClock, SystemClock
 
 from adapters.config import Config
 from adapters.console.interactive import run_interactive
@@ -36,7 +35,7 @@ async def run_script(config: Config, path: Path, out: TextIO | None = None) -> N
     ``@time``) and only the script moves it."""
     stream = out or sys.stdout
     steps = read_script(path)
-    clock = FakeClock(SystemClock().now())
+    clock = ManualClock(SystemClock().now())
     async with await start(config, clock) as runtime:
         room = ConsoleRoom(runtime.cercle)
 

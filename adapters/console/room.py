@@ -8,9 +8,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-from bot.testing import FakeClock
 
 from adapters.console.script import Advance, Moderator, Say, ScriptError, SetTime, Step
 from adapters.console.transcript import echo, format_all
@@ -80,7 +80,7 @@ class ScriptRunner:
     def __init__(
         self,
         room: ConsoleRoom,
-        clock: FakeClock,
+        clock: ManualClock,
         timezone: str,
         emit: Emit,
         source: str | None = None,

@@ -67,7 +67,6 @@ class SyncLoop:
         """Awaited between syncs: lets the replies just queued reach the homeserver before the
         next long poll (as a bot answering inside its sync callback would)."""
         self.filter_id: str | dict[str, Any] = SYNC_FILTER
-        self.syncs = 0
         self.failures = 0
         """Syncs that failed (homeserver unreachable or refusing), for tests and logs."""
         self._stop = asyncio.Event()
@@ -112,7 +111,6 @@ class SyncLoop:
             self.on_synced()
         if self.settle is not None and not full_state:  # (at start-up nothing is sent yet)
             await self.settle()
-        self.syncs += 1
 
     async def _fetch(self, since: str | None, full_state: bool) -> SyncResponse | SyncError | None:
         request = asyncio.ensure_future(

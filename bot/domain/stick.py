@@ -58,13 +58,6 @@ class StickChange:
     stick: Stick
     handovers: tuple[Handover, ...] = ()
 
-    @property
-    def new_holder(self) -> str | None:
-        """Who received the stick through this change, if anyone did."""
-        if self.handovers and self.handovers[-1].current is not None:
-            return self.handovers[-1].current
-        return None
-
 
 def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
     handover = Handover(stick.holder, stick.holder_since, user)

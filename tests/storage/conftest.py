@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from bot.ports import UnitOfWorkFactory
-from bot.testing import InMemoryStore
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.journal_crypto import JournalCipher
 
 from storage import SqlStore, create_engine, dispose, upgrade
+from tests.fakes import InMemoryStore
 
 POSTGRES_URL = os.environ.get("CERCLE_TEST_POSTGRES_URL", "")
 NO_POSTGRES = (

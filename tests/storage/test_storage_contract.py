@@ -1,6 +1,6 @@
 """The storage contract: every repository method, on every backend (fake, SQLite, PostgreSQL).
 
-The in-memory fake in bot.testing defines the intended semantics; the SQL store must agree.
+The in-memory fake in tests.fakes defines the intended semantics; the SQL store must agree.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ async def test_group_add_assigns_an_id_and_reads_back_equal(store: UnitOfWorkFac
     async with store() as uow:
         assert await uow.groups.get("matrix", "!room:example.org") == stored
         assert await uow.groups.get("matrix", "!room:example.org", for_update=True) == stored
-        assert await uow.groups.get_by_id(stored.id) == stored
-        assert await uow.groups.get_by_id(other.id) == other
+        assert (await uow.groups.get_many([stored.id])).get(stored.id) == stored
+        assert (await uow.groups.get_many([other.id])).get(other.id) == other
 
 
 async def test_group_unknown_is_none(store: UnitOfWorkFactory) -> None:
@@ -61,7 +61,7 @@ async def test_group_unknown_is_none(store: UnitOfWorkFactory) -> None:
     async with store() as uow:
         assert await uow.groups.get("discord", "!room:example.org") is None
         assert await uow.groups.get("matrix", "!elsewhere:example.org") is None
-        assert await uow.groups.get_by_id(987654) is None
+        assert (await uow.groups.get_many([987654])).get(987654) is None
 
 
 async def test_group_one_per_room(store: UnitOfWorkFactory) -> None:
@@ -98,7 +98,7 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         await uow.groups.update(changed)
         await uow.commit()
     async with store() as uow:
-        assert await uow.groups.get_by_id(stored.id) == changed
+        assert (await uow.groups.get_many([stored.id])).get(stored.id) == changed
         assert await uow.groups.get("matrix", stored.room_id) == changed
 
 
@@ -652,7 +652,7 @@ async def test_commit_keeps_earlier_work_and_later_work_needs_another(
         await uow.members.add(member(g.id, "@ana:example.org"))
         # no second commit
     async with store() as uow:
-        assert await uow.groups.get_by_id(g.id) == g
+        assert (await uow.groups.get_many([g.id])).get(g.id) == g
         assert await uow.members.list(g.id) == []
 
 
@@ -660,12 +660,12 @@ async def test_rollback_discards_and_the_unit_of_work_goes_on(store: UnitOfWorkF
     async with store() as uow:
         g = await uow.groups.add(group())
         await uow.rollback()
-        assert await uow.groups.get_by_id(g.id) is None
+        assert (await uow.groups.get_many([g.id])).get(g.id) is None
         kept = await uow.groups.add(group("!kept:example.org"))
         await uow.commit()
     async with store() as uow:
         assert await uow.groups.get("matrix", "!room:example.org") is None
-        assert await uow.groups.get_by_id(kept.id) == kept
+        assert (await uow.groups.get_many([kept.id])).get(kept.id) == kept
 
 
 async def test_datetimes_come_back_aware_utc(store: UnitOfWorkFactory) -> None:
@@ -679,7 +679,7 @@ async def test_datetimes_come_back_aware_utc(store: UnitOfWorkFactory) -> None:
         await uow.jobs.schedule(job(g.id, "k", 2.000001))
         await uow.commit()
     async with store() as uow:
-        stored_group = await uow.groups.get_by_id(g.id)
+        stored_group = (await uow.groups.get_many([g.id])).get(g.id)
         ana = await uow.members.get(g.id, "@ana:example.org")
         stored_session = await uow.sessions.get(session.id)
         stick = await uow.sticks.get(session.id)

@@ -79,8 +79,8 @@ async def test_two_bot_processes_send_each_due_reminder_exactly_once(
     PostgreSQL database: every due reminder is delivered by exactly one of them."""
     from bot import planning
     from bot.app import Cercle
+    from bot.clock import ManualClock
     from bot.domain import Group, GroupDefaults, Session
-    from bot.testing import FakeClock
 
     assert postgres_backend.engine is not None
     store = postgres_backend.store
@@ -94,7 +94,7 @@ async def test_two_bot_processes_send_each_due_reminder_exactly_once(
         )
         await planning.plan(uow, group, sessions, now)
         await uow.commit()
-    clock = FakeClock(now + timedelta(minutes=1))
+    clock = ManualClock(now + timedelta(minutes=1))
     first = Cercle(store, clock)
     async with postgres_backend.engine.connect() as connection:
         schema = (await connection.execute(text("SHOW search_path"))).scalar_one()

@@ -321,7 +321,7 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
             await uow.commit()
         async with store() as uow:
             before = (
-                await uow.groups.get_by_id(g.id),
+                (await uow.groups.get_many([g.id])).get(g.id),
                 await uow.members.list(g.id),
                 await uow.sessions.active(g.id),
                 await uow.sticks.get(session.id),
@@ -338,7 +338,7 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
         store = SqlStore(engine)
         async with store() as uow:
             after = (
-                await uow.groups.get_by_id(g.id),
+                (await uow.groups.get_many([g.id])).get(g.id),
                 await uow.members.list(g.id),
                 await uow.sessions.active(g.id),
                 await uow.sticks.get(session.id),

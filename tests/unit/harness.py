@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.domain import GroupDefaults
 from bot.events import Incoming
 from bot.i18n import render
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Tone
 from bot.resources import Resources
-from bot.testing import FakeClock, InMemoryStore
+
+from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
@@ -51,7 +53,7 @@ class Said:
 @dataclass
 class Harness:
     store: UnitOfWorkFactory = field(default_factory=InMemoryStore)
-    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
+    clock: ManualClock = field(default_factory=lambda: ManualClock(START))
     language: str = "en"
     moderators: set[str] = field(default_factory=lambda: {"mod"})
     room: str = "room-1"

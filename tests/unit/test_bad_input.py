@@ -9,8 +9,8 @@ import pytest
 from bot.i18n import render
 from bot.registry import REGISTRY
 from bot.replies import Audience, Tone
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

@@ -10,8 +10,8 @@ import pytest
 from bot.domain import JobKind, JobState, Role
 from bot.i18n import render
 from bot.replies import Audience
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

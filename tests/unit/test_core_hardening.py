@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.domain import Role
 from bot.replies import Tone
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 OTHER_ROOM = "room-2"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bot.domain import AccompanyingPolicy, Need
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

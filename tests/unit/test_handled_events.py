@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from bot.app import HANDLED_KEPT
 from bot.events import Incoming
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

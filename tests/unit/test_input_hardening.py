@@ -11,10 +11,10 @@ import pytest
 from adapters.config import Config, ConfigError
 from bot.commands.args import parse_int
 from bot.domain import SessionState
-from bot.testing import InMemoryStore
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 NO_ENV: dict[str, str] = {}

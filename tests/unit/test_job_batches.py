@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot import planning
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.domain import Group, GroupDefaults, JobState, Member, Session
 from bot.handlers.jobs import JOB_HANDLERS, reminders
 from bot.registry import REGISTRY
 from bot.replies import Outgoing, Reply
-from bot.testing import FakeClock, InMemoryStore
+
+from tests.fakes import InMemoryStore
 
 T = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 
@@ -58,7 +60,7 @@ async def test_a_burst_says_what_one_by_one_would_say() -> None:
     async def deliver(items: list[Outgoing]) -> None:
         delivered.extend(items)
 
-    cercle = Cercle(store, FakeClock(T))
+    cercle = Cercle(store, ManualClock(T))
     taken = await cercle.run_due(deliver, limit=1000)
     assert taken == len(due)
     async with store() as uow:

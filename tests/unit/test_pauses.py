@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.testing import InMemoryStore
-
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

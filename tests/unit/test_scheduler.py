@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from adapters.scheduler import DISPATCH, RECHECK, Timer
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-from bot.testing import FakeClock, InMemoryStore
+
+from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
 
@@ -21,7 +23,7 @@ def say(text: str, n: int) -> Incoming:
 
 
 async def test_the_timer_sleeps_until_the_next_due_time_then_dispatches() -> None:
-    clock = FakeClock(START)
+    clock = ManualClock(START)
     cercle = Cercle(InMemoryStore(), clock)
     delivered: asyncio.Queue[list[str]] = asyncio.Queue()
 

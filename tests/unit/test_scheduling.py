@@ -11,8 +11,8 @@ import pytest
 from bot.domain import JobKind, JobState, SessionState
 from bot.i18n import render
 from bot.replies import Outgoing
-from bot.testing import InMemoryStore, RecordingMessenger
 
+from tests.fakes import InMemoryStore, RecordingMessenger
 from tests.unit.harness import Harness
 
 PARIS = ZoneInfo("Europe/Paris")

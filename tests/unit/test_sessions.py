@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from bot.domain import JobKind, JobState, SessionState
 from bot.handlers.jobs import JOB_HANDLERS
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

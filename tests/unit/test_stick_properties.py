@@ -10,10 +10,10 @@ from bot.domain import stick as rules
 from bot.domain.member import Role
 from bot.domain.stick import Stick
 from bot.errors import StateError
-from bot.testing import InMemoryStore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 USERS = ("ann", "bob", "cat", "dan", "mod")

@@ -43,7 +43,7 @@ def test_pass_hands_over_to_the_first_in_line_and_logs_the_turn() -> None:
     assert change.stick.queue == ("cat",)
     assert change.handovers[0].previous == "ann"
     assert change.handovers[0].previous_since == T0
-    assert change.new_holder == "bob"
+    assert change.handovers[-1].current == "bob"
 
 
 def test_pass_while_waiting_gives_up_ones_place() -> None:
@@ -58,7 +58,7 @@ def test_pass_while_waiting_gives_up_ones_place() -> None:
 def test_next_with_empty_queue_frees_the_stick() -> None:
     change = rules.next_turn(hands("ann"), T1)
     assert change.stick.holder is None
-    assert change.new_holder is None
+    assert change.handovers[-1].current is None
     with pytest.raises(StateError, match="nobody_holds_stick"):
         rules.next_turn(change.stick, T1)
 

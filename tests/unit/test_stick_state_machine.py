@@ -10,11 +10,11 @@ import asyncio
 from datetime import timedelta
 
 from bot.domain import Role
-from bot.testing import InMemoryStore
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness, Said
 
 ROOMS = ("room-1", "room-2")

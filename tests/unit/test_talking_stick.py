@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from bot.domain import Member
 from bot.i18n import render
-from bot.testing import InMemoryStore, _Members
 
+from tests.fakes import InMemoryStore, _Members
 from tests.unit.harness import Harness
 
 

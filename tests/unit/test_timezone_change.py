@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain import JobKind, JobState, SessionState
-from bot.testing import InMemoryStore
 
+from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
 

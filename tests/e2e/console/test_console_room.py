@@ -13,9 +13,11 @@ from adapters.console.room import ConsoleRoom, ScriptRunner
 from adapters.console.script import ScriptError, parse_script
 from adapters.console.transcript import format_outgoing
 from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone
-from bot.testing import FakeClock, InMemoryStore
+
+from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 18:00 in Paris
 
@@ -27,7 +29,7 @@ def memory_store() -> UnitOfWorkFactory:
 
 
 def make_runner() -> tuple[ScriptRunner, list[str]]:
-    clock = FakeClock(START)
+    clock = ManualClock(START)
     room = ConsoleRoom(Cercle(memory_store(), clock), run_id="test")
     lines: list[str] = []
     return ScriptRunner(room, clock, "Europe/Paris", lines.append, source="t.txt"), lines
@@ -125,7 +127,7 @@ async def test_the_first_time_may_go_anywhere() -> None:
 
 
 async def test_interactive_console_commands() -> None:
-    clock = FakeClock(START)
+    clock = ManualClock(START)
     room = ConsoleRoom(Cercle(memory_store(), clock), run_id="t")
     out = io.StringIO()
     console = Interactive(room, "en", out)

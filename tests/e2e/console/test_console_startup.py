@@ -7,15 +7,15 @@ from pathlib import Path
 
 from adapters.config import Config
 from adapters.startup import start, upgrade_database
+from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.i18n import render
-from bot.testing import FakeClock
 
 
 async def test_start_wires_the_core_to_a_migrated_database(tmp_path: Path) -> None:
     config = Config.from_toml('[bot]\nlanguage = "en"\nbreak_minutes = 7', environ={})
     config = config.with_database(f"sqlite+aiosqlite:///{tmp_path / 'cercle.db'}")
-    clock = FakeClock(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
+    clock = ManualClock(datetime(2026, 12, 1, 17, 0, tzinfo=UTC))
     async with await start(config, clock) as runtime:
         assert runtime.cercle.defaults == config.defaults()
         said = await runtime.cercle.handle(

@@ -14,7 +14,7 @@ from adapters.discord.interactions import DEFER_AFTER
 from adapters.platform import Dispatcher
 from adapters.startup import Runtime, start
 from bot.app import Cercle
-from bot.testing import FakeClock
+from bot.clock import ManualClock
 from discord_fake import (
     MANAGE_CHANNELS,
     VOICE,
@@ -96,7 +96,7 @@ class Bot:
             voice_mode=voice_mode,
         )
         self.defer_after = defer_after
-        self.clock = FakeClock(datetime.now(UTC))
+        self.clock = ManualClock(datetime.now(UTC))
         self._runtime: Runtime | None = None
         self._platform: DiscordPlatform | None = None
 

@@ -1,12 +1,12 @@
-"""Fakes for tests (and the console's virtual clock): a settable clock, an in-memory unit of
-work with real transaction semantics, and a messenger that records what it was asked to send."""
+"""The in-memory storage the core's tests run on: a unit of work with real transaction
+semantics, contract-tested against the SQL storage (tests/storage/test_storage_contract.py)."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -46,26 +46,6 @@ from bot.ports import (
     ThemeRepository,
 )
 from bot.replies import Outgoing
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
-        if self._now.tzinfo is None:
-            raise ValueError("FakeClock needs a timezone-aware datetime")
-
-    def now(self) -> datetime:
-        return self._now
-
-    def set(self, when: datetime) -> None:
-        if when.tzinfo is None:
-            raise ValueError("FakeClock needs a timezone-aware datetime")
-        self._now = when.astimezone(UTC)
-
-    def advance(self, delta: timedelta) -> None:
-        self._now += delta
 
 
 @dataclass
@@ -124,9 +104,6 @@ class _Groups(_Repo):
         if group is None:
             return None, None
         return group, self.t.members.get((group.id, user_id))
-
-    async def get_by_id(self, group_id: int) -> Group | None:
-        return self.t.groups.get(group_id)
 
     async def add(self, group: Group) -> Group:
         if await self.get(group.platform, group.room_id) is not None:
