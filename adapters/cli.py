@@ -6,6 +6,7 @@
     cercle db upgrade [--config FILE | --db PATH]
     cercle db backup [--config FILE | --db PATH] DEST
     cercle db restore [--config FILE | --db PATH] [--force] SOURCE
+    cercle discord invite-url --client-id ID [--config FILE] [--voice-mode]
     cercle --version
     cercle commands [--markdown] [--language en|fr]
 
@@ -111,6 +112,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace an existing database and journal key"
     )
 
+    discord = commands.add_parser("discord", help="Discord set-up helpers")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    invite = discord_commands.add_parser(
+        "invite-url",
+        help="the link that adds the bot to a server with exactly the permissions it needs",
+        description=(
+            "Prints the OAuth2 link (scopes bot and applications.commands) with the permission "
+            "integer the enabled features need; Mute Members only with voice mode."
+        ),
+    )
+    invite.add_argument(
+        "--client-id",
+        metavar="ID",
+        type=int,
+        required=True,
+        help="the application id (Developer Portal, General Information)",
+    )
+    invite.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+    invite.add_argument(
+        "--voice-mode", action="store_true", help="include Mute Members (as [discord] voice_mode)"
+    )
+    invite.set_defaults(db=None)
+
     reference = commands.add_parser(
         "commands", help="print the command reference (from the command registry)"
     )
@@ -142,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         if args.command == "db":
             return _db(args, config)
+        if args.command == "discord":
+            return _discord_invite(args, config)
         if args.command == "run":
             return _run(config)
         return _console(args, config)
@@ -174,6 +202,14 @@ def _commands(args: argparse.Namespace) -> int:
 
     render = commands_markdown if args.markdown else commands_text
     sys.stdout.write(render(args.language))
+    return EXIT_OK
+
+
+def _discord_invite(args: argparse.Namespace, config: Config) -> int:
+    from adapters.discord.invite import invite_url
+
+    voice_mode = args.voice_mode or config.discord.voice_mode
+    print(invite_url(args.client_id, voice_mode=voice_mode))
     return EXIT_OK
 
 

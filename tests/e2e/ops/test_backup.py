@@ -135,22 +135,3 @@ def test_backup_refuses_a_folder_that_is_not_empty_and_postgresql(tmp_path: Path
     pg = cercle("db", "backup", "--config", config, tmp_path / "pg", cwd=tmp_path)
     assert pg.returncode == 1
     assert "pg_dump" in pg.stderr
-
-
-def test_version_and_help_on_every_sub_command(tmp_path: Path) -> None:
-    shown = cercle("--version", cwd=tmp_path)
-    assert shown.returncode == 0
-    assert shown.stdout.startswith("cercle 0.")
-    for command in (
-        [],
-        ["console"],
-        ["run"],
-        ["commands"],
-        ["db"],
-        ["db", "upgrade"],
-        ["db", "backup"],
-        ["db", "restore"],
-    ):
-        helped = cercle(*command, "--help", cwd=tmp_path)
-        assert helped.returncode == 0, (command, helped.stderr)
-        assert "usage: cercle" in helped.stdout
