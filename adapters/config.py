@@ -68,6 +68,9 @@ class BotConfig:
     """Where the key that encrypts journal notes lives (created, mode 0600, on first run).
     ``None``: beside the SQLite file (``cercle.db.journal-key``), or ``cercle-journal.key`` in
     the working directory for PostgreSQL.  ``CERCLE_JOURNAL_KEY`` in the environment wins."""
+    data_dir: str | None = None
+    """Where relative paths (database file, journal key, Matrix store) are read from; relative
+    itself to the configuration file's folder.  ``None``: that folder."""
 
     def journal_key_path(self) -> Path:
         if self.journal_key_file is not None:
@@ -77,7 +80,7 @@ class BotConfig:
         if self.database_url.startswith(prefix) and database and ":memory:" not in database:
             path = Path(database)
             return path.with_name(path.name + ".journal-key")
-        return Path("cercle-journal.key")
+        return Path(self.data_dir or ".") / "cercle-journal.key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +194,10 @@ def load_config(
         raise ConfigError(f"configuration file not found: {file}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read the configuration file {file}: {error}") from None
-    return Config.from_toml(text, environ=environ, source=str(file))
+    from adapters.paths import anchored
+
+    config = Config.from_toml(text, environ=environ, source=str(file))
+    return anchored(config, file.expanduser().resolve().parent)
 
 
 # --- the [bot] section ---------------------------------------------------------------------------
@@ -205,6 +211,7 @@ _BOT_KEYS = {
     "reminder_leads",
     "log_level",
     "journal_key_file",
+    "data_dir",
 }
 
 
@@ -226,6 +233,7 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         reminder_leads=get("reminder_leads", _reminder_leads, defaults.reminder_leads),
         log_level=get("log_level", _log_level, defaults.log_level),
         journal_key_file=get("journal_key_file", _non_empty, defaults.journal_key_file),
+        data_dir=get("data_dir", _non_empty, defaults.data_dir),
     )
 
 
