@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from babel import Locale
 from bot.domain import GroupDefaults
 from bot.domain.group import LANGUAGES
+from bot.resources import CountryLines, Resources
 from bot.timezones import close_zones, is_zone
 
 DATABASE_URL_ENV = "CERCLE_DATABASE_URL"
@@ -116,6 +118,7 @@ class DiscordConfig:
 
 
 MAX_RESOURCE_LINES = 10
+_TERRITORIES = frozenset(Locale("en").territories)
 MAX_RESOURCE_LENGTH = 300
 
 
@@ -124,8 +127,8 @@ class Config:
     bot: BotConfig = field(default_factory=BotConfig)
     matrix: MatrixConfig = field(default_factory=MatrixConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
-    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """The ``[resources]`` section: crisis lines per language (the core's defaults otherwise)."""
+    resources: Resources = field(default_factory=Resources)
+    """The ``[resources]`` section: crisis lines per country, added to the shipped ones."""
     source: str | None = None
     """Where the configuration was read from (a path), for messages."""
 
@@ -237,23 +240,58 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
     )
 
 
-def _resources_section(section: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    _only_known(section, set(LANGUAGES), prefix="resources.", what="language")
-    found: dict[str, tuple[str, ...]] = {}
-    for language, lines in section.items():
-        key = f"resources.{language}"
-        if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_RESOURCE_LINES:
+def _resources_section(section: Mapping[str, Any]) -> Resources:
+    """``[resources.CA]`` tables (an ISO 3166 code: ``emergency`` and lines per language), and
+    the old per-language lists (``fr = [...]``), kept as the lines for countries Cercle knows
+    no line for."""
+    countries: dict[str, CountryLines] = {}
+    by_language: dict[str, tuple[str, ...]] = {}
+    for name, value in section.items():
+        key = f"resources.{name}"
+        if name in LANGUAGES:
+            by_language[name] = _resource_lines(key, value)
+        elif len(name) == 2 and name.isupper() and name in _TERRITORIES:
+            countries[name] = _country_lines(key, value)
+        else:
             raise ConfigError(
-                f"expected a list of 1 to {MAX_RESOURCE_LINES} lines of text, got {_kind(lines)}",
+                "expected a country code such as CA or BE (a table with emergency and lines "
+                f"per language: {', '.join(LANGUAGES)}), or a language",
                 key,
             )
-        parsed = tuple(_non_empty(key, line).strip() for line in lines)
-        if any(len(line) > MAX_RESOURCE_LENGTH for line in parsed):
-            raise ConfigError(
-                f"each line should have at most {MAX_RESOURCE_LENGTH} characters", key
-            )
-        found[language] = parsed
-    return found
+    return Resources(countries, by_language)
+
+
+def _country_lines(key: str, table: Any) -> CountryLines:
+    if not isinstance(table, Mapping):
+        raise ConfigError(
+            f'expected a table such as [{key}] with emergency = "911" and fr = [...], '
+            f"got {_kind(table)}",
+            key,
+        )
+    _only_known(table, {"emergency", *LANGUAGES}, prefix=f"{key}.", what="key")
+    emergency = None
+    if "emergency" in table:
+        emergency = _non_empty(f"{key}.emergency", table["emergency"])
+        if len(emergency) > 30:
+            raise ConfigError("expected a short phone number", f"{key}.emergency")
+    lines = {
+        language: _resource_lines(f"{key}.{language}", table[language])
+        for language in LANGUAGES
+        if language in table
+    }
+    return CountryLines(emergency, lines)
+
+
+def _resource_lines(key: str, lines: Any) -> tuple[str, ...]:
+    if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_RESOURCE_LINES:
+        raise ConfigError(
+            f"expected a list of 1 to {MAX_RESOURCE_LINES} lines of text, got {_kind(lines)}",
+            key,
+        )
+    parsed = tuple(_non_empty(key, line).strip() for line in lines)
+    if any(len(line) > MAX_RESOURCE_LENGTH for line in parsed):
+        raise ConfigError(f"each line should have at most {MAX_RESOURCE_LENGTH} characters", key)
+    return parsed
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:

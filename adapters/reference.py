@@ -17,7 +17,7 @@ _HEADERS = {
 }
 _WHO = {
     "en": {Permission.EVERYONE: "everyone", Permission.MODERATOR: "moderators"},
-    "fr": {Permission.EVERYONE: "tout le monde", Permission.MODERATOR: "animateurs"},
+    "fr": {Permission.EVERYONE: "tout le monde", Permission.MODERATOR: "équipe d'animation"},
 }
 
 

@@ -25,6 +25,7 @@ from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
+from bot.resources import Resources
 from bot.views import RoomSessions, room_sessions
 
 log = logging.getLogger("cercle.core")
@@ -58,12 +59,15 @@ class Cercle:
         registry: Registry = REGISTRY,
         lease: timedelta = timedelta(seconds=60),
         *,
-        resources: Mapping[str, Sequence[str]] | None = None,
+        resources: Resources | Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        """``resources``: crisis lines per language for the ``resources`` command (the core has
-        good defaults for French and English)."""
+        """``resources``: crisis lines the configuration adds per country (a mapping of lines
+        per language is the old form: shown only where no line is known for the country)."""
         self._uow = uow_factory
-        self._resources = {lang: tuple(lines) for lang, lines in (resources or {}).items()}
+        if not isinstance(resources, Resources):
+            by_language = {lang: tuple(lines) for lang, lines in (resources or {}).items()}
+            resources = Resources(by_language=by_language)
+        self._resources = resources
         self._clock = clock
         self._defaults = defaults or GroupDefaults()
         self.registry = registry
@@ -457,7 +461,7 @@ class Cercle:
                     group.platform,
                     group.room_id,
                     reply,
-                    group.language,
+                    group.locale,
                     group.timezone,
                     f"{key}:{target}:{index}",
                     panel_id,

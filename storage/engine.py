@@ -54,12 +54,14 @@ def create_engine(
         return _sqlite_engine(parsed, busy_timeout, dict(connect_args or {}), echo)
     if backend == "postgresql":
         if parsed.get_driver_name() != "asyncpg":
-            raise ValueError(f"use postgresql+asyncpg:// for PostgreSQL, not {parsed.drivername}")
+            raise DatabaseError(
+                f"use postgresql+asyncpg:// for PostgreSQL, not {parsed.drivername}"
+            )
         # pre-ping: a long-running bot outlives server restarts and dropped connections.
         return create_async_engine(
             parsed, connect_args=dict(connect_args or {}), echo=echo, pool_pre_ping=True
         )
-    raise ValueError(
+    raise DatabaseError(
         f"unsupported database URL {parsed.render_as_string()!r}: SQLite or PostgreSQL"
     )
 
@@ -68,7 +70,7 @@ def _sqlite_engine(
     url: URL, busy_timeout: float, connect_args: dict[str, Any], echo: bool
 ) -> AsyncEngine:
     if url.get_driver_name() != "aiosqlite":
-        raise ValueError(f"use sqlite+aiosqlite:/// for SQLite, not {url.drivername}")
+        raise DatabaseError(f"use sqlite+aiosqlite:/// for SQLite, not {url.drivername}")
     database = url.database or ""
     if database in ("", ":memory:") or "mode=memory" in database or url.query.get("mode"):
         # Every pooled connection would see its own empty database.

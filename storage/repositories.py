@@ -173,6 +173,8 @@ def _group(row: Mapping[Any, Any]) -> Group:
         charter_required=row["charter_required"],
         listed=row["listed"],
         created_at=row["created_at"],
+        country=row["country"],
+        region=row["region"],
     )
 
 
@@ -193,6 +195,8 @@ def _group_values(group: Group) -> dict[str, Any]:
         "charter_required": group.charter_required,
         "listed": group.listed,
         "created_at": group.created_at,
+        "country": group.country,
+        "region": group.region,
     }
 
 

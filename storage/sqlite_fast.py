@@ -211,6 +211,8 @@ _GROUP_ROW = _columns(
     "charter_required",
     "listed",
     "created_at",
+    "country",
+    "region",
 )
 
 
@@ -232,6 +234,8 @@ def _group(row: Sequence[Any]) -> Group:
         charter_required,
         listed,
         created_at,
+        country,
+        region,
     ) = _GROUP_ROW(row)
     return Group(
         id=id_,
@@ -250,6 +254,8 @@ def _group(row: Sequence[Any]) -> Group:
         charter_required=_bool_in(charter_required),
         listed=_bool_in(listed),
         created_at=_instant_in(created_at),
+        country=country,
+        region=region,
     )
 
 

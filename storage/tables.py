@@ -56,6 +56,8 @@ groups = Table(
     Column("charter_required", Boolean, nullable=False),
     Column("listed", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("country", String(2), nullable=True),
+    Column("region", String(8), nullable=True),
     UniqueConstraint("platform", "room_id"),
 )
 

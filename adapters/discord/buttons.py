@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,15 +58,18 @@ def panel_view(language: str, press: Press | None = None) -> discord.ui.View:
             label=label, emoji=spec.emoji, style=spec.style, custom_id=spec.custom_id
         )
         if press is not None:
-            button.callback = _pressing(press, spec.line)  # type: ignore[method-assign]
+            # discord.py documents assigning a callback to a button; its stubs type it as a method.
+            button.callback = _pressing(press, spec.line)  # type: ignore[method-assign,assignment]
         view.add_item(button)
     if press is None:
         view.stop()
     return view
 
 
-def _pressing(press: Press, line: str) -> Callable[[discord.Interaction], Awaitable[None]]:
-    async def callback(interaction: discord.Interaction) -> None:
+def _pressing(
+    press: Press, line: str
+) -> Callable[[discord.Interaction[Any]], Coroutine[Any, Any, None]]:
+    async def callback(interaction: discord.Interaction[Any]) -> None:
         await press(interaction, line, None)
 
     return callback

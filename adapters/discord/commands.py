@@ -12,7 +12,7 @@ import inspect
 import keyword
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,7 +29,9 @@ log = logging.getLogger("cercle.discord")
 
 Path = tuple[Command, ...]
 Run = Callable[[discord.Interaction, Path, dict[str, OptionValue]], Awaitable[None]]
-Complete = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]
+Complete = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
 AppCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
 MODERATORS = discord.Permissions(manage_channels=True)
@@ -147,7 +149,9 @@ def _command(path: Path, run: Run, completers: Completers) -> app_commands.Comma
     )
 
 
-def _callback(path: Path, options: list[_Option], run: Run) -> Callable[..., Awaitable[None]]:
+def _callback(
+    path: Path, options: list[_Option], run: Run
+) -> Callable[..., Coroutine[Any, Any, None]]:
     by_python_name = {o.python_name: o.arg.name for o in options}
 
     async def callback(interaction: discord.Interaction, **values: OptionValue) -> None:

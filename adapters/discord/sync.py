@@ -26,7 +26,7 @@ async def sync_commands(
         tree.copy_global_to(guild=guild)
     translator = tree.translator
     payload = [
-        await command.get_translated_payload(tree, translator)  # type: ignore[arg-type]
+        await command.get_translated_payload(tree, translator)
         if translator is not None
         else command.to_dict(tree)
         for command in tree.get_commands(guild=guild)

@@ -71,16 +71,16 @@ class VoiceGate:
             if member.bot:
                 continue
             present.add(member.id)
-            record = records.get(member.id)
+            muted = records.get(member.id)
             may_speak = member.id == holder or self.moderators.of_member(member, voice)
             if may_speak:
-                if record is not None:
-                    await self.lift(record)
-            elif record is None and not (member.voice is not None and member.voice.mute):
+                if muted is not None:
+                    await self.lift(muted)
+            elif muted is None and not (member.voice is not None and member.voice.mute):
                 await self._mute(MuteRecord(room_id, voice.guild.id, member.id), member)
-        for user_id, record in records.items():
+        for user_id, left in records.items():
             if user_id not in present:  # a server mute follows them out of the channel
-                await self.lift(record)
+                await self.lift(left)
 
     async def lift(self, record: MuteRecord) -> None:
         guild = self.client.get_guild(record.guild_id)

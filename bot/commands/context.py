@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import Group, Member, PendingAsks
 from bot.ports import UnitOfWork
 from bot.replies import Reply
+from bot.resources import Resources
 
 
 @dataclass
@@ -22,8 +23,8 @@ class Context:
     """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
     private: bool = False
     """The command was seen by the bot alone (see :attr:`bot.events.Incoming.private`)."""
-    resources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Crisis lines per language, from the bot's configuration."""
+    resources: Resources = field(default_factory=Resources)
+    """Crisis lines the bot's configuration adds to the shipped ones."""
     known: dict[str, Member] = field(default_factory=dict)
     """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
     pending_asks: PendingAsks = field(default_factory=PendingAsks)
@@ -35,6 +36,11 @@ class Context:
 
     def __post_init__(self) -> None:
         self.known.setdefault(self.member.user_id, self.member)
+
+    @property
+    def locale(self) -> str:
+        """How the group writes dates and times (``en_US``: 12-hour clock); see ``Group.locale``."""
+        return self.group.locale
 
     @property
     def user_id(self) -> str:

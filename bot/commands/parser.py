@@ -72,7 +72,7 @@ class Registry:
             raise UsageError("error.empty_command")
         command = self.find(tokens[0])
         if command is None:
-            raise self.unknown(tokens[0], language)
+            raise self.unknown(tokens[0], language, tokens[1:3])
         path: tuple[Command, ...] = (command,)
         rest = _rest_after(line, 1)
         if command.subcommands:
@@ -95,9 +95,13 @@ class Registry:
             rest = _rest_after(line, 2)
         return Invocation(path, _parse_args(self, path, rest, language))
 
-    def unknown(self, word: str, language: str) -> UsageError:
-        """The refusal for an unknown command, with a "did you mean" when a name is close."""
-        suggestions = self.suggest(word, language)
+    def unknown(self, word: str, language: str, following: Sequence[str] = ()) -> UsageError:
+        """The refusal for an unknown command, with a "did you mean" when a name is close, or
+        when a word that follows is a command (``raise hand`` → ``hand``)."""
+        named = (self.find(w) for w in following)
+        suggestions = tuple(
+            dict.fromkeys(c.display_name(language) for c in named if c is not None)
+        ) or self.suggest(word, language)
         if suggestions:
             return UsageError(
                 "error.unknown_command", {"command": word[:50], "suggestions": suggestions}
@@ -138,11 +142,22 @@ def usage(path: Sequence[Command], language: str) -> str:
     for arg in command.args:
         shown = translate(f"arg.{arg.name}", language)
         if arg.type is ArgType.CHOICE and len(arg.choices) <= 3:
-            shown = "|".join(arg.choices)
+            shown = "|".join(shown_choices(arg, language))
         words.append(f"<{shown}>" if arg.required else f"[{shown}]")
     if command.subcommands:
         words.append("|".join(_names(command, language)))
     return " ".join(words)
+
+
+def shown_choices(arg: Arg, language: str) -> tuple[str, ...]:
+    """A choice argument's words as a reader of ``language`` types them: the canonical (English)
+    words in English, otherwise each choice's first alias (declarations list French ones first)."""
+    if language == "en":
+        return arg.choices
+    first: dict[str, str] = {}
+    for alias, choice in arg.aliases.items():
+        first.setdefault(choice, alias)
+    return tuple(first.get(choice, choice) for choice in arg.choices)
 
 
 def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, language: str) -> Args:
@@ -244,7 +259,7 @@ def _convert(
         for alias, choice in spec.aliases.items():
             if fold(alias) == folded:
                 return choice
-        raise UsageError("error.bad_choice", {**common, "choices": spec.choices})
+        raise UsageError("error.bad_choice", {**common, "choices": shown_choices(spec, language)})
     number = parse_minutes(raw) if spec.type is ArgType.MINUTES else parse_int(raw)
     if number is None:
         key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"

@@ -56,6 +56,16 @@ class Group:
     listed: bool
     """Shown in the directory (``groups``) of its platform; off until a moderator chooses it."""
     created_at: datetime
+    country: str | None = None
+    """ISO 3166 code chosen with ``group set country``; None: the territory of the time zone."""
+    region: str | None = None
+    """The region of the language setting (``en-US`` → ``US``): how times and dates are written
+    (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
+
+    @property
+    def locale(self) -> str:
+        """The Babel locale for dates and times: ``en``, ``en_US``, ``fr_CA``…"""
+        return f"{self.language}_{self.region}" if self.region else self.language
 
     @classmethod
     def new(

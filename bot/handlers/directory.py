@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
+from babel import Locale
+
 from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group
 from bot.handlers.common import command_line
 from bot.i18n import how_many_fit, translate
 from bot.replies import Key, Lines, Param, Place, Reply, UserText, private
+from bot.resources import country_of_zone, lines_for
 
 MAX_LISTED = 25
-
-DEFAULT_RESOURCES: dict[str, tuple[str, ...]] = {
-    "fr": (
-        "3114 — numéro national de prévention du suicide, 24 h/24 et 7 j/7, gratuit",
-        "SOS Amitié — 09 72 39 40 50, écoute 24 h/24",
-        "Urgence vitale — 15 (SAMU) ou 112",
-    ),
-    "en": (
-        "Emergency — 112 in Europe, 999 in the UK, 911 in North America",
-        "Samaritans (UK & Ireland) — 116 123, 24/7",
-        "988 Suicide & Crisis Lifeline (USA) — call or text 988",
-        "France — 3114, national suicide-prevention line, 24/7",
-    ),
-}
-"""Crisis lines per language, used where the configuration gives none."""
 
 
 async def groups(ctx: Context, args: Args) -> list[Reply]:
@@ -32,7 +20,8 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
     listed = every[:MAX_LISTED]
     if not listed:
         setting = command_line(ctx.language, "group", "set")
-        return [private(ctx.user_id, "directory.empty", command=f"{setting} directory on")]
+        listing = "annuaire oui" if ctx.language == "fr" else "directory on"
+        return [private(ctx.user_id, "directory.empty", command=f"{setting} {listing}")]
     entries = [await _entry(ctx, group) for group in listed]
     shown = entries[: how_many_fit(entries, ctx.language, ctx.group.timezone)]
     join = translate(
@@ -64,6 +53,35 @@ async def _entry(ctx: Context, group: Group) -> Key:
 
 
 async def resources(ctx: Context, args: Args) -> list[Reply]:
-    lines = ctx.resources.get(ctx.language) or DEFAULT_RESOURCES.get(ctx.language, ())
-    listed = "\n".join(f"• {line}" for line in lines)
-    return [private(ctx.user_id, "resources.list", lines=UserText(listed, multiline=True))]
+    country = group_country(ctx.group)
+    found = lines_for(ctx.resources, country, ctx.language)
+    if not found.lines:
+        return [
+            private(
+                ctx.user_id,
+                "resources.unknown",
+                country=country_name(country, ctx.language),
+                emergency=found.emergency,
+            )
+        ]
+    listed = "\n".join(f"• {line}" for line in found.lines)
+    return [
+        private(
+            ctx.user_id,
+            "resources.list",
+            lines=UserText(listed, multiline=True),
+            emergency=found.emergency,
+        )
+    ]
+
+
+def group_country(group: Group) -> str | None:
+    """The group's country: its ``country`` setting, else the territory of its time zone."""
+    return group.country or country_of_zone(group.timezone)
+
+
+def country_name(country: str | None, language: str) -> str:
+    """`` (Canada)`` in the group's language, to follow "this country"; empty when unknown."""
+    if country is None:
+        return ""
+    return f" ({Locale.parse(language).territories.get(country, country)})"

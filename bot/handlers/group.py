@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
+
+from babel import Locale, localedata
 
 from bot import planning
 from bot.commands.args import Args, parse_minutes
 from bot.commands.context import Context
 from bot.commands.parser import fold
-from bot.domain.group import AccompanyingPolicy, Group, Need
+from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
 from bot.errors import UsageError
+from bot.i18n import translate
 from bot.replies import Duration, Key, Param, Reply, UserText, room
+from bot.resources import country_of_zone
 from bot.timezones import close_zones, is_zone
 
 SettingValue = str | int | bool | tuple[int, ...] | None
@@ -27,7 +32,8 @@ class Setting:
     french: str
     parse: Callable[[str], SettingValue]
     apply: Callable[[Group, SettingValue], Group]
-    show: Callable[[Group], Param]
+    show: Callable[[Group, str], Param]
+    """The current value, for a reader of the given language."""
 
 
 def _bad(key: str, value: str, **params: Param) -> UsageError:
@@ -116,6 +122,82 @@ def _lead_minutes(part: str) -> int | None:
     return parse_minutes(part)
 
 
+_LANGUAGE_WORDS = {
+    "fr": "fr",
+    "en": "en",
+    "francais": "fr",
+    "french": "fr",
+    "anglais": "en",
+    "english": "en",
+}
+_LOCALE = re.compile(r"^(?P<language>[a-z]{2})(?:[-_](?P<region>[a-z]{2}))?$")
+
+
+def _language(value: str) -> SettingValue:
+    """``fr``, ``anglais``, or a language with its region: ``en-US`` (12-hour clock), ``en-GB``,
+    ``fr-CA``; the value kept is ``en`` or ``en_US``."""
+    word = fold(value.strip())
+    if word in _LANGUAGE_WORDS:
+        return _LANGUAGE_WORDS[word]
+    match = _LOCALE.match(word)
+    if match is None or match["language"] not in LANGUAGES:
+        raise _bad("language", value)
+    region = (match["region"] or "").upper()
+    if region and not localedata.exists(f"{match['language']}_{region}"):
+        raise _bad("language", value)  # Babel writes dates only for the locales it knows
+    return f"{match['language']}_{region}" if region else match["language"]
+
+
+def _set_language(group: Group, value: SettingValue) -> Group:
+    language, _, region = _as_str(value).partition("_")
+    return replace(group, language=language, region=region or None)
+
+
+def _show_language(group: Group, reader: str) -> Param:
+    if group.region is None:
+        return Key(f"language.{group.language}")
+    return str(Locale.parse(group.locale).get_display_name(reader))
+
+
+@cache
+def _territories() -> frozenset[str]:
+    codes = (str(code) for code in Locale("en").territories)
+    return frozenset(code for code in codes if len(code) == 2 and code.isalpha())
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Country names in French and English (folded) → ISO code: ``belgique`` → ``BE``."""
+    names: dict[str, str] = {}
+    for language in LANGUAGES:
+        for code, name in Locale(language).territories.items():
+            if code in _territories():
+                names.setdefault(fold(name), code)
+    return names
+
+
+def _country(value: str) -> SettingValue:
+    word = value.strip()
+    if fold(word) in {"auto", "automatique", "automatic", "default", "defaut", "par-defaut"}:
+        return None
+    code = word.upper() if len(word) == 2 else _country_names().get(fold(word))
+    if code is None or code not in _territories():
+        raise _bad("country", value)
+    return code
+
+
+def _show_country(group: Group, reader: str) -> Param:
+    names = Locale.parse(reader).territories
+    if group.country is not None:
+        return f"{names.get(group.country, group.country)} ({group.country})"
+    derived = country_of_zone(group.timezone)
+    if derived is None:
+        return Key("setting.country_unknown")
+    return UserText(
+        translate("setting.country_auto", reader, country=f"{names.get(derived, derived)}")
+    )
+
+
 def _as_str(value: SettingValue) -> str:
     assert isinstance(value, str)
     return value
@@ -137,7 +219,11 @@ def _yes_no(flag: bool) -> Key:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "name", "nom", _name, lambda g, v: replace(g, name=_as_str(v)), lambda g: UserText(g.name)
+        "name",
+        "nom",
+        _name,
+        lambda g, v: replace(g, name=_as_str(v)),
+        lambda g, _: UserText(g.name),
     ),
     Setting(
         "need",
@@ -153,38 +239,28 @@ SETTINGS: tuple[Setting, ...] = (
             },
         ),
         lambda g, v: replace(g, need=Need(_as_str(v))),
-        lambda g: Key(f"need.{g.need.value}"),
+        lambda g, _: Key(f"need.{g.need.value}"),
     ),
     Setting(
         "language",
         "langue",
-        _choice(
-            "language",
-            {
-                "fr": "fr",
-                "en": "en",
-                "francais": "fr",
-                "french": "fr",
-                "anglais": "en",
-                "english": "en",
-            },
-        ),
-        lambda g, v: replace(g, language=_as_str(v)),
-        lambda g: Key(f"language.{g.language}"),
+        _language,
+        _set_language,
+        _show_language,
     ),
     Setting(
         "timezone",
         "fuseau",
         _timezone,
         lambda g, v: replace(g, timezone=_as_str(v)),
-        lambda g: g.timezone,
+        lambda g, _: g.timezone,
     ),
     Setting(
         "charter",
         "charte",
         _charter,
         lambda g, v: replace(g, charter=v if isinstance(v, str) else None),
-        lambda g: (
+        lambda g, _: (
             UserText(g.charter, multiline=True) if g.charter else Key("charter.default_label")
         ),
     ),
@@ -196,6 +272,9 @@ SETTINGS: tuple[Setting, ...] = (
             {
                 **{p.value: p.value for p in AccompanyingPolicy},
                 "bienvenus": "welcome",
+                "bienvenues": "welcome",
+                "non-admises": "not-admitted",
+                "sur-demande": "ask",
                 "bienvenue": "welcome",
                 "non-admis": "not-admitted",
                 "refuses": "not-admitted",
@@ -203,49 +282,56 @@ SETTINGS: tuple[Setting, ...] = (
             },
         ),
         lambda g, v: replace(g, accompanying=AccompanyingPolicy(_as_str(v))),
-        lambda g: Key(f"accompanying.{g.accompanying.value}"),
+        lambda g, _: Key(f"accompanying.{g.accompanying.value}"),
     ),
     Setting(
         "reminders",
         "rappels",
         _reminders,
         lambda g, v: replace(g, reminder_leads=_as_leads(v)),
-        lambda g: tuple(Duration(m) for m in g.reminder_leads),
+        lambda g, _: tuple(Duration(m) for m in g.reminder_leads),
     ),
     Setting(
         "duration",
-        "duree",
+        "durée",
         _minutes("duration", 15, 240),
         lambda g, v: replace(g, session_minutes=_as_int(v)),
-        lambda g: Duration(g.session_minutes),
+        lambda g, _: Duration(g.session_minutes),
     ),
     Setting(
         "break",
         "pause",
         _minutes("break", 1, 60),
         lambda g, v: replace(g, break_minutes=_as_int(v)),
-        lambda g: Duration(g.break_minutes),
+        lambda g, _: Duration(g.break_minutes),
     ),
     Setting(
         "first-speakers-first",
         "nouveaux-d-abord",
         _switch("first-speakers-first"),
         lambda g, v: replace(g, first_speakers_first=bool(v)),
-        lambda g: _yes_no(g.first_speakers_first),
+        lambda g, _: _yes_no(g.first_speakers_first),
     ),
     Setting(
         "charter-required",
         "charte-obligatoire",
         _switch("charter-required"),
         lambda g, v: replace(g, charter_required=bool(v)),
-        lambda g: _yes_no(g.charter_required),
+        lambda g, _: _yes_no(g.charter_required),
+    ),
+    Setting(
+        "country",
+        "pays",
+        _country,
+        lambda g, v: replace(g, country=v if isinstance(v, str) else None),
+        _show_country,
     ),
     Setting(
         "directory",
         "annuaire",
         _switch("directory"),
         lambda g, v: replace(g, listed=bool(v)),
-        lambda g: _yes_no(g.listed),
+        lambda g, _: _yes_no(g.listed),
     ),
 )
 
@@ -260,7 +346,11 @@ async def set_(ctx: Context, args: Args) -> list[Reply]:
     before, ctx.group = ctx.group, setting.apply(ctx.group, value)
     await ctx.uow.groups.update(ctx.group)
     replies = [
-        room("group.updated", setting=Key(f"setting.{setting.key}"), value=setting.show(ctx.group))
+        room(
+            "group.updated",
+            setting=Key(f"setting.{setting.key}"),
+            value=setting.show(ctx.group, ctx.group.language),
+        )
     ]
     if setting.key == "reminders":
         await planning.replan(ctx.uow, ctx.group, ctx.now)
@@ -272,5 +362,7 @@ async def set_(ctx: Context, args: Args) -> list[Reply]:
 
 
 async def show(ctx: Context, args: Args) -> list[Reply]:
-    params: dict[str, Param] = {s.key.replace("-", "_"): s.show(ctx.group) for s in SETTINGS}
+    params: dict[str, Param] = {
+        s.key.replace("-", "_"): s.show(ctx.group, ctx.language) for s in SETTINGS
+    }
     return [room("group.show", **params)]

@@ -19,7 +19,7 @@ from bot.domain.session import SessionState
 from bot.handlers.common import charter_text, command_line, notify_moderators
 from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.ports import UnitOfWork
-from bot.replies import Choice, Duration, Param, Reply, UserText, private, room
+from bot.replies import Choice, Duration, Param, Place, Reply, UserText, private, room
 
 log = logging.getLogger("cercle.jobs")
 
@@ -139,15 +139,23 @@ async def reminders(
     groups = {group.id for _, group, _, _ in to_send}
     members = await uow.members.of_groups(groups) if groups else {}
     for index, group, _, session in to_send:
-        results[index] = _reminded(now, session, members.get(group.id, ()))
+        results[index] = _reminded(now, group, session, members.get(group.id, ()))
     return [r if r is not None else JobResult() for r in results]
 
 
-def _reminded(now: datetime, session: Session, members: Sequence[Member]) -> JobResult:
+def _reminded(
+    now: datetime, group: Group, session: Session, members: Sequence[Member]
+) -> JobResult:
     left = (session.planned_start - now) / timedelta(minutes=1)
     params: dict[str, Param] = {
         "when": session.planned_start,
         "left": Duration(max(1, round(left))),
+    }
+    # A private message is read away from the room: say which group, and link to its room.
+    private_params: dict[str, Param] = {
+        **params,
+        "group": UserText(group.name),
+        "place": Place(group.platform, group.room_id),
     }
     key = "reminder.room"
     if session.theme or session.title:
@@ -156,7 +164,11 @@ def _reminded(now: datetime, session: Session, members: Sequence[Member]) -> Job
     return JobResult(
         [
             room(key, **params),
-            *(private(m.user_id, "reminder.private", **params) for m in members if m.dm_reminders),
+            *(
+                private(m.user_id, "reminder.private", **private_params)
+                for m in members
+                if m.dm_reminders
+            ),
         ]
     )
 

@@ -89,7 +89,7 @@ async def export(ctx: Context, args: Args) -> list[Reply]:
     title = translate("journal.export_title", ctx.language)
     blocks = [f"# {title}"]
     for entry in entries:
-        when = format_when(entry.created_at, ctx.language, ctx.group.timezone)
+        when = format_when(entry.created_at, ctx.locale, ctx.group.timezone)
         blocks.append(f"## {entry.number} — {when}\n\n{entry.text}")
     data = ("\n\n".join(blocks) + "\n").encode()
     reply = private(ctx.user_id, "journal.exported", count=len(entries))

@@ -14,6 +14,7 @@ from bot.domain import Group, Member
 from bot.domain import stick as rules
 from bot.handlers.common import command_line
 from bot.handlers.stick_flow import apply_change
+from bot.i18n import translate
 from bot.ports import PersonalRecord
 from bot.replies import Attachment, Choice, Reply, private
 
@@ -111,10 +112,25 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
     }
 
 
+def in_language(data: Any, language: str) -> Any:
+    """The export with its keys and its explanation in the reader's language (``data.<key>``
+    entries of the catalogs): a French speaker reads ``charte_acceptée_le``, not English."""
+    if isinstance(data, list):
+        return [in_language(item, language) for item in data]
+    if not isinstance(data, dict):
+        return data
+    shown: dict[str, Any] = {}
+    for key, value in data.items():
+        text = translate("data.not_stored_text", language) if key == "not_stored" else value
+        shown[translate(f"data.{key}", language)] = in_language(text, language)
+    return shown
+
+
 async def my_data(ctx: Context, args: Args) -> list[Reply]:
     platform = ctx.group.platform
     record = await ctx.uow.personal_data.collect(platform, ctx.user_id)
-    data = json.dumps(export(record, platform, ctx.user_id, ctx.now), ensure_ascii=False, indent=2)
+    exported = in_language(export(record, platform, ctx.user_id, ctx.now), ctx.language)
+    data = json.dumps(exported, ensure_ascii=False, indent=2)
     reply = private(
         ctx.user_id,
         "privacy.my_data_unreadable_notes" if record.unreadable_notes else "privacy.my_data",
@@ -122,7 +138,8 @@ async def my_data(ctx: Context, args: Args) -> list[Reply]:
         notes=len(record.journal) or record.unreadable_notes,
         command=command_line(ctx.language, "forget-me"),
     )
-    attachment = Attachment("my-data.json", "application/json", data.encode())
+    filename = translate("data.filename", ctx.language)
+    attachment = Attachment(filename, "application/json", data.encode())
     return [replace(reply, attachment=attachment, confidential=True)]
 
 

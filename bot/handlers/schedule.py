@@ -115,11 +115,16 @@ async def cancel(ctx: Context, args: Args) -> list[Reply]:
             if item.state is SessionState.SCHEDULED:
                 await _cancel_one(ctx, item)
                 count += 1
-        return [room("cancel.series", count=count)]
+        return [room("cancel.series", count=count)]  # no count shown: a series may be endless
     if session.state is not SessionState.SCHEDULED:
         raise StateError("error.session_not_scheduled")
     await _cancel_one(ctx, session)
-    return [room("cancel.once", when=session.planned_start)]
+    coming = [
+        s for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 2) if s.id != session.id
+    ]
+    if not coming:
+        return [room("cancel.once_last", when=session.planned_start)]
+    return [room("cancel.once", when=session.planned_start, next=coming[0].planned_start)]
 
 
 async def _cancel_one(ctx: Context, session: Session) -> None:
@@ -139,8 +144,8 @@ async def upcoming(ctx: Context, args: Args) -> list[Reply]:
 def _line(ctx: Context, session: Session, series: dict[int, Series]) -> str:
     language, zone = ctx.language, ctx.group.timezone
     parts = [
-        f"#{session.id}",
-        format_when(session.planned_start, language, zone),
+        translate("sessions.number", language, id=session.id),
+        format_when(session.planned_start, ctx.locale, zone),
         format_duration(session.planned_minutes, language),
     ]
     if session.is_active:

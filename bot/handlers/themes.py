@@ -72,7 +72,7 @@ def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> Key:
         parts.append(translate("theme.your_vote", language))
     session = picked.get(item.theme.session_id or 0)
     if session is not None and session.state is not SessionState.CANCELLED:
-        when = format_when(session.planned_start, language, ctx.group.timezone)
+        when = format_when(session.planned_start, ctx.locale, ctx.group.timezone)
         parts.append(translate("theme.picked_for", language, when=when))
     details = " · ".join(parts)
     return Key(

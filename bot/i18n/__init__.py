@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_datetime, get_date_format, get_time_format
 from babel.lists import format_list
 
 from bot.i18n import en, fr
@@ -32,6 +34,8 @@ __all__ = [
     "PLACE_FORMATS",
     "PLAIN",
     "Markup",
+    "base_language",
+    "choose_plurals",
     "defuse",
     "fit_text",
     "format_duration",
@@ -74,12 +78,34 @@ PLAIN = Markup()
 """Plain text (the console, Matrix before its HTML escaping)."""
 
 
+def base_language(locale: str) -> str:
+    """The catalog's language of a locale: ``en_US`` → ``en``."""
+    return locale.replace("-", "_").split("_", 1)[0]
+
+
 def _template(key: str, language: str) -> str:
-    catalog = CATALOGS.get(language, CATALOGS[FALLBACK])
+    catalog = CATALOGS.get(base_language(language), CATALOGS[FALLBACK])
     template = catalog.get(key) or CATALOGS[FALLBACK].get(key)
     if template is None:
         raise KeyError(f"no message {key!r}")
     return template
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}]*)\}")
+"""``{count|one form|other form}`` in a template: the form Babel's plural rules choose for the
+number ``count`` in the reply's language (French: 0 and 1 are singular)."""
+
+
+def choose_plurals(template: str, params: Mapping[str, Param], language: str) -> str:
+    def pick(match: re.Match[str]) -> str:
+        value = params.get(match[1])
+        count = len(value) if isinstance(value, tuple) else value
+        if not isinstance(count, int):
+            return match[3]  # not a number: the general form rather than no message at all
+        form = Locale.parse(base_language(language)).plural_form(abs(count))
+        return match[2] if form == "one" else match[3]
+
+    return _PLURAL.sub(pick, template)
 
 
 def translate(key: str, language: str, **params: Param) -> str:
@@ -119,19 +145,45 @@ def format_param(value: Param, language: str, timezone: str | None, markup: Mark
         return format_when(value, language, timezone or "UTC")
     if isinstance(value, tuple):
         items = [format_param(v, language, timezone, markup) for v in value]
-        return format_list(items, locale=language) if items else translate("list.empty", language)
+        locale = base_language(language)
+        return format_list(items, locale=locale) if items else translate("list.empty", language)
     if isinstance(value, int):
         return str(value)
     return markup.literal(defuse(visible(value)))  # the core's own lines and spacing kept
 
 
 def format_when(when: datetime, language: str, timezone: str) -> str:
-    pattern = translate("format.datetime", language)
-    return str(format_datetime(when, pattern, tzinfo=ZoneInfo(timezone), locale=language))
+    """« mardi 1er décembre 2026 à 19 h 30 », "Tuesday 1 December 2026 at 19:30", or in the
+    style of the locale's region when one is set ("Tuesday, December 1, 2026 at 7:30 PM")."""
+    zone = ZoneInfo(timezone)
+    local = when.astimezone(zone)
+    language = language.replace("-", "_")
+    lang = base_language(language)
+    if lang == "fr":
+        day = "'1er'" if local.day == 1 else "d"
+        pattern = f"EEEE {day} MMMM y"
+    elif language != lang:
+        pattern = get_date_format("full", locale=language).pattern
+    else:
+        pattern = translate("format.date", lang)
+    date = format_datetime(local, pattern, tzinfo=zone, locale=language)
+    time = format_time(when, language, timezone)
+    return translate("format.datetime", lang, date=str(date), time=time)
 
 
 def format_time(when: datetime, language: str, timezone: str) -> str:
-    return str(format_datetime(when, "HH:mm", tzinfo=ZoneInfo(timezone), locale=language))
+    """``19 h 30`` in French, ``19:30`` in English, ``7:30 PM`` where the region's clock has
+    12 hours (``en_US``; plain ``en`` keeps 24 hours)."""
+    language = language.replace("-", "_")
+    lang = base_language(language)
+    if lang == "fr":
+        on_the_hour = when.astimezone(ZoneInfo(timezone)).minute == 0
+        pattern = "H 'h'" if on_the_hour else "H 'h' mm"
+    elif language != lang and "h" in get_time_format("short", locale=language).pattern:
+        pattern = "h:mm a"
+    else:
+        pattern = "HH:mm"
+    return str(format_datetime(when, pattern, tzinfo=ZoneInfo(timezone), locale=language))
 
 
 def format_duration(minutes: float, language: str) -> str:
@@ -141,7 +193,9 @@ def format_duration(minutes: float, language: str) -> str:
         return translate("format.minutes", language, n=rest)
     if rest == 0:
         return translate("format.hours", language, n=hours)
-    return translate("format.hours_minutes", language, h=hours, m=f"{rest:02d}")
+    # French writes the minutes after "h" on two digits (1 h 05); English "1 hr 5 min".
+    shown = f"{rest:02d}" if base_language(language) == "fr" else str(rest)
+    return translate("format.hours_minutes", language, h=hours, m=shown)
 
 
 def render(outgoing: Outgoing, markup: Markup = PLAIN) -> str:
@@ -159,11 +213,13 @@ def render_reply(
     markup: Markup = PLAIN,
 ) -> str:
     values = {k: format_param(v, language, timezone, markup) for k, v in params.items()}
-    return _template(key, language).format_map(values)
+    return choose_plurals(_template(key, language), params, language).format_map(values)
 
 
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The parameters a template uses (a plural choice ``{n|one|other}`` uses ``n``)."""
+    plain = _PLURAL.sub(lambda match: "{" + match[1] + "}", template)
+    return {name for _, name, _, _ in string.Formatter().parse(plain) if name}
 
 
 def fit_text(text: str, fits: Callable[[str], bool], language: str) -> str:

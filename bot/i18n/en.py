@@ -2,10 +2,11 @@
 
 MESSAGES: dict[str, str] = {
     # formats
-    "format.datetime": "EEEE d MMMM y 'at' HH:mm",
+    "format.date": "EEEE d MMMM y",
+    "format.datetime": "{date} at {time}",
     "format.minutes": "{n} min",
-    "format.hours": "{n} h",
-    "format.hours_minutes": "{h} h {m}",
+    "format.hours": "{n} hr",
+    "format.hours_minutes": "{h} hr {m} min",
     "list.empty": "nobody",
     "value.yes": "yes",
     "value.no": "no",
@@ -21,38 +22,24 @@ MESSAGES: dict[str, str] = {
     "arg.key": "setting",
     "arg.value": "value",
     # charter and welcome
-    "charter.default": (
-        "Confidentiality is our golden rule: what is said in the group stays in the group. "
-        "We listen without judging, we speak for ourselves, at our own pace, and nobody has to "
-        "speak. Silences are part of the exchange. If you feel moved, you can ask for a break "
-        "at any time."
-    ),
+    "charter.default": "Confidentiality is our golden rule: what is said in the group stays in the group. We listen without judging, we speak for ourselves, at our own pace, and nobody has to speak. Silences are part of the exchange. If emotions come up, you can ask for a break at any time.",
     "charter.default_label": "the default charter",
-    "charter.reminder": "🤝 A reminder for all of us: {charter}",
-    "charter.after_break": "🤝 Welcome back. A reminder for all of us: {charter}",
+    "charter.reminder": "🤝 A reminder of our charter: {charter}",
+    "charter.after_break": "🤝 Before we resume, a reminder of our charter: {charter}",
     "charter.show": "📜 Our charter: {charter}",
-    "charter.accepted": "🤝 Thank you {member}, you have accepted the charter.",
-    "charter.already_accepted": "You already accepted the charter ({when}). Thank you.",
+    "charter.accepted": "🤝 Thank you, {member}: you have accepted the charter.",
+    "charter.already_accepted": "You already accepted the charter (on {when}). Thank you.",
     "welcome.newcomer": (
         "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
         "only when and if you wish."
     ),
-    "welcome.private": (
-        "Welcome to the group. Before you take part, please read our charter: {charter}\n"
-        "Reply with “agree” to accept it. You may also join as an observer (“observer on”)."
-    ),
+    "welcome.private": "Welcome to the group. Before you take part, please read our charter: {charter}\nReply “agree” to accept it. You may also simply listen, without speaking (“observer on”).",
     # sessions
-    "session.opened": (
-        "🕯️ The session is open, for {duration} (until about {end}). Take your time; "
-        "raise your hand with “hand” when you wish to speak."
-    ),
+    "session.opened": "🌿 The session is open, for {duration} (until about {end}). Take your time; raise your hand with “hand” when you would like to speak.",
     "session.break_started": "☕ Let's take a {minutes} break, until {until}. Drink some water.",
-    "session.break_over": "🔔 The break is over. Welcome back.",
+    "session.break_over": "🔔 The break is over; let's resume.",
     "session.resumed": "🔔 We are resuming the session.",
-    "session.closed": (
-        "🌙 The session is closed after {duration}. {speakers} person(s) took the stick. "
-        "Thank you all for your trust and your listening."
-    ),
+    "session.closed": "🌙 The session is closed after {duration}. {speakers} {speakers|person|people} spoke. Thank you all for your trust and for listening.",
     "session.half_time": (
         "We are halfway through the session. It may be a good moment for a {minutes} break: "
         "“{command}”."
@@ -61,7 +48,7 @@ MESSAGES: dict[str, str] = {
     "stick.panel": "🎤 Speaking: {holder} · waiting: {queue}",
     "stick.panel_closed": "🎤 The talking stick is put away until the next session.",
     "stick.nobody": "nobody",
-    "stick.hand_raised": "✋ {member} raised their hand (position {position}).",
+    "stick.hand_raised": "✋ {member} raised their hand (number {position} in line).",
     "stick.hand_lowered": "{member} lowered their hand.",
     "stick.given_over": (
         "🎤 The moderators hand the stick to {member}. {previous} will have it again right after."
@@ -71,38 +58,33 @@ MESSAGES: dict[str, str] = {
         "you will have it again right after."
     ),
     "stick.turn_of": "🎤 {member} has the talking stick.",
-    "stick.your_turn": "🎤 It's your turn. Take all the time you need; “pass” when you are done.",
+    "stick.your_turn": "🎤 It's your turn. Take all the time you need; type “pass” when you're done.",
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
     "stick.passed": "{member} passed the stick. Thank you for sharing.",
     "stick.place_given_up": "{member} gave up their place in line.",
     "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}",
-    "stick.turn_ended": "Thank you {member}.",
+    "stick.turn_ended": "Thank you, {member}.",
     "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
-    "stick.removed": "{member} is no longer in the turn order.",
-    "stick.moved": "{member} is now at position {position}.",
+    "stick.removed": "{member} is no longer in line.",
+    "stick.moved": "{member} is now number {position} in line.",
     "stick.cleared": "The line is empty now.",
-    "stick.round": "🔄 A round, in this order: {members}. Anyone may pass.",
+    "stick.round": "🔄 A round, in this order: {members}. Anyone may pass their turn.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
-    "stick.timer_off": "⏳ No turn guideline any more.",
-    "stick.nudge": (
-        "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; "
-        "when you are ready, “pass” gives others their turn."
-    ),
+    "stick.timer_off": "⏳ The turn guideline is off.",
+    "stick.nudge": "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; when you are ready, type “pass” to give others their turn.",
     # pauses
     "pause.requested": "☕ {member} would like a break. The moderators have been told.",
     "pause.requested_anonymous": "☕ A break was requested. The moderators have been told.",
     "pause.someone": "someone (anonymous)",
     "pause.moderators": "☕ Break requested by {member}. To start it: “{command}”.",
+    "pause.thanks": "Your request was passed on. It's okay to feel emotional: take your time, drink some water.",
     "pause.already_asked": (
         "Your request for a break has already arrived: the moderators know, and nobody is told "
         "a second time. Take care of yourself in the meantime."
     ),
-    "pause.thanks": (
-        "Your request was passed on. It is normal to be moved: take your time, drink some water."
-    ),
     # observers
-    "observer.on": "👂 {member} is listening as an observer.",
-    "observer.off": "{member} is no longer an observer and may take the stick.",
+    "observer.on": "👂 {member} is listening, without speaking.",
+    "observer.off": "{member} may speak again.",
     # group settings
     "group.updated": "⚙️ Updated: {setting} → {value}",
     "group.show": (
@@ -112,7 +94,8 @@ MESSAGES: dict[str, str] = {
         "session length: {duration}\nbreak length: {break}\n"
         "first-time speakers first: {first_speakers_first}\n"
         "charter required to speak: {charter_required}\n"
-        "listed in the directory: {directory}\ncharter: {charter}"
+        "listed in the directory: {directory}\ncountry (crisis lines): {country}\n"
+        "charter: {charter}"
     ),
     "setting.name": "name",
     "setting.need": "need",
@@ -125,6 +108,9 @@ MESSAGES: dict[str, str] = {
     "setting.break": "break length",
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
+    "setting.country": "country (crisis lines)",
+    "setting.country_auto": "{country}, from the time zone",
+    "setting.country_unknown": "unknown (the time zone names no country)",
     "need.grief": "grief",
     "need.illness": "illness",
     "need.separation": "separation",
@@ -135,7 +121,7 @@ MESSAGES: dict[str, str] = {
     "accompanying.not-admitted": "not admitted",
     "accompanying.ask": "ask the moderators",
     # help
-    "help.overview": "Here is what I can do:\n{commands}",
+    "help.overview": "Here is what you need to take part:\n\n{commands}\n\nFor the moderators: “help facilitation”. Every group setting: “help settings”. One command in detail: “help hand”.",
     "help.command": "{command}: {description}\n{details}",
     "help.moderator_marker": " (moderators)",
     "help.help": "list the commands, or explain one",
@@ -146,7 +132,7 @@ MESSAGES: dict[str, str] = {
     "help.pass": "pass the stick, or give up your place in line",
     "help.queue": "show who speaks and who is waiting",
     "help.pause": "ask for a break (add “anon” to stay anonymous)",
-    "help.observer": "listen as an observer, never put in the turn order",
+    "help.observer": "listen without speaking, never put in the line",
     "help.session": "open, pause, resume and close a session",
     "help.session.start": "open a session now (default length from the group settings)",
     "help.session.break": "start a break (default length from the group settings)",
@@ -171,7 +157,7 @@ MESSAGES: dict[str, str] = {
     "error.empty_command": "I did not receive a command. “help” lists them.",
     "error.unknown_command": "I don't know the command “{command}”. Did you mean: {suggestions}? “help” lists them all.",
     "error.unknown_command_no_suggestion": "I don't know the command “{command}”. “help” lists them all.",
-    "error.unknown_subcommand": "“{command}” has no “{word}”. Possible: {choices}.",
+    "error.unknown_subcommand": "After “{command}”, I don't know “{word}”. Possible: {choices}.",
     "error.missing_subcommand": "What should I do? Usage: {usage}",
     "error.missing_argument": "Something is missing: {argument}. Usage: {usage}",
     "error.too_many_arguments": "I did not expect “{extra}”. Usage: {usage}",
@@ -197,17 +183,14 @@ MESSAGES: dict[str, str] = {
     "error.already_on_break": "We are already on a break.",
     "error.not_on_break": "We are not on a break.",
     "error.already_holder": "You already have the stick. Take your time.",
-    "error.already_queued": "Your hand is already raised (position {position}).",
-    "error.lower_while_holding": (
-        "You hold the talking stick, so your hand is no longer up. When you're done, “pass” "
-        "hands it to the next person — there is no hurry."
-    ),
+    "error.already_queued": "Your hand is already raised (number {position} in line).",
+    "error.lower_while_holding": "You hold the talking stick, so your hand is no longer up. When you're done, type “pass” to hand it to the next person — there is no hurry.",
     "error.skip_nobody_after": (
         "Nobody is waiting after {member}, so there is nobody to let go first. "
         "{member} keeps their place."
     ),
     "error.not_queued": "Your hand is not raised.",
-    "error.nothing_to_pass": "You neither hold the stick nor wait in line.",
+    "error.nothing_to_pass": "You don't have the stick and you're not in line.",
     "error.nobody_holds_stick": "Nobody holds the stick at the moment.",
     "error.already_holds": "They already hold the stick.",
     "error.member_not_in_line": "{member} is neither speaking nor waiting in line.",
@@ -217,22 +200,21 @@ MESSAGES: dict[str, str] = {
         "{holder} has only just received the stick, so I did not end their turn. "
         "If you really mean to, name them: “stick next {holder}”."
     ),
-    "error.observer_no_stick": (
-        "You are listening as an observer. “observer off” if you would like to speak."
-    ),
-    "error.member_is_observer": "{member} is an observer and is never put in the turn order.",
+    "error.observer_no_stick": "You are listening without speaking. To speak: “observer off”.",
+    "error.member_is_observer": "{member} is listening without speaking and is never put in the line.",
     "error.charter_first": (
         "Before taking the stick, please read the charter (“rules”) and accept it (“agree”)."
     ),
     "error.member_charter_first": "{member} has not accepted the charter yet.",
-    "error.observer_already_on": "You are already an observer.",
-    "error.observer_already_off": "You are not an observer.",
+    "error.observer_already_on": "You are already listening without speaking.",
+    "error.observer_already_off": "You can already speak.",
     "error.round_nobody": "Nobody else present can be added to the round.",
     "error.member_not_found": "I don't know any member called “{name}” in this group.",
     "error.member_ambiguous": "Several members match “{name}”: {matches}. Please be more precise.",
     "error.setting.name": "The name should have 1 to 100 characters.",
     "error.setting.need": "The need should be grief, illness, separation or other (not “{value}”).",
-    "error.setting.language": "The language should be fr or en (not “{value}”).",
+    "error.setting.language": "The language should be fr or en, optionally with a region such as en-US or fr-CA (not “{value}”).",
+    "error.setting.country": "The country is written as its two-letter code, such as GB, US, CA, or its name, or “auto” to follow the time zone (not “{value}”).",
     "error.setting.timezone": (
         "“{value}” is not a time zone I know. Use a name such as Europe/Paris. Close: {suggestions}."
     ),
@@ -246,8 +228,8 @@ MESSAGES: dict[str, str] = {
     ),
     "error.setting.duration": "The session length should be between {min} and {max} (not “{value}”).",
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
-    "error.setting.first-speakers-first": "Please answer on or off (not “{value}”).",
-    "error.setting.charter-required": "Please answer on or off (not “{value}”).",
+    "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
     # scheduling and reminders
     "arg.date": "YYYY-MM-DD",
     "arg.time": "HH:MM",
@@ -256,7 +238,7 @@ MESSAGES: dict[str, str] = {
     "arg.id": "number",
     "arg.scope": "all",
     "help.sessions": "the coming sessions, in the group's time zone",
-    "help.remind": "reminders of sessions by direct message for you: on or off",
+    "help.remind": "session reminders by direct message for you: on or off",
     "help.session.schedule": "plan a session, once or weekly/biweekly/monthly, with an optional title",
     "help.session.cancel": "cancel a planned session by its number (add “all” for its whole series)",
     "help.session.calendar": "the group's sessions as a calendar file (.ics)",
@@ -266,18 +248,18 @@ MESSAGES: dict[str, str] = {
     "repeat.weekly": "every week",
     "repeat.biweekly": "every two weeks",
     "repeat.monthly": "every month",
-    "cancel.once": "The session of {when} is cancelled.",
-    "cancel.series": "The series is cancelled ({count} coming session(s)).",
+    "cancel.once": "The session of {when} is cancelled. Next planned session: {next}.",
+    "cancel.series": "The series is cancelled: none of its coming sessions will take place. “sessions” shows what is still planned.",
     "sessions.none": "No session is planned for now.",
     "sessions.list": "📅 Coming sessions:\n{lines}",
-    "sessions.now": "now",
-    "calendar.ready": "📅 Here is the calendar of the group's sessions ({count} planned), to import into your calendar app.",
+    "sessions.now": "happening now",
+    "calendar.ready": "📅 Here is the calendar of the group's sessions ({count} {count|session|sessions} planned), to import into your calendar app.",
     "remind.on": "⏰ You will get a direct message before each session.",
     "remind.off": "You will no longer get direct messages before sessions.",
     "reminder.room": "⏰ Reminder: our next session starts in {left} ({when}). You are welcome as you are.",
     "reminder.room_titled": "⏰ Reminder: our next session, “{title}”, starts in {left} ({when}). You are welcome as you are.",
-    "reminder.private": "⏰ The group meets in {left} ({when}). Take care of yourself until then.",
-    "session.opened_title": "🕯️ {title}",
+    "reminder.private": "⏰ “{group}” meets in {left} ({when}). To get there: {place}. Take care of yourself until then.",
+    "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "The session planned for {when} could not open by itself: another session is still open. Close it (“session end”) and open the new one (“session start”).",
     "error.bad_date": "“{value}” is not a date I can read: write it like 2026-12-01.",
     "error.bad_time": "“{value}” is not a time I can read: write it like 19:30.",
@@ -285,7 +267,7 @@ MESSAGES: dict[str, str] = {
     "error.time_in_gap": "{wanted} does not exist in {timezone}: the clocks go forward that night. The next valid time is {next}.",
     "error.date_too_far": "That is too far ahead: sessions can be planned up to two years in advance (until {limit}).",
     "error.did_you_mean_choice": "I don't understand “{value}” for {argument}. Did you mean “{suggestion}”? Usage: {usage}",
-    "error.date_in_past": "{when} has already passed. Please choose a time to come.",
+    "error.date_in_past": "{when} has already passed. Please choose a time in the future.",
     "error.session_not_found": "There is no session #{id} in this group. “sessions” lists them.",
     "error.not_a_series": "Session #{id} is not part of a series: cancel it on its own.",
     # care features: themes
@@ -303,7 +285,7 @@ MESSAGES: dict[str, str] = {
     "theme.thanks": "Thank you for proposing theme #{id}. Your name is not shown with it.",
     "theme.none": "No theme has been proposed yet. You can suggest one: “{command} …”.",
     "theme.list": "💡 Proposed themes:\n{lines}",
-    "theme.votes": "{n} vote(s)",
+    "theme.votes": "{n} {n|vote|votes}",
     "theme.your_vote": "your vote ✓",
     "theme.picked_for": "chosen for {when}",
     "theme.voted": "✓ Your vote for theme #{id} (“{theme}”) is counted.",
@@ -328,9 +310,9 @@ MESSAGES: dict[str, str] = {
     "journal.empty": "Your journal is empty. To write a note: “{command} …”.",
     "journal.list": "📓 Your journal (only you can see this):\n{lines}",
     "journal.export_title": "My journal",
-    "journal.exported": "📓 Here are your {count} note(s), as a file only you receive.",
+    "journal.exported": "📓 Here are your notes ({count} {count|note|notes}), in a file sent to you alone.",
     "journal.deleted": "Note #{number} is deleted.",
-    "journal.deleted_all": "Your journal is empty now ({count} note(s) deleted).",
+    "journal.deleted_all": "Your journal is empty now ({count} {count|note|notes} deleted).",
     "journal.prompt_on": "📓 After each session, I will invite you to note your impressions, privately.",
     "journal.prompt_off": "I will no longer invite you to write after sessions.",
     "journal.prompt": "🌙 The session is over. If you wish, you can note your impressions in your private journal: “{command} …”. Only you will read them.",
@@ -344,14 +326,15 @@ MESSAGES: dict[str, str] = {
     "directory.list": "🧭 Groups you can join:\n\n{entries}\n\n{join}",
     "directory.entry": "• {name} — {need}, in {lang}\n  next session: {next}\n  accompanying persons: {accompanying}\n  where: {place}",
     "directory.no_session": "none planned yet",
-    "directory.how_to_join": "To join, go to the group's room and type “{agree}” to accept its charter. You may first simply listen as an observer (“{observer}”), and raise your hand (“{hand}”) whenever you wish to speak.",
-    "resources.list": "🫶 If you are going through a very hard moment, you are not alone. You can call, at any hour:\n{lines}\nI am only a bot: I am not a therapist and cannot replace one. In an emergency, call the emergency services.",
+    "directory.how_to_join": "To join, go to the group's room and type “{agree}” to accept its charter. You may first simply listen, without speaking (“{observer}”), and raise your hand (“{hand}”) whenever you would like to speak.",
+    "resources.list": "🫶 If you are going through a very hard time, you can call, at any hour:\n{lines}\nI am a bot: I am not a therapist and I cannot replace professional help. If you are in danger, call {emergency} now.",
+    "resources.unknown": "🫶 If you are going through a very hard time, you deserve to be heard and helped. I don't know the crisis lines of this country{country} yet; the moderators can have them added to the bot's configuration (the [resources] section, per country).\nI am a bot: I am not a therapist and I cannot replace professional help. If you are in danger, call {emergency} now.",
     # care features: my data, forget me
     "help.my-data": "everything I keep about you, as a file",
     "help.forget-me": "erase everything I keep about you (asks for confirmation)",
-    "privacy.my_data": "🔐 Here is everything I keep about you ({groups} group(s), {notes} journal note(s)). To erase it all: “{command}”.",
+    "privacy.my_data": "🔐 Here is everything I keep about you ({groups} {groups|group|groups}, {notes} journal {notes|note|notes}). To erase it all: “{command}”.",
     "privacy.forget_confirm": "This will erase everything I keep about you on this platform, in every group: memberships, places in line, votes, your themes (kept without your name if others voted for them), your journal and your reminder choices. It cannot be undone. To confirm: “{command}”.",
-    "privacy.forgotten": "🕊️ Done: I no longer keep anything about you. Take care of yourself.",
+    "privacy.forgotten": "🔐 Done: I no longer keep anything about you. Take care of yourself.",
     # care features: accompanying persons
     "help.accompanying": "attend as an accompanying person (a relative, a carer), if the group allows it",
     "help.accompanying.on": "ask to attend as an accompanying person",
@@ -373,14 +356,78 @@ MESSAGES: dict[str, str] = {
     "error.accompanying_not": "You are not attending as an accompanying person.",
     "error.accompanying_no_request": "{member} has not asked to attend as an accompanying person.",
     "setting.directory": "listed in the directory",
-    "error.setting.directory": "Please answer on or off (not “{value}”).",
-    "group.timezone_moved": "🕰️ {count} planned session(s) of the recurring series keep their local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
+    "error.setting.directory": "Please answer “on” or “off” (not “{value}”).",
+    "group.timezone_moved": "📅 {count} planned {count|session of a recurring series keeps its|sessions of the recurring series keep their} local time, now in {timezone}; one-off sessions keep their moment. “sessions” shows them.",
+    "cancel.once_last": "The session of {when} is cancelled. No other session is planned for now.",
+    "help.section.taking_part": "Taking part",
+    "help.section.breaks": "Breaks and support",
+    "help.section.my_data": "My reminders and my data",
+    "help.others": "Also: {commands}.",
+    "help.facilitation": "The moderators' commands:\n{commands}",
+    "help.settings": "⚙️ The group's settings (current value, then allowed values):\n{settings}\nTo change one: “{command} <setting> <value>”, for example “{command} country CA”.",
+    "help.setting_value": "now: {value}",
+    "help.one": "{line}",
+    "setting.values.name": "1 to 100 characters",
+    "setting.values.need": "grief, illness, separation or other",
+    "setting.values.language": "fr or en, with a region if you wish (en-US: 12-hour times, en-GB, fr-CA…)",
+    "setting.values.timezone": "a time zone such as Europe/London, America/New_York or America/Montreal",
+    "setting.values.charter": "a text of at least 10 characters, or “default”",
+    "setting.values.accompanying": "welcome, not-admitted or ask",
+    "setting.values.reminders": "one to five lengths before the session, such as “24h 15m”, or “off”",
+    "setting.values.duration": "15 min to 4 hr",
+    "setting.values.break": "1 to 60 min",
+    "setting.values.first-speakers-first": "on or off",
+    "setting.values.charter-required": "on or off",
+    "setting.values.country": "a country code such as GB, US, CA, AU, or “auto” to follow the time zone",
+    "setting.values.directory": "on or off",
+    "sessions.number": "#{id}",
+    "data.platform": "platform",
+    "data.user_id": "user_id",
+    "data.exported_at": "exported_at",
+    "data.memberships": "memberships",
+    "data.group": "group",
+    "data.room_id": "room_id",
+    "data.display_name": "display_name",
+    "data.role": "role",
+    "data.moderator": "moderator",
+    "data.charter_accepted_at": "charter_accepted_at",
+    "data.reminders_by_direct_message": "reminders_by_direct_message",
+    "data.journal_prompt_after_sessions": "journal_prompt_after_sessions",
+    "data.accompanying_requested_at": "accompanying_requested_at",
+    "data.language": "language",
+    "data.joined_at": "joined_at",
+    "data.last_seen_at": "last_seen_at",
+    "data.themes_proposed": "themes_proposed",
+    "data.id": "id",
+    "data.text": "text",
+    "data.proposed_at": "proposed_at",
+    "data.picked_for_session": "picked_for_session",
+    "data.theme_votes": "theme_votes",
+    "data.theme_id": "theme_id",
+    "data.theme": "theme",
+    "data.voted_at": "voted_at",
+    "data.speaking_turns": "speaking_turns",
+    "data.session": "session",
+    "data.started_at": "started_at",
+    "data.ended_at": "ended_at",
+    "data.break_requests": "break_requests",
+    "data.requested_at": "requested_at",
+    "data.talking_stick": "talking_stick",
+    "data.holding": "holding",
+    "data.queue_position": "queue_position",
+    "data.journal": "journal",
+    "data.number": "number",
+    "data.written_at": "written_at",
+    "data.not_stored": "not_stored",
+    "data.not_stored_text": "Messages typed in the rooms, what was said during sessions, anonymous break requests (never linked to anyone).",
+    "data.filename": "my-data.json",
     "render.shortened": "(Message shortened: it was longer than this platform allows.)",
     "journal.entry": "#{number} · {when}\n{text}",
-    "journal.list_partial": "📓 Your journal (only you see this), your latest notes in short:\n{lines}\n\nAll your notes in full, the oldest included, are in the file that “{command}” sends you.",
+    "journal.list_partial": "📓 Your journal (only you can see this), your latest notes in short:\n{lines}\n\nAll your notes in full, the oldest included, are in the file that “{command}” sends you.",
     "theme.line": "• #{id} “{theme}” · {details}",
     "theme.list_partial": "💡 Proposed themes, most wanted first:\n{lines}\n\nThemes with fewer votes do not fit in this message.",
     "directory.list_partial": "🧭 Groups you can join:\n\n{entries}\n\nMore groups exist too, but do not fit in this message: the moderators of your room can point you to them.\n\n{join}",
-    "error.journal_unreadable": "🔒 Your notes are safely kept, but I cannot read them right now: the key that protects them is not the one they were written with. The people who host the bot can put the right key back; nothing is lost while it exists.",
+    "error.journal_unreadable": "🔐 Your notes are safely kept, but I cannot read them right now: the key that protects them is not the one they were written with. The people who host the bot can put the right key back; nothing is lost while it exists.",
     "privacy.my_data_unreadable_notes": "🔐 Here is everything I keep about you. Your journal also holds notes I cannot read right now (the key that protects them has changed), so they are not in this file. The people who host the bot can put the right key back. To erase it all, those notes included: “{command}”.",
+    "data.journal_notes_unreadable": "journal_notes_unreadable",
 }

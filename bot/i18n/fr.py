@@ -2,7 +2,8 @@
 
 MESSAGES: dict[str, str] = {
     # formats
-    "format.datetime": "EEEE d MMMM y 'à' HH:mm",
+    "format.date": "EEEE d MMMM y",
+    "format.datetime": "{date} à {time}",
     "format.minutes": "{n} min",
     "format.hours": "{n} h",
     "format.hours_minutes": "{h} h {m}",
@@ -12,8 +13,8 @@ MESSAGES: dict[str, str] = {
     "choice.agree": "J'accepte",
     # noms d'arguments
     "arg.command": "commande",
-    "arg.mode": "anon",
-    "arg.state": "on|off",
+    "arg.mode": "anonyme",
+    "arg.state": "oui|non",
     "arg.duration": "durée",
     "arg.minutes": "minutes",
     "arg.member": "membre",
@@ -21,39 +22,24 @@ MESSAGES: dict[str, str] = {
     "arg.key": "réglage",
     "arg.value": "valeur",
     # charte et accueil
-    "charter.default": (
-        "La confidentialité est notre règle d'or : ce qui se dit dans le groupe reste dans le "
-        "groupe. Nous écoutons sans juger, nous parlons en notre nom, à notre rythme, et personne "
-        "n'est obligé de parler. Les silences font partie des échanges. Si l'émotion vient, vous "
-        "pouvez demander une pause à tout moment."
-    ),
+    "charter.default": "La confidentialité est notre règle d'or : ce qui se dit dans le groupe reste dans le groupe. Nous écoutons sans juger, nous parlons en notre nom, à notre rythme, et chaque personne reste libre de ne pas parler. Les silences font partie des échanges. Si l'émotion vient, vous pouvez demander une pause à tout moment.",
     "charter.default_label": "la charte par défaut",
-    "charter.reminder": "🤝 Un rappel pour nous tous : {charter}",
-    "charter.after_break": "🤝 Bon retour. Un rappel pour nous tous : {charter}",
+    "charter.reminder": "🤝 Rappel de notre charte : {charter}",
+    "charter.after_break": "🤝 Avant de reprendre, rappel de notre charte : {charter}",
     "charter.show": "📜 Notre charte : {charter}",
     "charter.accepted": "🤝 Merci {member}, vous avez accepté la charte.",
-    "charter.already_accepted": "Vous avez déjà accepté la charte ({when}). Merci.",
+    "charter.already_accepted": "Vous avez déjà accepté la charte (le {when}). Merci.",
     "welcome.newcomer": (
         "🌱 Bienvenue {member}. Ce qui se dit ici reste ici ; vous pouvez simplement écouter, "
         "et partager seulement quand vous le souhaitez."
     ),
-    "welcome.private": (
-        "Bienvenue dans le groupe. Avant de participer, merci de lire notre charte : {charter}\n"
-        "Répondez « accepte » pour l'accepter. Vous pouvez aussi venir en observateur "
-        "(« observateur on »)."
-    ),
+    "welcome.private": "Bienvenue dans le groupe. Avant de participer, merci de lire notre charte : {charter}\nRépondez « accepte » pour l'accepter. Vous pouvez aussi simplement écouter, sans prendre la parole (« observateur oui »).",
     # séances
-    "session.opened": (
-        "🕯️ La séance est ouverte, pour {duration} (jusque vers {end}). Prenez votre temps ; "
-        "levez la main avec « main » quand vous souhaitez parler."
-    ),
+    "session.opened": "🌿 La séance est ouverte, pour {duration} (jusque vers {end}). Prenez votre temps ; levez la main avec « main » quand vous souhaitez parler.",
     "session.break_started": "☕ Faisons une pause de {minutes}, jusqu'à {until}. Buvez un peu d'eau.",
-    "session.break_over": "🔔 La pause est terminée. Bon retour.",
+    "session.break_over": "🔔 La pause est terminée, nous reprenons.",
     "session.resumed": "🔔 Nous reprenons la séance.",
-    "session.closed": (
-        "🌙 La séance est close après {duration}. {speakers} personne(s) ont pris la parole. "
-        "Merci à toutes et à tous pour votre confiance et votre écoute."
-    ),
+    "session.closed": "🌙 La séance est close après {duration}. {speakers} {speakers|personne a|personnes ont} pris la parole. Merci à toutes et à tous pour votre confiance et votre écoute.",
     "session.half_time": (
         "Nous sommes à la moitié de la séance. C'est peut-être le moment d'une pause de "
         "{minutes} : « {command} »."
@@ -62,7 +48,7 @@ MESSAGES: dict[str, str] = {
     "stick.panel": "🎤 Parole : {holder} · en attente : {queue}",
     "stick.panel_closed": "🎤 Le bâton de parole est rangé jusqu'à la prochaine séance.",
     "stick.nobody": "personne",
-    "stick.hand_raised": "✋ {member} a levé la main (position {position}).",
+    "stick.hand_raised": "✋ {member} a levé la main (n° {position} dans la file).",
     "stick.hand_lowered": "{member} a baissé la main.",
     "stick.given_over": (
         "🎤 L'équipe d'animation donne la parole à {member}. {previous} la reprendra juste après."
@@ -80,70 +66,59 @@ MESSAGES: dict[str, str] = {
     "stick.place_given_up": "{member} a cédé sa place dans la file.",
     "stick.queue": "🎤 Parole : {holder} · en attente : {queue}",
     "stick.turn_ended": "Merci {member}.",
-    "stick.skipped": "{member} parlera un peu plus tard (placé·e en fin de file).",
+    "stick.skipped": "{member} parlera un peu plus tard (sa place est désormais en fin de file).",
     "stick.removed": "{member} ne fait plus partie de la file.",
-    "stick.moved": "{member} est maintenant en position {position}.",
+    "stick.moved": "{member} est maintenant n° {position} dans la file.",
     "stick.cleared": "La file d'attente est vide.",
-    "stick.round": "🔄 Tour de table, dans cet ordre : {members}. Chacun peut passer.",
+    "stick.round": "🔄 Tour de table, dans cet ordre : {members}. Chaque personne peut passer son tour.",
     "stick.timer_set": (
         "⏳ Repère de temps de parole : environ {minutes}. Ce n'est qu'un rappel doux et privé."
     ),
     "stick.timer_off": "⏳ Plus de repère de temps de parole.",
-    "stick.nudge": (
-        "⏳ Un petit mot discret : vous avez la parole depuis environ {minutes}. Rien ne presse ; "
-        "quand vous serez prêt·e, « passe » donnera la parole aux autres."
-    ),
+    "stick.nudge": "⏳ Un petit mot discret : vous avez la parole depuis environ {minutes}. Rien ne presse ; quand vous le souhaiterez, « passe » donnera la parole aux autres.",
     # pauses
-    "pause.requested": "☕ {member} aimerait une pause. Les animateurs sont prévenus.",
-    "pause.requested_anonymous": "☕ Une pause a été demandée. Les animateurs sont prévenus.",
-    "pause.someone": "quelqu'un (anonyme)",
+    "pause.requested": "☕ {member} aimerait une pause. L'équipe d'animation est prévenue.",
+    "pause.requested_anonymous": "☕ Une pause a été demandée. L'équipe d'animation est prévenue.",
+    "pause.someone": "une personne qui reste anonyme",
     "pause.moderators": "☕ Pause demandée par {member}. Pour la lancer : « {command} ».",
+    "pause.thanks": "Votre demande a été transmise. C'est normal que l'émotion vienne : prenez votre temps, buvez un peu d'eau.",
     "pause.already_asked": (
         "Votre demande de pause est bien arrivée : l'équipe d'animation la connaît déjà et "
         "personne n'est prévenu une deuxième fois. Prenez soin de vous en attendant."
     ),
-    "pause.thanks": (
-        "Votre demande a été transmise. C'est normal d'être ému·e : prenez votre temps, "
-        "buvez un peu d'eau."
-    ),
     # observateurs
-    "observer.on": "👂 {member} écoute en observateur.",
-    "observer.off": "{member} n'est plus observateur et peut prendre la parole.",
+    "observer.on": "👂 {member} écoute, sans prendre la parole.",
+    "observer.off": "{member} peut de nouveau prendre la parole.",
     # réglages du groupe
     "group.updated": "⚙️ Réglage modifié : {setting} → {value}",
-    "group.show": (
-        "⚙️ Réglages du groupe\n"
-        "nom : {name}\nbesoin : {need}\nlangue : {language}\nfuseau horaire : {timezone}\n"
-        "accompagnants : {accompanying}\nrappels avant une séance : {reminders}\n"
-        "durée d'une séance : {duration}\ndurée de la pause : {break}\n"
-        "nouveaux d'abord : {first_speakers_first}\n"
-        "charte obligatoire pour parler : {charter_required}\n"
-        "inscrit dans l'annuaire : {directory}\ncharte : {charter}"
-    ),
+    "group.show": "⚙️ Réglages du groupe\nnom : {name}\nbesoin : {need}\nlangue : {language}\nfuseau horaire : {timezone}\npersonnes accompagnantes : {accompanying}\nrappels avant une séance : {reminders}\ndurée d'une séance : {duration}\ndurée de la pause : {break}\npriorité à qui n'a pas encore parlé : {first_speakers_first}\ncharte obligatoire pour parler : {charter_required}\ninscrit dans l'annuaire : {directory}\npays (lignes d'écoute) : {country}\ncharte : {charter}",
     "setting.name": "nom",
     "setting.need": "besoin",
     "setting.language": "langue",
     "setting.timezone": "fuseau horaire",
     "setting.charter": "charte",
-    "setting.accompanying": "accompagnants",
+    "setting.accompanying": "personnes accompagnantes",
     "setting.reminders": "rappels",
     "setting.duration": "durée d'une séance",
     "setting.break": "durée de la pause",
-    "setting.first-speakers-first": "nouveaux d'abord",
+    "setting.first-speakers-first": "priorité à qui n'a pas encore parlé",
     "setting.charter-required": "charte obligatoire pour parler",
+    "setting.country": "pays (lignes d'écoute)",
+    "setting.country_auto": "{country}, d'après le fuseau horaire",
+    "setting.country_unknown": "inconnu (le fuseau horaire ne dit pas de pays)",
     "need.grief": "deuil",
     "need.illness": "maladie",
     "need.separation": "séparation",
     "need.other": "autre",
     "language.fr": "français",
     "language.en": "anglais",
-    "accompanying.welcome": "bienvenus",
-    "accompanying.not-admitted": "non admis",
-    "accompanying.ask": "demander aux animateurs",
+    "accompanying.welcome": "bienvenues",
+    "accompanying.not-admitted": "non admises",
+    "accompanying.ask": "sur demande à l'équipe d'animation",
     # aide
-    "help.overview": "Voici ce que je sais faire :\n{commands}",
+    "help.overview": "Voici l'essentiel pour participer :\n\n{commands}\n\nPour l'équipe d'animation : « aide animation ». Tous les réglages du groupe : « aide réglages ». Une commande en détail : « aide main ».",
     "help.command": "{command} : {description}\n{details}",
-    "help.moderator_marker": " (animateurs)",
+    "help.moderator_marker": " (équipe d'animation)",
     "help.help": "lister les commandes, ou en expliquer une",
     "help.rules": "afficher la charte du groupe",
     "help.agree": "accepter la charte",
@@ -152,7 +127,7 @@ MESSAGES: dict[str, str] = {
     "help.pass": "passer le bâton, ou céder sa place dans la file",
     "help.queue": "voir qui parle et qui attend",
     "help.pause": "demander une pause (ajoutez « anonyme » pour rester anonyme)",
-    "help.observer": "écouter en observateur, sans jamais être mis dans la file",
+    "help.observer": "écouter sans prendre la parole, sans jamais entrer dans la file",
     "help.session": "ouvrir, mettre en pause, reprendre et clore une séance",
     "help.session.start": "ouvrir une séance maintenant (durée par défaut : réglages du groupe)",
     "help.session.break": "lancer une pause (durée par défaut : réglages du groupe)",
@@ -165,8 +140,8 @@ MESSAGES: dict[str, str] = {
     "help.stick.remove": "retirer un membre de la file",
     "help.stick.move": "placer un membre à une position de la file",
     "help.stick.clear": "vider la file",
-    "help.stick.round": "un tour de table : mettre dans la file chaque participant présent",
-    "help.stick.timer": "un repère de temps de parole, doux et privé, en minutes, ou « off »",
+    "help.stick.round": "un tour de table : mettre dans la file chaque personne présente qui participe",
+    "help.stick.timer": "un repère de temps de parole, doux et privé, en minutes, ou « non »",
     "help.group": "les réglages du groupe",
     "help.group.set": "changer un réglage",
     "help.group.show": "afficher les réglages",
@@ -181,7 +156,7 @@ MESSAGES: dict[str, str] = {
         "« aide » les liste toutes."
     ),
     "error.unknown_command_no_suggestion": "Je ne connais pas la commande « {command} ». « aide » les liste toutes.",
-    "error.unknown_subcommand": "« {command} » n'a pas de « {word} ». Possible : {choices}.",
+    "error.unknown_subcommand": "Après « {command} », je ne connais pas « {word} ». Possible : {choices}.",
     "error.missing_subcommand": "Que dois-je faire ? Utilisation : {usage}",
     "error.missing_argument": "Il manque quelque chose : {argument}. Utilisation : {usage}",
     "error.too_many_arguments": "Je n'attendais pas « {extra} ». Utilisation : {usage}",
@@ -205,17 +180,15 @@ MESSAGES: dict[str, str] = {
     "error.control_characters": (
         "Votre commande contient des caractères de contrôle invisibles. Merci de la retaper."
     ),
-    "error.bad_timer": (
-        "Le repère de temps de parole doit être de 1 à 60 minutes, ou « off » (pas « {value} »)."
-    ),
-    "error.moderators_only": "Seuls les animateurs peuvent utiliser « {command} ».",
+    "error.bad_timer": "Le repère de temps de parole doit être de 1 à 60 minutes, ou « non » (pas « {value} »).",
+    "error.moderators_only": "Seule l'équipe d'animation peut utiliser « {command} ».",
     "error.no_open_session": "Aucune séance n'est ouverte pour le moment.",
     "error.session_already_open": "Une séance est déjà ouverte.",
     "error.session_not_scheduled": "Cette séance ne peut plus être ouverte.",
     "error.already_on_break": "Nous sommes déjà en pause.",
     "error.not_on_break": "Nous ne sommes pas en pause.",
     "error.already_holder": "Vous avez déjà le bâton. Prenez votre temps.",
-    "error.already_queued": "Votre main est déjà levée (position {position}).",
+    "error.already_queued": "Votre main est déjà levée (n° {position} dans la file).",
     "error.lower_while_holding": (
         "Vous avez le bâton de parole : votre main n'est plus levée. Quand vous aurez fini, "
         "« passe » le donnera à la personne suivante — rien ne presse."
@@ -235,17 +208,15 @@ MESSAGES: dict[str, str] = {
         "{holder} vient tout juste de recevoir le bâton, je n'ai donc pas terminé son tour. "
         "Si c'est bien voulu, nommez la personne : « bâton suivant {holder} »."
     ),
-    "error.observer_no_stick": (
-        "Vous écoutez en observateur. « observateur off » si vous souhaitez parler."
-    ),
-    "error.member_is_observer": "{member} est observateur et n'est jamais mis dans la file.",
+    "error.observer_no_stick": "Vous écoutez sans prendre la parole. Pour parler : « observateur non ».",
+    "error.member_is_observer": "{member} écoute sans prendre la parole et n'entre pas dans la file.",
     "error.charter_first": (
         "Avant de prendre la parole, merci de lire la charte (« charte ») et de l'accepter "
         "(« accepte »)."
     ),
     "error.member_charter_first": "{member} n'a pas encore accepté la charte.",
-    "error.observer_already_on": "Vous êtes déjà observateur.",
-    "error.observer_already_off": "Vous n'êtes pas observateur.",
+    "error.observer_already_on": "Vous écoutez déjà sans prendre la parole.",
+    "error.observer_already_off": "Vous pouvez déjà prendre la parole.",
     "error.round_nobody": "Personne d'autre de présent ne peut être ajouté au tour de table.",
     "error.member_not_found": "Je ne connais aucun membre nommé « {name} » dans ce groupe.",
     "error.member_ambiguous": (
@@ -255,25 +226,22 @@ MESSAGES: dict[str, str] = {
     "error.setting.need": (
         "Le besoin doit être deuil, maladie, séparation ou autre (pas « {value} »)."
     ),
-    "error.setting.language": "La langue doit être fr ou en (pas « {value} »).",
+    "error.setting.language": "La langue doit être fr ou en, éventuellement avec une région comme fr-CA ou en-US (pas « {value} »).",
+    "error.setting.country": "Le pays s'écrit avec son code à deux lettres, comme FR, BE, CA, ou son nom, ou « auto » pour suivre le fuseau horaire (pas « {value} »).",
     "error.setting.timezone": (
         "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris. "
         "Proches : {suggestions}."
     ),
     "error.setting.timezone_unknown": "« {value} » n'est pas un fuseau horaire connu. Utilisez un nom comme Europe/Paris ou America/Montreal.",
     "error.setting.charter": "La charte doit faire au moins 10 caractères, ou « défaut ».",
-    "error.setting.accompanying": (
-        "Les accompagnants : bienvenus, non-admis ou demander (pas « {value} »)."
-    ),
-    "error.setting.reminders": (
-        "Les rappels : une à cinq durées avant la séance, comme « 24h 15m », ou « off »."
-    ),
+    "error.setting.accompanying": "Les personnes accompagnantes : bienvenues, non-admises ou demander (pas « {value} »).",
+    "error.setting.reminders": "Les rappels : une à cinq durées avant la séance, comme « 24h 15m », ou « non ».",
     "error.setting.duration": (
         "La durée d'une séance doit être entre {min} et {max} (pas « {value} »)."
     ),
     "error.setting.break": "La durée de la pause doit être entre {min} et {max} (pas « {value} »).",
-    "error.setting.first-speakers-first": "Répondez on ou off (pas « {value} »).",
-    "error.setting.charter-required": "Répondez on ou off (pas « {value} »).",
+    "error.setting.first-speakers-first": "Répondez « oui » ou « non » (pas « {value} »).",
+    "error.setting.charter-required": "Répondez « oui » ou « non » (pas « {value} »).",
     # scheduling and reminders
     "arg.date": "AAAA-MM-JJ",
     "arg.time": "HH:MM",
@@ -282,38 +250,38 @@ MESSAGES: dict[str, str] = {
     "arg.id": "numéro",
     "arg.scope": "tout",
     "help.sessions": "les prochaines séances, à l'heure du groupe",
-    "help.remind": "rappels des séances par message privé pour vous : on ou off",
+    "help.remind": "rappels des séances par message privé pour vous : oui ou non",
     "help.session.schedule": "planifier une séance, une fois ou chaque semaine/quinzaine/mois, avec un titre si vous voulez",
     "help.session.cancel": "annuler une séance planifiée par son numéro (ajoutez « tout » pour toute sa série)",
     "help.session.calendar": "les séances du groupe en fichier calendrier (.ics)",
-    "schedule.once": "📅 Séance n°{id} planifiée le {when} ({duration}){titled}.",
-    "schedule.series": "📅 Séances planifiées {repeat}, à partir du {when} ({duration}){titled} ; la première est la n°{id}.",
+    "schedule.once": "📅 Séance n° {id} planifiée le {when} ({duration}){titled}.",
+    "schedule.series": "📅 Séances planifiées {repeat}, à partir du {when} ({duration}){titled} ; la première est la n° {id}.",
     "schedule.titled": " : « {title} »",
     "repeat.weekly": "chaque semaine",
     "repeat.biweekly": "toutes les deux semaines",
     "repeat.monthly": "chaque mois",
-    "cancel.once": "La séance du {when} est annulée.",
-    "cancel.series": "La série est annulée ({count} séance(s) à venir).",
+    "cancel.once": "La séance du {when} est annulée. Prochaine séance prévue : le {next}.",
+    "cancel.series": "La série est annulée : aucune de ses séances à venir n'aura lieu. « séances » montre ce qui reste prévu.",
     "sessions.none": "Aucune séance n'est planifiée pour le moment.",
     "sessions.list": "📅 Prochaines séances :\n{lines}",
     "sessions.now": "en cours",
-    "calendar.ready": "📅 Voici le calendrier des séances du groupe ({count} planifiée(s)), à importer dans votre agenda.",
+    "calendar.ready": "📅 Voici le calendrier des séances du groupe ({count} {count|séance planifiée|séances planifiées}), à importer dans votre agenda.",
     "remind.on": "⏰ Vous recevrez un message privé avant chaque séance.",
     "remind.off": "Vous ne recevrez plus de message privé avant les séances.",
     "reminder.room": "⏰ Rappel : notre prochaine séance commence dans {left} ({when}). Venez comme vous êtes.",
     "reminder.room_titled": "⏰ Rappel : notre prochaine séance, « {title} », commence dans {left} ({when}). Venez comme vous êtes.",
-    "reminder.private": "⏰ Le groupe se retrouve dans {left} ({when}). Prenez soin de vous d'ici là.",
-    "session.opened_title": "🕯️ {title}",
+    "reminder.private": "⏰ « {group} » se retrouve dans {left} ({when}). Pour y aller : {place}. Prenez soin de vous d'ici là.",
+    "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "La séance prévue le {when} n'a pas pu s'ouvrir d'elle-même : une autre séance est encore ouverte. Fermez-la (« séance clore ») puis ouvrez la nouvelle (« séance ouvrir »).",
     "error.bad_date": "« {value} » n'est pas une date que je sais lire : écrivez-la comme 2026-12-01.",
-    "error.bad_time": "« {value} » n'est pas une heure que je sais lire : écrivez-la comme 19:30.",
+    "error.bad_time": "« {value} » n'est pas une heure que je sais lire : écrivez-la comme 19h30 ou 19:30.",
     "error.impossible_date": "« {value} » n'existe pas dans le calendrier. Vérifiez le jour et le mois.",
     "error.time_in_gap": "{wanted} n'existe pas à {timezone} : on avance l'heure cette nuit-là. La première heure valide est {next}.",
     "error.date_too_far": "C'est trop loin : une séance se planifie au plus deux ans à l'avance (jusqu'au {limit}).",
     "error.did_you_mean_choice": "Je ne comprends pas « {value} » pour {argument}. Vouliez-vous dire « {suggestion} » ? Utilisation : {usage}",
     "error.date_in_past": "{when} est déjà passé. Choisissez un moment à venir.",
-    "error.session_not_found": "Il n'y a pas de séance n°{id} dans ce groupe. « séances » les liste.",
-    "error.not_a_series": "La séance n°{id} ne fait pas partie d'une série : annulez-la seule.",
+    "error.session_not_found": "Il n'y a pas de séance n° {id} dans ce groupe. « séances » les liste.",
+    "error.not_a_series": "La séance n° {id} ne fait pas partie d'une série : annulez-la seule.",
     # care features: themes
     "arg.text": "texte",
     "arg.session": "numéro de séance",
@@ -329,7 +297,7 @@ MESSAGES: dict[str, str] = {
     "theme.thanks": "Merci d'avoir proposé le thème n° {id}. Votre nom n'apparaît pas avec lui.",
     "theme.none": "Aucun thème n'a encore été proposé. Vous pouvez en suggérer un : « {command} … ».",
     "theme.list": "💡 Thèmes proposés :\n{lines}",
-    "theme.votes": "{n} vote(s)",
+    "theme.votes": "{n} {n|vote|votes}",
     "theme.your_vote": "votre vote ✓",
     "theme.picked_for": "choisi pour le {when}",
     "theme.voted": "✓ Votre vote pour le thème n° {id} (« {theme} ») est compté.",
@@ -343,70 +311,135 @@ MESSAGES: dict[str, str] = {
     "error.theme_no_session": "Aucune séance n'est encore prévue pour recevoir ce thème. Planifiez-en une d'abord : « {command} ».",
     "error.theme_session_over": "La séance n° {id} est passée ou annulée : choisissez une séance à venir.",
     # care features: journal
-    "help.journal": "votre journal personnel : vous seul·e pouvez le lire",
+    "help.journal": "votre journal personnel : personne d'autre que vous ne peut le lire",
     "help.journal.add": "écrire une note dans votre journal (en privé)",
     "help.journal.list": "relire vos notes (en privé)",
     "help.journal.export": "vos notes dans un fichier",
     "help.journal.delete": "supprimer une note par son numéro, ou « tout »",
     "help.journal.prompt": "une invitation à écrire après chaque séance : oui ou non",
-    "journal.added": "📓 La note n° {number} est dans votre journal. Vous seul·e pouvez la lire.",
+    "journal.added": "📓 La note n° {number} est dans votre journal. Personne d'autre que vous ne peut la lire.",
     "journal.typed_in_room": "Attention : ce que vous tapez dans le salon du groupe peut y être vu. Pour une note tout à fait privée, écrivez-la-moi en message privé.",
     "journal.empty": "Votre journal est vide. Pour écrire une note : « {command} … ».",
-    "journal.list": "📓 Votre journal (vous seul·e voyez ceci) :\n{lines}",
+    "journal.list": "📓 Votre journal (visible par vous seulement) :\n{lines}",
     "journal.export_title": "Mon journal",
-    "journal.exported": "📓 Voici vos {count} note(s), dans un fichier que vous seul·e recevez.",
+    "journal.exported": "📓 Voici vos notes ({count} {count|note|notes}), dans un fichier envoyé à vous seulement.",
     "journal.deleted": "La note n° {number} est supprimée.",
-    "journal.deleted_all": "Votre journal est vide désormais ({count} note(s) supprimée(s)).",
+    "journal.deleted_all": "Votre journal est vide désormais ({count} {count|note supprimée|notes supprimées}).",
     "journal.prompt_on": "📓 Après chaque séance, je vous inviterai à noter vos impressions, en privé.",
     "journal.prompt_off": "Je ne vous inviterai plus à écrire après les séances.",
-    "journal.prompt": "🌙 La séance est terminée. Si vous le souhaitez, vous pouvez noter vos impressions dans votre journal personnel : « {command} … ». Vous seul·e les lirez.",
+    "journal.prompt": "🌙 La séance est terminée. Si vous le souhaitez, vous pouvez noter vos impressions dans votre journal personnel : « {command} … ». Personne d'autre que vous ne les lira.",
     "error.journal_empty": "Votre note est vide. Écrivez-la après la commande : « journal ajouter … ».",
     "error.journal_which": "Donnez le numéro d'une note (voir « journal liste »), ou « tout » (et non « {value} »).",
     "error.journal_not_found": "Vous n'avez pas de note n° {number}. « {command} » affiche vos notes.",
     # care features: directory and resources
     "help.groups": "les groupes de ce serveur, pour en trouver un qui vous convient",
     "help.resources": "où trouver de l'aide à toute heure (lignes d'écoute)",
-    "directory.empty": "Aucun groupe n'est encore dans l'annuaire. Les animateur·rices d'un groupe peuvent l'y inscrire : « {command} ».",
+    "directory.empty": "Aucun groupe n'est encore dans l'annuaire. L'équipe d'animation d'un groupe peut l'y inscrire : « {command} ».",
     "directory.list": "🧭 Les groupes que vous pouvez rejoindre :\n\n{entries}\n\n{join}",
-    "directory.entry": "• {name} — {need}, en {lang}\n  prochaine séance : {next}\n  accompagnants : {accompanying}\n  où : {place}",
+    "directory.entry": "• {name} — {need}, en {lang}\n  prochaine séance : {next}\n  personnes accompagnantes : {accompanying}\n  où : {place}",
     "directory.no_session": "aucune prévue pour l'instant",
-    "directory.how_to_join": "Pour rejoindre un groupe, allez dans son salon et tapez « {agree} » pour accepter sa charte. Vous pouvez d'abord simplement écouter, en observateur·rice (« {observer} »), et lever la main (« {hand} ») quand vous souhaitez parler.",
-    "resources.list": "🫶 Si vous traversez un moment très difficile, vous n'êtes pas seul·e. Vous pouvez appeler, à toute heure :\n{lines}\nJe ne suis qu'un bot : je ne suis pas thérapeute et ne remplace pas un·e professionnel·le. En cas d'urgence, appelez les secours.",
+    "directory.how_to_join": "Pour rejoindre un groupe, allez dans son salon et tapez « {agree} » pour accepter sa charte. Vous pouvez d'abord simplement écouter, sans prendre la parole (« {observer} »), et lever la main (« {hand} ») quand vous souhaitez parler.",
+    "resources.list": "🫶 Si vous traversez un moment très difficile, vous pouvez appeler, à toute heure :\n{lines}\nJe suis un bot : je ne suis pas thérapeute et je ne remplace pas une aide professionnelle. En cas de danger, appelez tout de suite le {emergency}.",
+    "resources.unknown": "🫶 Si vous traversez un moment très difficile, vous méritez de l'aide et de l'écoute. Je ne connais pas encore les lignes d'écoute de ce pays{country} ; l'équipe d'animation peut les faire ajouter dans la configuration du bot (section [resources], par pays).\nJe suis un bot : je ne suis pas thérapeute et je ne remplace pas une aide professionnelle. En cas de danger, appelez tout de suite le {emergency}.",
     # care features: my data, forget me
     "help.my-data": "tout ce que je garde sur vous, dans un fichier",
     "help.forget-me": "effacer tout ce que je garde sur vous (demande confirmation)",
-    "privacy.my_data": "🔐 Voici tout ce que je garde sur vous ({groups} groupe(s), {notes} note(s) de journal). Pour tout effacer : « {command} ».",
+    "privacy.my_data": "🔐 Voici tout ce que je garde sur vous ({groups} {groups|groupe|groupes}, {notes} {notes|note|notes} de journal). Pour tout effacer : « {command} ».",
     "privacy.forget_confirm": "Cela effacera tout ce que je garde sur vous sur cette plateforme, dans tous les groupes : inscriptions, places dans la file, votes, vos thèmes (gardés sans votre nom si d'autres ont voté pour eux), votre journal et vos choix de rappels. C'est définitif. Pour confirmer : « {command} ».",
-    "privacy.forgotten": "🕊️ C'est fait : je ne garde plus rien sur vous. Prenez soin de vous.",
+    "privacy.forgotten": "🔐 C'est fait : je ne garde plus rien sur vous. Prenez soin de vous.",
     # care features: accompanying persons
-    "help.accompanying": "participer comme accompagnant·e (un proche, un aidant), si le groupe l'accepte",
-    "help.accompanying.on": "demander à participer comme accompagnant·e",
-    "help.accompanying.off": "ne plus participer comme accompagnant·e",
-    "help.accompanying.admit": "accueillir un membre qui a demandé à venir comme accompagnant·e",
-    "help.accompanying.decline": "décliner la demande d'un membre de venir comme accompagnant·e",
+    "help.accompanying": "participer comme personne accompagnante (un proche, une personne aidante), si le groupe l'accepte",
+    "help.accompanying.on": "demander à participer comme personne accompagnante",
+    "help.accompanying.off": "ne plus participer comme personne accompagnante",
+    "help.accompanying.admit": "accueillir un membre qui a demandé à venir comme personne accompagnante",
+    "help.accompanying.decline": "décliner la demande d'un membre de venir comme personne accompagnante",
     "choice.admit": "Accueillir",
     "choice.decline": "Décliner",
-    "accompanying.ask_moderators": "{member} demande à participer comme accompagnant·e. Pour accueillir : « {admit} » ; pour décliner : « {decline} ».",
-    "accompanying.asked": "Votre demande est transmise aux animateur·rices ; ils ou elles vous répondront en privé.",
-    "accompanying.joined": "🌿 {member} se joint à nous comme accompagnant·e. Bienvenue.",
-    "accompanying.admitted": "🌿 Les animateur·rices vous accueillent comme accompagnant·e.",
-    "accompanying.declined": "Les animateur·rices ne peuvent pas accueillir d'accompagnant·e cette fois. Vous restez bienvenu·e pour participer en votre nom.",
-    "accompanying.declined_done": "{member} a été prévenu·e, en privé et avec douceur.",
-    "accompanying.off": "Vous ne participez plus comme accompagnant·e.",
-    "error.accompanying_already": "Vous participez déjà comme accompagnant·e.",
-    "error.accompanying_not_admitted": "Ce groupe n'accueille pas d'accompagnants. Vous êtes bienvenu·e pour participer en votre nom.",
-    "error.accompanying_pending": "Votre demande est déjà transmise aux animateur·rices.",
-    "error.accompanying_not": "Vous ne participez pas comme accompagnant·e.",
-    "error.accompanying_no_request": "{member} n'a pas demandé à participer comme accompagnant·e.",
+    "accompanying.ask_moderators": "{member} demande à participer comme personne accompagnante. Pour l'accueillir : « {admit} » ; pour décliner : « {decline} ».",
+    "accompanying.asked": "Votre demande est transmise à l'équipe d'animation, qui vous répondra en privé.",
+    "accompanying.joined": "🌿 {member} se joint à nous comme personne accompagnante. Bienvenue.",
+    "accompanying.admitted": "🌿 L'équipe d'animation vous accueille comme personne accompagnante.",
+    "accompanying.declined": "L'équipe d'animation ne peut pas accueillir de personne accompagnante cette fois. Vous pouvez toujours participer en votre nom, avec plaisir.",
+    "accompanying.declined_done": "{member} a reçu la réponse, en privé et avec douceur.",
+    "accompanying.off": "Vous ne participez plus comme personne accompagnante.",
+    "error.accompanying_already": "Vous participez déjà comme personne accompagnante.",
+    "error.accompanying_not_admitted": "Ce groupe n'accueille pas de personnes accompagnantes. Vous pouvez participer en votre nom, avec plaisir.",
+    "error.accompanying_pending": "Votre demande est déjà transmise à l'équipe d'animation.",
+    "error.accompanying_not": "Vous ne participez pas comme personne accompagnante.",
+    "error.accompanying_no_request": "{member} n'a pas demandé à participer comme personne accompagnante.",
     "setting.directory": "inscrit dans l'annuaire",
-    "error.setting.directory": "Répondez oui ou non (et non « {value} »).",
-    "group.timezone_moved": "🕰️ {count} séance(s) prévue(s) des séries récurrentes gardent leur heure locale, désormais en {timezone} ; les séances ponctuelles gardent leur moment. « séances » les affiche.",
+    "error.setting.directory": "Répondez « oui » ou « non » (pas « {value} »).",
+    "group.timezone_moved": "📅 {count} {count|séance prévue d'une série récurrente garde son|séances prévues des séries récurrentes gardent leur} heure locale, désormais en {timezone} ; les séances ponctuelles gardent leur moment. « séances » les affiche.",
+    "cancel.once_last": "La séance du {when} est annulée. Aucune autre séance n'est prévue pour le moment.",
+    "help.section.taking_part": "Prendre part",
+    "help.section.breaks": "Pauses et soutien",
+    "help.section.my_data": "Mes rappels et mes données",
+    "help.others": "Aussi : {commands}.",
+    "help.facilitation": "Commandes de l'équipe d'animation :\n{commands}",
+    "help.settings": "⚙️ Les réglages du groupe (valeur actuelle, puis valeurs possibles) :\n{settings}\nPour en changer un : « {command} <réglage> <valeur> », par exemple « {command} pays CA ».",
+    "help.setting_value": "actuellement : {value}",
+    "help.one": "{line}",
+    "setting.values.name": "de 1 à 100 caractères",
+    "setting.values.need": "deuil, maladie, séparation ou autre",
+    "setting.values.language": "fr ou en, avec une région si vous le souhaitez (fr-CA, en-US : heures sur 12 h, en-GB…)",
+    "setting.values.timezone": "un fuseau comme Europe/Paris, Europe/Brussels ou America/Montreal",
+    "setting.values.charter": "un texte d'au moins 10 caractères, ou « défaut »",
+    "setting.values.accompanying": "bienvenues, non-admises ou demander",
+    "setting.values.reminders": "une à cinq durées avant la séance, comme « 24h 15m », ou « non »",
+    "setting.values.duration": "de 15 min à 4 h",
+    "setting.values.break": "de 1 à 60 min",
+    "setting.values.first-speakers-first": "oui ou non",
+    "setting.values.charter-required": "oui ou non",
+    "setting.values.country": "un code de pays comme FR, BE, CH, CA, ou « auto » pour suivre le fuseau horaire",
+    "setting.values.directory": "oui ou non",
+    "sessions.number": "n° {id}",
+    "data.platform": "plateforme",
+    "data.user_id": "identifiant",
+    "data.exported_at": "exporté_le",
+    "data.memberships": "groupes",
+    "data.group": "groupe",
+    "data.room_id": "salon",
+    "data.display_name": "nom_affiché",
+    "data.role": "rôle",
+    "data.moderator": "équipe_d_animation",
+    "data.charter_accepted_at": "charte_acceptée_le",
+    "data.reminders_by_direct_message": "rappels_par_message_privé",
+    "data.journal_prompt_after_sessions": "invitation_au_journal_après_les_séances",
+    "data.accompanying_requested_at": "demande_de_personne_accompagnante_le",
+    "data.language": "langue",
+    "data.joined_at": "arrivée_le",
+    "data.last_seen_at": "vu_pour_la_dernière_fois_le",
+    "data.themes_proposed": "thèmes_proposés",
+    "data.id": "numéro",
+    "data.text": "texte",
+    "data.proposed_at": "proposé_le",
+    "data.picked_for_session": "choisi_pour_la_séance",
+    "data.theme_votes": "votes_pour_des_thèmes",
+    "data.theme_id": "numéro_du_thème",
+    "data.theme": "thème",
+    "data.voted_at": "voté_le",
+    "data.speaking_turns": "tours_de_parole",
+    "data.session": "séance",
+    "data.started_at": "début",
+    "data.ended_at": "fin",
+    "data.break_requests": "demandes_de_pause",
+    "data.requested_at": "demandée_le",
+    "data.talking_stick": "bâton_de_parole",
+    "data.holding": "a_le_bâton",
+    "data.queue_position": "place_dans_la_file",
+    "data.journal": "journal",
+    "data.number": "numéro",
+    "data.written_at": "écrit_le",
+    "data.not_stored": "non_conservé",
+    "data.not_stored_text": "Les messages écrits dans les salons, ce qui s'est dit pendant les séances, les demandes de pause anonymes (jamais reliées à personne).",
+    "data.filename": "mes-donnees.json",
     "render.shortened": "(Message raccourci : il dépassait la longueur permise sur cette plateforme.)",
     "journal.entry": "n° {number} · {when}\n{text}",
-    "journal.list_partial": "📓 Votre journal (vous seul·e voyez ceci), vos dernières notes en bref :\n{lines}\n\nToutes vos notes en entier, les plus anciennes comprises, sont dans le fichier que vous envoie « {command} ».",
+    "journal.list_partial": "📓 Votre journal (visible par vous seulement), vos dernières notes en bref :\n{lines}\n\nToutes vos notes en entier, les plus anciennes comprises, sont dans le fichier que vous envoie « {command} ».",
     "theme.line": "• n° {id} « {theme} » · {details}",
     "theme.list_partial": "💡 Thèmes proposés, les plus demandés d'abord :\n{lines}\n\nLes thèmes qui ont moins de votes ne tiennent pas dans ce message.",
     "directory.list_partial": "🧭 Les groupes que vous pouvez rejoindre :\n\n{entries}\n\nD'autres groupes existent aussi, mais ne tiennent pas dans ce message : l'équipe d'animation de votre salon peut vous les indiquer.\n\n{join}",
-    "error.journal_unreadable": "🔒 Vos notes sont bien gardées, mais je ne peux pas les lire en ce moment : la clé qui les protège n'est pas celle avec laquelle elles ont été écrites. Les personnes qui hébergent le bot peuvent remettre la bonne clé ; rien n'est perdu tant qu'elle existe.",
+    "error.journal_unreadable": "🔐 Vos notes sont bien gardées, mais je ne peux pas les lire en ce moment : la clé qui les protège n'est pas celle avec laquelle elles ont été écrites. Les personnes qui hébergent le bot peuvent remettre la bonne clé ; rien n'est perdu tant qu'elle existe.",
     "privacy.my_data_unreadable_notes": "🔐 Voici tout ce que je garde sur vous. Votre journal contient aussi des notes que je ne peux pas lire en ce moment (la clé qui les protège a changé) : elles ne sont donc pas dans ce fichier. Les personnes qui hébergent le bot peuvent remettre la bonne clé. Pour tout effacer, ces notes comprises : « {command} ».",
+    "data.journal_notes_unreadable": "notes_du_journal_illisibles",
 }

@@ -91,6 +91,8 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         first_speakers_first=True,
         charter_required=False,
         listed=True,
+        country="CA",
+        region="CA",
     )
     async with store() as uow:
         await uow.groups.update(changed)

@@ -16,6 +16,7 @@ from bot.domain.stick import raise_hand
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from storage.errors import DatabaseError
 from storage.repositories import SqlGroups, SqlMembers, SqlSessions, SqlSticks
 from storage.sqlite_fast import FastGroups, FastMembers, FastSessions, FastSticks
 from storage.uow import SqlUnitOfWork
@@ -70,7 +71,7 @@ async def test_the_database_directory_is_created(tmp_path: Path) -> None:
     ],
 )
 def test_unsupported_urls_are_refused(url: str, complaint: str) -> None:
-    with pytest.raises(ValueError, match=complaint) as refused:
+    with pytest.raises(DatabaseError, match=complaint) as refused:
         create_engine(url)
     assert "secret" not in str(refused.value)
 

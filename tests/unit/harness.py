@@ -14,6 +14,7 @@ from bot.events import Incoming
 from bot.i18n import render
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Tone
+from bot.resources import Resources
 from bot.testing import FakeClock, InMemoryStore
 
 START = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -54,7 +55,8 @@ class Harness:
     language: str = "en"
     moderators: set[str] = field(default_factory=lambda: {"mod"})
     room: str = "room-1"
-    resources: dict[str, tuple[str, ...]] | None = None
+    resources: Resources | dict[str, tuple[str, ...]] | None = None
+    timezone: str = "Europe/Paris"
     app: Cercle = field(init=False)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
     _run: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
@@ -64,7 +66,7 @@ class Harness:
         self.app = Cercle(
             self.store,
             self.clock,
-            GroupDefaults(language=self.language),
+            GroupDefaults(language=self.language, timezone=self.timezone),
             resources=self.resources,
         )
 

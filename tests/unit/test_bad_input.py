@@ -64,7 +64,7 @@ async def test_a_member_trying_every_moderator_command_is_refused_and_nothing_ch
         assert (
             ("Only the moderators" in text)
             if language == "en"
-            else ("Seuls les animateurs" in text)
+            else ("Seule l'équipe d'animation" in text)
         )
     assert store.tables == before
 

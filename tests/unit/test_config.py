@@ -244,7 +244,7 @@ def test_the_example_file_is_valid_and_documents_every_key() -> None:
 
 def test_resources_are_lines_per_known_language() -> None:
     config = Config.from_toml('[resources]\nfr = ["3114", "SOS Amitié — 09 72 39 40 50"]')
-    assert config.resources == {"fr": ("3114", "SOS Amitié — 09 72 39 40 50")}
+    assert config.resources.by_language == {"fr": ("3114", "SOS Amitié — 09 72 39 40 50")}
     for text, key in (
         ('[resources]\nde = ["110"]', "resources.de"),
         ("[resources]\nfr = []", "resources.fr"),

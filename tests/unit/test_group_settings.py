@@ -54,7 +54,7 @@ async def test_show_lists_every_setting_in_the_group_language() -> None:
         "besoin : deuil",
         "langue : français",
         "fuseau horaire : Europe/Paris",
-        "accompagnants : demander aux animateurs",
+        "personnes accompagnantes : sur demande à l'équipe d'animation",
         "rappels avant une séance : 24 h et 15 min",
         "durée d'une séance : 1 h 30",
         "durée de la pause : 10 min",
@@ -67,7 +67,7 @@ async def test_changing_the_language_answers_in_the_new_one() -> None:
     said = await h.ok("mod", "groupe régler langue en")
     assert said.room[-1] == "⚙️ Updated: language → English"
     said = await h.ok("mod", "help")
-    assert said.private("mod")[0].startswith("Here is what I can do:")
+    assert said.private("mod")[0].startswith("Here is what you need to take part:")
 
 
 async def test_timezone_error_suggests_close_names() -> None:

@@ -37,9 +37,9 @@ async def test_observers_may_ask_for_a_break_in_french() -> None:
     await h.open_with("obs")
     await h.ok("obs", "observateur on")
     said = await h.ok("obs", "pause anonyme")
-    assert said.room == ["☕ Une pause a été demandée. Les animateurs sont prévenus."]
+    assert said.room == ["☕ Une pause a été demandée. L'équipe d'animation est prévenue."]
     assert said.private("mod") == [
-        "☕ Pause demandée par quelqu'un (anonyme). Pour la lancer : « séance pause »."
+        "☕ Pause demandée par une personne qui reste anonyme. Pour la lancer : « séance pause »."
     ]
 
 

@@ -315,7 +315,9 @@ async def test_forty_long_themes_and_many_groups_fit_one_message() -> None:
 
 def test_the_renderer_never_cuts_a_reply_silently() -> None:
     long = "\n".join(f"line {n} " + "words " * 20 for n in range(3000))
-    item = outgoing("resources.list", {"lines": UserText(long, multiline=True)}, "fr")
+    item = outgoing(
+        "resources.list", {"lines": UserText(long, multiline=True), "emergency": "112"}, "fr"
+    )
     shown = message(item, 1).content or ""
     assert len(shown) <= DISCORD_LIMIT
     assert shown.endswith(translate("render.shortened", "fr"))

@@ -36,9 +36,8 @@ async def test_one_off_session_reminders_and_automatic_opening() -> None:
     await h.ok("ann", "rappels on")
     said = await h.ok("mod", "séance planifier 2026-12-01 19:30 90m Premier cercle")
     assert said.room == [
-        "📅 Séance n°1 planifiée le mardi 1 décembre 2026 à 19:30 (1 h 30) : « Premier cercle ».".replace(
-            "n°1", f"n°{next(iter(store.tables.sessions))}"
-        )
+        "📅 Séance n° 1 planifiée le mardi 1er décembre 2026 à 19 h 30 (1 h 30) : "
+        "« Premier cercle ».".replace("n° 1", f"n° {next(iter(store.tables.sessions))}")
     ]
     # Nothing before the 24 h reminder.
     said = await h.advance(paris(2026, 11, 30, 19, 29, 59) - h.clock.now())
@@ -47,20 +46,20 @@ async def test_one_off_session_reminders_and_automatic_opening() -> None:
     assert h.clock.now() == paris(2026, 11, 30, 19, 30)
     assert said.room == [
         "⏰ Rappel : notre prochaine séance, « Premier cercle », commence dans 24 h "
-        "(mardi 1 décembre 2026 à 19:30). Venez comme vous êtes."
+        "(mardi 1er décembre 2026 à 19 h 30). Venez comme vous êtes."
     ]
     assert said.private("ann") == [
-        "⏰ Le groupe se retrouve dans 24 h (mardi 1 décembre 2026 à 19:30). "
-        "Prenez soin de vous d'ici là."
+        "⏰ « room-1 » se retrouve dans 24 h (mardi 1er décembre 2026 à 19 h 30). "
+        "Pour y aller : room-1. Prenez soin de vous d'ici là."
     ]
     assert said.private("mod") == []  # did not ask
     said = await h.advance(paris(2026, 12, 1, 19, 15) - h.clock.now())
     assert [o.reply.key for o in said.outgoing] == ["reminder.room_titled", "reminder.private"]
     assert "commence dans 15 min" in said.room[0]
     said = await h.advance(timedelta(minutes=15))
-    assert said.room[0] == "🕯️ Premier cercle"
-    assert said.room[1].startswith("🕯️ La séance est ouverte, pour 1 h 30 (jusque vers 21:00)")
-    assert said.room[2].startswith("🤝 Un rappel pour nous tous : La confidentialité")
+    assert said.room[0] == "🌿 Premier cercle"
+    assert said.room[1].startswith("🌿 La séance est ouverte, pour 1 h 30 (jusque vers 21 h)")
+    assert said.room[2].startswith("🤝 Rappel de notre charte : La confidentialité")
     session = next(iter(store.tables.sessions.values()))
     assert session.state is SessionState.OPEN
     # Everything happened once.
@@ -83,12 +82,12 @@ async def test_weekly_series_is_listed_in_french() -> None:
     h, _ = await ready()
     said = await h.ok("mod", "séance planifier 2026-12-01 19:30 hebdo")
     assert said.room[0].startswith(
-        "📅 Séances planifiées chaque semaine, à partir du mardi 1 décembre"
+        "📅 Séances planifiées chaque semaine, à partir du mardi 1er décembre"
     )
     listed = (await h.ok("ann", "séances")).private("ann")[0].splitlines()
     assert listed[0] == "📅 Prochaines séances :"
-    assert listed[1].endswith("mardi 1 décembre 2026 à 19:30 · 1 h 30 · chaque semaine")
-    assert listed[2].endswith("mardi 8 décembre 2026 à 19:30 · 1 h 30 · chaque semaine")
+    assert listed[1].endswith("mardi 1er décembre 2026 à 19 h 30 · 1 h 30 · chaque semaine")
+    assert listed[2].endswith("mardi 8 décembre 2026 à 19 h 30 · 1 h 30 · chaque semaine")
     assert len(listed) == 7
 
 
@@ -177,7 +176,10 @@ async def test_cancel_one_occurrence_or_the_whole_series_and_the_calendar() -> N
     await h.ok("mod", "session schedule 2026-12-01 19:30 biweekly Tuesday circle")
     ids = sorted(store.tables.sessions)
     said = await h.ok("mod", f"session cancel {ids[1]}")
-    assert said.room == ["The session of Tuesday 15 December 2026 at 19:30 is cancelled."]
+    assert said.room == [
+        "The session of Tuesday 15 December 2026 at 19:30 is cancelled. "
+        "Next planned session: Tuesday 1 December 2026 at 19:30."
+    ]
     listed = (await h.ok("ann", "sessions")).private("ann")[0]
     assert "15 December" not in listed
     assert "29 December" in listed
@@ -192,7 +194,10 @@ async def test_cancel_one_occurrence_or_the_whole_series_and_the_calendar() -> N
     assert "TZID:Europe/Paris" in ics
     assert "SUMMARY:Tuesday circle" in ics
     said = await h.ok("mod", f"session cancel {ids[0]} all")
-    assert said.room == ["The series is cancelled (4 coming session(s))."]
+    assert said.room == [
+        "The series is cancelled: none of its coming sessions will take place. "
+        "“sessions” shows what is still planned."
+    ]
     assert (await h.ok("ann", "sessions")).private("ann") == ["No session is planned for now."]
     assert all(
         j.state is JobState.CANCELLED
@@ -281,7 +286,7 @@ async def test_starting_by_hand_near_a_planned_session_opens_that_one() -> None:
     await h.ok("mod", "session schedule 2026-12-01 19:30 weekly")
     h.clock.set(paris(2026, 12, 1, 19, 20))
     said = await h.ok("mod", "session start")
-    assert said.room[0].startswith("🕯️ The session is open, for 1 h 30")
+    assert said.room[0].startswith("🌿 The session is open, for 1 hr 30 min")
     first = min(store.tables.sessions.values(), key=lambda s: s.planned_start)
     assert first.state is SessionState.OPEN
     later = await h.advance(timedelta(minutes=30))

@@ -18,9 +18,9 @@ async def test_opening_posts_the_confidentiality_reminder_and_length() -> None:
     h = Harness()
     await h.ok("mod", "agree")
     said = await h.ok("mod", "session start 1h30")
-    assert said.room[0].startswith("🕯️ The session is open, for 1 h 30 (until about 20:30)")
+    assert said.room[0].startswith("🌿 The session is open, for 1 hr 30 min (until about 20:30)")
     assert said.room[1].startswith(
-        "🤝 A reminder for all of us: Confidentiality is our golden rule"
+        "🤝 A reminder of our charter: Confidentiality is our golden rule"
     )
     assert (await h.say("mod", "session start")).errors == ["error.session_already_open"]
 
@@ -29,7 +29,7 @@ async def test_times_are_shown_in_the_group_time_zone_and_language() -> None:
     h = Harness(language="fr")
     await h.ok("mod", "groupe régler fuseau America/New_York")
     said = await h.ok("mod", "séance ouvrir 2h")
-    assert "jusque vers 15:00" in said.room[0]
+    assert "jusque vers 15 h" in said.room[0]
 
 
 async def test_group_default_length_is_used() -> None:
@@ -50,8 +50,8 @@ async def test_break_keeps_stick_and_queue_and_its_end_is_announced() -> None:
     assert (await h.say("ann", "pause")).errors == ["error.already_on_break"]
     assert (await h.advance(timedelta(minutes=9, seconds=59))).outgoing == []
     said = await h.advance(timedelta(seconds=1))
-    assert said.room[0] == "🔔 The break is over. Welcome back."
-    assert said.room[1].startswith("🤝 Welcome back. A reminder for all of us:")
+    assert said.room[0] == "🔔 The break is over; let's resume."
+    assert said.room[1].startswith("🤝 Before we resume, a reminder of our charter:")
     assert h.clock.now() == datetime(2026, 12, 1, 18, 11, tzinfo=UTC)
     stick = next(iter(store.tables.sticks.values()))
     assert (stick.holder, stick.queue) == ("ann", ("bob",))
@@ -65,7 +65,7 @@ async def test_resuming_early_cancels_the_announced_end() -> None:
     await h.ok("mod", "session break")
     said = await h.ok("mod", "session resume")
     assert said.room[0] == "🔔 We are resuming the session."
-    assert said.room[1].startswith("🤝 Welcome back.")
+    assert said.room[1].startswith("🤝 Before we resume")
     assert (await h.advance(timedelta(minutes=30))).outgoing == []
     assert (await h.say("mod", "session resume")).errors == ["error.not_on_break"]
 
@@ -101,9 +101,7 @@ async def test_closing_logs_the_last_turn_and_cancels_pending_jobs() -> None:
     await h.ok("ann", "hand")
     h.clock.advance(timedelta(minutes=3))
     said = await h.ok("mod", "session end")
-    assert said.room[0].startswith(
-        "🌙 The session is closed after 4 min. 1 person(s) took the stick."
-    )
+    assert said.room[0].startswith("🌙 The session is closed after 4 min. 1 person spoke.")
     assert all(j.state is not JobState.PENDING for j in store.tables.jobs.values())
     assert [t.user_id for t in store.tables.turns] == ["ann"]
     assert (await h.advance(timedelta(hours=3))).outgoing == []
@@ -137,10 +135,10 @@ async def test_rules_and_agree() -> None:
     assert said.room[-1].startswith("📜 Our charter: Confidentiality")
     assert said.outgoing[-1].reply.choices
     said = await h.ok("ann", "agree")
-    assert said.room[-1] == "🤝 Thank you Ann, you have accepted the charter."
+    assert said.room[-1] == "🤝 Thank you, Ann: you have accepted the charter."
     said = await h.ok("ann", "agree")
     assert said.private("ann")[0].startswith(
-        "You already accepted the charter (Tuesday 1 December 2026 at 19:00)"
+        "You already accepted the charter (on Tuesday 1 December 2026 at 19:00)"
     )
     await h.ok("mod", "group set charter Ici, on s'écoute avec bienveillance.")
     said = await h.ok("ann", "rules")

@@ -30,9 +30,9 @@ async def test_hands_queue_pass_and_the_first_in_line_is_told() -> None:
     said = await h.ok("ann", "hand")
     assert said.room == ["🎤 Ann has the talking stick."]
     assert said.private("ann") == [
-        "🎤 It's your turn. Take all the time you need; “pass” when you are done."
+        "🎤 It's your turn. Take all the time you need; type “pass” when you're done."
     ]
-    assert (await h.ok("bob", "hand")).room == ["✋ Bob raised their hand (position 1)."]
+    assert (await h.ok("bob", "hand")).room == ["✋ Bob raised their hand (number 1 in line)."]
     await h.ok("cat", "hand")
     queue = await h.ok("cat", "queue")
     assert queue.private("cat") == ["🎤 Speaking: Ann · waiting: Bob and Cat"]
@@ -79,7 +79,7 @@ async def test_observers_are_never_queued() -> None:
     await h.ok("obs", "hand")
     await h.ok("ann", "hand")
     said = await h.ok("obs", "observer on")
-    assert "👂 Obs is listening as an observer." in said.room
+    assert "👂 Obs is listening, without speaking." in said.room
     assert await stick_of(h) == ("ann", ())
     assert (await h.say("obs", "hand")).errors == ["error.observer_no_stick"]
     assert (await h.say("mod", "stick give obs")).errors == ["error.member_is_observer"]
@@ -150,7 +150,9 @@ async def test_round_queues_participants_present_since_the_session_opened() -> N
     await h.ok("bob", "queue")
     said = await h.ok("mod", "stick round")
     # in the order they joined the group (here the same instant, then by id)
-    assert said.room[0] == "🔄 A round, in this order: Ann, Bob, and Mod. Anyone may pass."
+    assert (
+        said.room[0] == "🔄 A round, in this order: Ann, Bob, and Mod. Anyone may pass their turn."
+    )
     assert await stick_of(h) == ("ann", ("bob", "mod"))
     assert (await h.say("mod", "stick round")).errors == ["error.round_nobody"]
 
@@ -167,7 +169,7 @@ async def test_turn_timer_sends_only_a_private_gentle_nudge() -> None:
     assert said.room == []
     assert said.private("ann") == [
         "⏳ A gentle note: you have held the stick for about 5 min. There is no hurry; "
-        "when you are ready, “pass” gives others their turn."
+        "when you are ready, type “pass” to give others their turn."
     ]
     assert await stick_of(h) == ("ann", ("bob",))  # never cut off
     later = await h.advance(timedelta(hours=1))
@@ -252,10 +254,10 @@ async def test_stick_commands_read_only_the_members_in_line(
     await h.ok("bob", "lower")
     h.clock.advance(timedelta(minutes=1))
     said = await h.ok("mod", "stick next")
-    assert said.room[:2] == ["Thank you Dan.", "🎤 Ann has the talking stick."]  # given over
+    assert said.room[:2] == ["Thank you, Dan.", "🎤 Ann has the talking stick."]  # given over
     h.clock.advance(timedelta(minutes=1))
     said = await h.ok("mod", "stick next")
-    assert said.room[:2] == ["Thank you Ann.", "🎤 M007 has the talking stick."]
+    assert said.room[:2] == ["Thank you, Ann.", "🎤 M007 has the talking stick."]
     await h.ok("bob", "hand")
     await h.ok("ann", "hand")
     await h.ok("mod", "stick skip bob")

@@ -18,7 +18,7 @@ async def test_a_weekly_series_keeps_its_local_time_in_the_new_zone() -> None:
     await h.ok("mod", "session schedule 2026-12-08 19:30 90m weekly")
     await h.ok("mod", "session schedule 2026-12-10 12:00 60m")
     said = await h.ok("mod", "group set timezone Europe/London")
-    assert said.room[1].startswith("🕰️ 9 planned session(s) of the recurring series keep")
+    assert said.room[1].startswith("📅 9 planned sessions of the recurring series keep")
     sessions = sorted(store.tables.sessions.values(), key=lambda s: s.id)
     weekly = [s for s in sessions if s.series_id is not None]
     # 19:30 in London is 19:30 UTC in winter (it was 18:30 UTC in Paris).

@@ -69,9 +69,9 @@ def test_the_session_opens_with_the_confidentiality_reminder(
     _, lines = first_session
     assert lines[0] == "@time 2026-12-01 18:00"
     opened = after(lines, "alice: séance ouvrir 90m")
-    assert opened[0].startswith("[room] 🕯️ La séance est ouverte, pour 1 h 30")
-    assert "19:30" in opened[0]
-    assert opened[1].startswith("[room] 🤝 Un rappel pour nous tous : La confidentialité")
+    assert opened[0].startswith("[room] 🌿 La séance est ouverte, pour 1 h 30")
+    assert "19 h 30" in opened[0]
+    assert opened[1].startswith("[room] 🤝 Rappel de notre charte : La confidentialité")
     assert not any("Parole :" in line for line in opened), "the panel is not printed"
 
 
@@ -101,8 +101,8 @@ def test_hands_and_turns(first_session: tuple[Path, list[str]]) -> None:
         "[private → bruno] 🎤 C'est à vous. Prenez tout le temps qu'il vous faut ; "
         "« passe » quand vous avez fini.",
     ]
-    assert after(lines, "chloé: main") == ["[room] ✋ chloé a levé la main (position 1)."]
-    assert after(lines, "david: main") == ["[room] ✋ david a levé la main (position 2)."]
+    assert after(lines, "chloé: main") == ["[room] ✋ chloé a levé la main (n° 1 dans la file)."]
+    assert after(lines, "david: main") == ["[room] ✋ david a levé la main (n° 2 dans la file)."]
     assert after(lines, "david: file") == [
         "[private → david] 🎤 Parole : bruno · en attente : chloé et david"
     ]
@@ -120,12 +120,12 @@ def test_the_anonymous_break_request_names_nobody_in_the_room(
     first_session: tuple[Path, list[str]],
 ) -> None:
     _, lines = first_session
-    request = after(lines, "david: pause anon")
+    request = after(lines, "david: pause anonyme")
     room = [line for line in request if line.startswith("[room]")]
-    assert room == ["[room] ☕ Une pause a été demandée. Les animateurs sont prévenus."]
+    assert room == ["[room] ☕ Une pause a été demandée. L'équipe d'animation est prévenue."]
     assert not any("david" in line for line in room)
     assert (
-        "[private → alice] ☕ Pause demandée par quelqu'un (anonyme). Pour la lancer : « séance pause »."
+        "[private → alice] ☕ Pause demandée par une personne qui reste anonyme. Pour la lancer : « séance pause »."
         in request
     )
     assert "    ↳ séance pause" in request
@@ -144,13 +144,13 @@ def test_the_bot_ends_the_break_by_itself_at_the_right_time(
     started = after(lines, "alice: séance pause")
     assert len(started) == 1
     assert started[0].startswith("[room] ☕ Faisons une pause de 10 min, jusqu'à")
-    assert started[0].endswith("18:31. Buvez un peu d'eau.")
+    assert started[0].endswith("18 h 31. Buvez un peu d'eau.")
     advance = lines.index("@advance 12m  (18:21 → 18:33)")
     assert lines[advance + 1 : advance + 3] == [
         "-- 18:31 --",
-        "[room] 🔔 La pause est terminée. Bon retour.",
+        "[room] 🔔 La pause est terminée, nous reprenons.",
     ]
-    assert lines[advance + 3].startswith("[room] 🤝 Bon retour. Un rappel pour nous tous :")
+    assert lines[advance + 3].startswith("[room] 🤝 Avant de reprendre, rappel de notre charte :")
     # The stick and the queue were kept across the break.
     assert after(lines, "chloé: passe")[1] == "[room] 🎤 david a le bâton de parole."
 
@@ -159,7 +159,7 @@ def test_the_session_closes(first_session: tuple[Path, list[str]]) -> None:
     _, lines = first_session
     closed = after(lines, "alice: séance clore")
     assert closed == [
-        "[room] 🌙 La séance est close après 59 min. 3 personne(s) ont pris la parole. "
+        "[room] 🌙 La séance est close après 59 min. 3 personnes ont pris la parole. "
         "Merci à toutes et à tous pour votre confiance et votre écoute."
     ]
     assert lines[-1] == closed[-1]
@@ -198,7 +198,7 @@ def test_a_second_run_on_the_same_file_continues(
     assert not any("Bienvenue" in line for line in lines), "everyone is already a member"
     assert after(lines, "bruno: main")[0] == "[room] 🎤 bruno a le bâton de parole."
     assert after(lines, "alice: séance clore")[0].startswith(
-        "[room] 🌙 La séance est close après 20 min. 1 personne(s)"
+        "[room] 🌙 La séance est close après 20 min. 1 personne a"
     )
 
 
@@ -256,7 +256,7 @@ def test_the_default_database_is_cercle_db_in_the_working_directory(tmp_path: Pa
     done = cercle("console", "--script", path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "cercle.db").exists()
-    assert "[private → bob] Voici ce que je sais faire :" in done.stdout
+    assert "[private → bob] Voici l'essentiel pour participer :" in done.stdout
 
 
 def test_the_configuration_chooses_the_language(tmp_path: Path) -> None:
@@ -295,20 +295,20 @@ def test_the_interactive_console_reads_a_pipe(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith("Cercle — console. Vous êtes « moi » (animateur·rice).")
-    assert "[room] 🕯️ La séance est ouverte" in out
+    assert "[room] 🌿 La séance est ouverte" in out
     assert "Vous parlez maintenant en tant que « bruno »." in out
-    assert "[private → bruno] Seuls les animateurs peuvent utiliser « séance clore »." in out
+    assert "[private → bruno] Seule l'équipe d'animation peut utiliser « séance clore »." in out
     assert "[room] 🎤 bruno a le bâton de parole." in out
     assert "« bruno » est maintenant animateur·rice." in out
     assert "[room] 🌙 La séance est close" in out
     assert out.rstrip().endswith("Au revoir.")
-    assert "Voici ce que je sais faire" not in out
+    assert "Voici l'essentiel pour participer" not in out
 
 
 def test_the_interactive_console_ends_at_end_of_input(tmp_path: Path) -> None:
     done = cercle("console", "--db", tmp_path / "i.db", cwd=tmp_path, stdin="aide")
     assert done.returncode == 0, done.stderr
-    assert "[private → moi] Voici ce que je sais faire :" in done.stdout
+    assert "[private → moi] Voici l'essentiel pour participer :" in done.stdout
 
 
 def test_db_upgrade(tmp_path: Path) -> None:
@@ -363,7 +363,10 @@ def test_the_command_reference_content(tmp_path: Path) -> None:
     ) in english
     assert "`observer <on\\|off>`" in english, "pipes are escaped inside the table"
     french = commands_markdown("fr")
-    assert "| `stick next` | `bâton suivant` | `bâton suivant [membre]` | animateurs |" in french
+    assert (
+        "| `stick next` | `bâton suivant` | `bâton suivant [membre]` | équipe d'animation |"
+        in french
+    )
     plain = cercle("commands", "--language", "fr", cwd=tmp_path)
     assert plain.stdout.startswith("• aide [commande] — ")
 

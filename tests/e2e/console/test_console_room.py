@@ -52,9 +52,13 @@ def test_multi_line_text_is_indented_and_choices_become_a_hint() -> None:
         choices=(Choice("I agree", "agree"), Choice("Later", "rules")),
     )
     assert format_outgoing(outgoing(reply)) == [
-        "[private → bob] Here is what I can do:",
+        "[private → bob] Here is what you need to take part:",
+        "",
         "                • a",
         "                • b",
+        "",
+        "                For the moderators: “help facilitation”. Every group setting: "
+        "“help settings”. One command in detail: “help hand”.",
         "    ↳ agree · rules",
     ]
 
@@ -69,9 +73,9 @@ async def test_commands_are_echoed_and_moderators_come_from_the_script() -> None
         "@time 2026-12-01 18:00\n@moderator alice\nalice: !séance ouvrir\nbruno: séance clore\n"
     )
     assert lines[:3] == ["@time 2026-12-01 18:00", "@moderator alice", "alice: séance ouvrir"]
-    assert any(line.startswith("[room] 🕯️ La séance est ouverte") for line in lines)
+    assert any(line.startswith("[room] 🌿 La séance est ouverte") for line in lines)
     refusal = lines[lines.index("bruno: séance clore") + 1 :]
-    assert "[private → bruno] Seuls les animateurs peuvent utiliser « séance clore »." in refusal
+    assert "[private → bruno] Seule l'équipe d'animation peut utiliser « séance clore »." in refusal
 
 
 async def test_advance_runs_due_jobs_in_order_at_their_own_time() -> None:
@@ -87,7 +91,7 @@ async def test_advance_runs_due_jobs_in_order_at_their_own_time() -> None:
     )
     assert "@advance 2h  (18:10 → 20:10)" in lines
     marker = lines.index("-- 18:15 --")
-    assert lines[marker + 1] == "[room] 🔔 La pause est terminée. Bon retour."
+    assert lines[marker + 1] == "[room] 🔔 La pause est terminée, nous reprenons."
     assert lines.count("-- 18:15 --") == 1
     assert not any("moitié" in line for line in lines), "the break cancelled the half-time offer"
 

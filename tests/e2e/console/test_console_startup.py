@@ -21,7 +21,7 @@ async def test_start_wires_the_core_to_a_migrated_database(tmp_path: Path) -> No
         said = await runtime.cercle.handle(
             Incoming("console", "console", "ann", "ann", "session start", "e1", is_moderator=True)
         )
-        assert any(render(o).startswith("🕯️ The session is open") for o in said)
+        assert any(render(o).startswith("🌿 The session is open") for o in said)
         said = await runtime.cercle.handle(
             Incoming("console", "console", "ann", "ann", "session break", "e2", is_moderator=True)
         )

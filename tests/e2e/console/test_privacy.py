@@ -111,7 +111,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], l
 def test_the_session_really_ran(played: tuple[Path, list[str], list[str]]) -> None:
     work, transcript, logs = played
     text = "\n".join(transcript)
-    assert "🕯️ La séance est ouverte" in text
+    assert "🌿 La séance est ouverte" in text
     assert "💡 Le thème du jour : « Parler de THEME-MARK-ONE @\u2060everyone »." in text
     assert "[private → zéphyrine] 🌙 La séance est terminée." in text
     assert len(logs) > 20, "the bot logged at DEBUG level"
@@ -161,7 +161,7 @@ def test_after_forget_me_no_row_refers_to_the_member(
 ) -> None:
     work, _, _ = played
     transcript, logs = run(work, FORGET)
-    assert "[private → zéphyrine] 🕊️ C'est fait : je ne garde plus rien sur vous." in "\n".join(
+    assert "[private → zéphyrine] 🔐 C'est fait : je ne garde plus rien sur vous." in "\n".join(
         transcript
     )
     tables = every_row(work / "cercle.db")

@@ -40,19 +40,19 @@ def test_reminders_arrive_in_the_room_and_privately_at_their_time(
     assert evening == [
         "-- 19:30 --",
         "[room] ⏰ Rappel : notre prochaine séance, « Cercle du mardi », commence dans 24 h "
-        "(mardi 1 décembre 2026 à 19:30). Venez comme vous êtes.",
-        "[private → bruno] ⏰ Le groupe se retrouve dans 24 h (mardi 1 décembre 2026 à 19:30). "
-        "Prenez soin de vous d'ici là.",
+        "(mardi 1er décembre 2026 à 19 h 30). Venez comme vous êtes.",
+        "[private → bruno] ⏰ « console » se retrouve dans 24 h (mardi 1er décembre 2026 à "
+        "19 h 30). Pour y aller : console. Prenez soin de vous d'ici là.",
     ]
     day = during(lines, "@advance 23h30m  (20:00 → 2026-12-01 19:30)")
     assert day[0] == "-- 19:15 --"
     assert "commence dans 15 min" in day[1]
-    assert day[2].startswith("[private → bruno] ⏰ Le groupe se retrouve dans 15 min")
+    assert day[2].startswith("[private → bruno] ⏰ « console » se retrouve dans 15 min")
     # The session opens by itself at its time, with the confidentiality reminder.
     assert day[3] == "-- 19:30 --"
-    assert day[4] == "[room] 🕯️ Cercle du mardi"
-    assert day[5].startswith("[room] 🕯️ La séance est ouverte, pour 1 h 30 (jusque vers 21:00)")
-    assert day[6].startswith("[room] 🤝 Un rappel pour nous tous : La confidentialité")
+    assert day[4] == "[room] 🌿 Cercle du mardi"
+    assert day[5].startswith("[room] 🌿 La séance est ouverte, pour 1 h 30 (jusque vers 21 h)")
+    assert day[6].startswith("[room] 🤝 Rappel de notre charte : La confidentialité")
     assert not any("chloé" in line for line in evening + day)  # chloé did not ask for messages
 
 
@@ -65,7 +65,7 @@ def test_half_time_break_offer_and_end_of_break(week: tuple[Path, list[str]]) ->
         "d'une pause de 10 min : « séance pause ».",
     ]
     end = during(lines, "@advance 11m  (20:15 → 20:26)")
-    assert end[:2] == ["-- 20:25 --", "[room] 🔔 La pause est terminée. Bon retour."]
+    assert end[:2] == ["-- 20:25 --", "[room] 🔔 La pause est terminée, nous reprenons."]
 
 
 def test_next_occurrence_is_listed_and_the_calendar_written(week: tuple[Path, list[str]]) -> None:
@@ -73,7 +73,7 @@ def test_next_occurrence_is_listed_and_the_calendar_written(week: tuple[Path, li
     listed = after(lines, "chloé: séances")
     assert listed[0] == "[private → chloé] 📅 Prochaines séances :"
     assert listed[1].strip() == (
-        "• #2 · mardi 8 décembre 2026 à 19:30 · 1 h 30 · chaque semaine · « Cercle du mardi »"
+        "• n° 2 · mardi 8 décembre 2026 à 19 h 30 · 1 h 30 · chaque semaine · « Cercle du mardi »"
     )
     calendar = folder / "console.ics"
     assert after(lines, "alice: séance calendrier")[-1] == f"    📎 {calendar}"

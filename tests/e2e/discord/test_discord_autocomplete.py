@@ -29,7 +29,7 @@ async def test_members_in_line_are_suggested(fake: FakeDiscord, world: World, bo
     moved = await bot.run(
         fake.slash(world.alice, world.room, "stick", "move", member=str(world.dan.id), position=1)
     )
-    assert moved.public[-1].text == "Dan est maintenant en position 1."
+    assert moved.public[-1].text == "Dan est maintenant n° 1 dans la file."
 
 
 async def test_time_zones_and_setting_values_are_suggested(

@@ -54,10 +54,10 @@ async def test_my_data_is_a_private_file(fake: FakeDiscord, world: World, bot: B
     assert exported.public == []
     [message] = exported.private
     [attachment] = message.files
-    assert attachment["filename"] == "my-data.json"
+    assert attachment["filename"] == "mes-donnees.json"  # the group speaks French
     data = json.loads(attachment["data"])
-    assert data["platform"] == "discord" and data["user_id"] == str(world.bob.id)
-    assert [entry["text"] for entry in data["journal"]] == ["une note"]
+    assert data["plateforme"] == "discord" and data["identifiant"] == str(world.bob.id)
+    assert [entry["texte"] for entry in data["journal"]] == ["une note"]
 
 
 async def test_the_directory_links_the_groups_channel(

@@ -36,7 +36,7 @@ async def test_a_dropped_connection_resumes_with_nothing_lost_or_repeated(
     await fake.until(lambda: fake.gateway.stats.resumes == 1, what="a RESUME")
     assert fake.gateway.stats.identifies == 1, "resumed, not a new session"
     assert [m.text for m in first.public] == ["🎤 Bob a le bâton de parole."]
-    assert [m.text for m in second.public] == ["✋ Cat a levé la main (position 1)."]
+    assert [m.text for m in second.public] == ["✋ Cat a levé la main (n° 1 dans la file)."]
     await fake.until(lambda: "Parole : Bob · en attente : Cat" in panels(fake, world.room)[0].text)
     assert len(fake.messages(world.room)) == before + 2, "each answer once"
     assert fake.rest.command_writes == 1

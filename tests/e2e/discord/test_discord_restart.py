@@ -29,7 +29,7 @@ async def test_panel_buttons_work_after_a_restart(
     second = await Bot(fake, world, database).start()
     try:
         pressed = await second.run(fake.press(world.cat, panel, "hand"))
-        assert [m.text for m in pressed.public] == ["✋ Cat a levé la main (position 1)."]
+        assert [m.text for m in pressed.public] == ["✋ Cat a levé la main (n° 1 dans la file)."]
         passed = await second.run(fake.press(world.bob, panel, "pass"))
         assert "🎤 Cat a le bâton de parole." in [m.text for m in passed.public]
         await fake.until(lambda: "Parole : Cat · en attente : personne" in panel.text)

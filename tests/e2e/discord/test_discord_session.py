@@ -22,7 +22,7 @@ async def test_session_start_reminds_of_confidentiality(
     public = texts(exchange)
     assert "La séance est ouverte, pour 1 h 30" in public
     assert "<t:" in public, "times as Discord timestamps: everyone sees their own time"
-    assert "Un rappel pour nous tous : La confidentialité est notre règle d'or" in public
+    assert "Rappel de notre charte : La confidentialité est notre règle d'or" in public
 
     [panel] = panels(fake, world.room)
     assert panel.custom_ids == ["hand", "lower", "pass", "pause"]
@@ -49,9 +49,9 @@ async def test_hand_pass_and_queue(fake: FakeDiscord, world: World, bot: Bot) ->
     assert "C'est à vous" in bob.private[0].text, "told privately: an ephemeral reply"
 
     cat = await bot.run(fake.slash(world.cat, world.room, "main"))
-    assert [m.text for m in cat.public] == ["✋ Cat a levé la main (position 1)."]
+    assert [m.text for m in cat.public] == ["✋ Cat a levé la main (n° 1 dans la file)."]
     dan = await bot.run(fake.press(world.dan, panel, "hand"))
-    assert [m.text for m in dan.public] == ["✋ Dan a levé la main (position 2)."]
+    assert [m.text for m in dan.public] == ["✋ Dan a levé la main (n° 2 dans la file)."]
     await fake.until(lambda: "en attente : Cat et Dan" in panel.text, what="the panel")
     assert "Parole : Bob" in panel.text
 
@@ -79,7 +79,7 @@ async def test_members_cannot_run_moderator_commands(
     fake.allow("session", world.guild.id)  # the server admin opens /session to everyone
     refused = await bot.run(fake.slash(world.bob, world.room, "session", "start"))
     assert refused.public == [m for m in refused.public if "Bienvenue" in m.text]
-    assert "Seuls les animateurs peuvent utiliser « séance ouvrir »" in texts(refused)
+    assert "Seule l'équipe d'animation peut utiliser « séance ouvrir »" in texts(refused)
     assert panels(fake, world.room) == []
     assert not world.guild.events
 
@@ -90,7 +90,7 @@ async def test_members_cannot_run_moderator_commands(
     fake.allow("stick", world.guild.id)
     refused = await bot.run(fake.slash(world.bob, world.room, "stick", "next"))
     assert [m.text for m in refused.messages] == [
-        "Seuls les animateurs peuvent utiliser « bâton suivant »."
+        "Seule l'équipe d'animation peut utiliser « bâton suivant »."
     ]
     assert refused.messages[0].ephemeral
 
@@ -100,12 +100,12 @@ async def test_anonymous_break_request(fake: FakeDiscord, world: World, bot: Bot
     await bot.run(fake.slash(world.alice, world.room, "session", "start"))
     asked = await bot.run(fake.slash(world.cat, world.room, "pause", mode="anon"))
     assert [m.text for m in asked.public] == [
-        "☕ Une pause a été demandée. Les animateurs sont prévenus."
+        "☕ Une pause a été demandée. L'équipe d'animation est prévenue."
     ]
     assert "Votre demande a été transmise" in asked.private[0].text
     [told] = fake.dms(world.alice)
     assert told.text == (
-        "☕ Pause demandée par quelqu'un (anonyme). Pour la lancer : « séance pause »."
+        "☕ Pause demandée par une personne qui reste anonyme. Pour la lancer : « séance pause »."
     )
     assert "Cat" not in told.text
     assert all("Cat" not in m.text for m in fake.messages(world.room) if "pause" in m.text)

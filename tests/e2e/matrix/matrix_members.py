@@ -384,7 +384,7 @@ async def open_group(
     for person in [moderator, *members]:
         name = (await person.client.get_displayname()).displayname
         await person.say(room_id, "!agree")
-        await moderator.notice(f"Thank you {name}, you have accepted", room_id=room_id)
+        await moderator.notice(f"Thank you, {name}: you have accepted", room_id=room_id)
     return Group(room_id, bot.user_id, moderator, members)
 
 

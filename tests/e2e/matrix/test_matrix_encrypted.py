@@ -26,7 +26,7 @@ async def test_a_session_in_an_encrypted_room(member: MakeMember, bot: MakeBot) 
     await bob.say(room, "!hand")
     await mona.notice("Bob has the talking stick", room_id=room, after=mark)
     await mona.react(room, panel.event.event_id, "✋")
-    await mona.notice("Mona raised their hand (position 1)", room_id=room, after=mark)
+    await mona.notice("Mona raised their hand (number 1 in line)", room_id=room, after=mark)
     edit = await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Bob · waiting: Mona"))
     assert edit.event.decrypted
     await bob.say(room, "!pass")

@@ -56,15 +56,17 @@ async def test_killed_mid_session_and_restarted(
     await bob.say(room, "!hand")
     await mona.notice("Bob has the talking stick", room_id=room, after=mark)
     await cat.say(room, "!hand")
-    await mona.notice("Cat raised their hand (position 1)", room_id=room, after=mark)
+    await mona.notice("Cat raised their hand (number 1 in line)", room_id=room, after=mark)
     await mona.say(room, "!hand")
-    await mona.notice("Mona raised their hand (position 2)", room_id=room, after=mark)
+    await mona.notice("Mona raised their hand (number 2 in line)", room_id=room, after=mark)
 
     bot_process.kill()  # no time to store anything more
     await dan.say(room, "!hand")  # while the bot is down
     bot_process.start()
 
-    await mona.notice("Dan raised their hand (position 3)", room_id=room, after=mark, timeout=60)
+    await mona.notice(
+        "Dan raised their hand (number 3 in line)", room_id=room, after=mark, timeout=60
+    )
     await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Bob · waiting: Cat, Mona"))
     await mona.say(room, "!queue")
     queue = await mona.notice("Speaking: Bob · waiting: Cat, Mona, and Dan", after=mark)
@@ -112,7 +114,7 @@ async def test_the_bot_recovers_when_the_homeserver_comes_back(
         await bob.say(room, "!hand")
         await mona.notice("Bob has the talking stick", room_id=room, after=mark, timeout=60)
         await mona.say(room, "!hand")
-        await mona.notice("Mona raised their hand (position 1)", room_id=room, after=mark)
+        await mona.notice("Mona raised their hand (number 1 in line)", room_id=room, after=mark)
         once(mona, "The session is open", room)
         once(mona, "Bob has the talking stick", room)
         await cercle.stop()
@@ -139,7 +141,7 @@ async def test_rate_limits_are_waited_out_without_losing_replies(
     try:
         mark = mona.mark()
         await mona.say(room, "!session start")
-        wanted = ["The session is open", "A reminder for all of us", "Speaking: nobody"]
+        wanted = ["The session is open", "A reminder of our charter", "Speaking: nobody"]
         for text in wanted:
             await mona.notice(text, room_id=room, after=mark, timeout=WAIT * 2)
         panel = mona.notices("Speaking: nobody", room)[0].event.event_id

@@ -27,7 +27,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
     mark = mona.mark()
     await mona.say(room, "!session start 90")
     await mona.notice("The session is open", room_id=room, after=mark)
-    await mona.notice("A reminder for all of us", room_id=room, after=mark)
+    await mona.notice("A reminder of our charter", room_id=room, after=mark)
     panel = await mona.notice("Speaking: nobody", room_id=room, after=mark)
     for key in ("✋", "➡️", "☕"):
         await mona.wait_for(is_reaction(panel.event.event_id, key, cercle.user_id))
@@ -37,14 +37,14 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
     await mona.notice("Bob has the talking stick", room_id=room, after=mark)
     await bob.notice("It's your turn")
     await cat.say(room, "!main")  # the French alias
-    await mona.notice("Cat raised their hand (position 1)", room_id=room, after=mark)
+    await mona.notice("Cat raised their hand (number 1 in line)", room_id=room, after=mark)
     await mona.say(room, "!hand")
-    await mona.notice("Mona raised their hand (position 2)", room_id=room, after=mark)
+    await mona.notice("Mona raised their hand (number 2 in line)", room_id=room, after=mark)
     await mona.wait_for(is_edit_of(panel.event.event_id, "Speaking: Bob · waiting: Cat and Mona"))
 
     # Refusals, privately: dan neither holds nor waits; cat is no moderator.
     await dan.say(room, "!pass")
-    refusal = await dan.notice("You neither hold the stick nor wait in line")
+    refusal = await dan.notice("You don't have the stick and you're not in line")
     assert refusal.room_id != room
     await cat.say(room, "!stick next")
     refusal = await cat.notice("Only the moderators can use")
@@ -58,7 +58,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
 
     # A reaction on the panel is the command of whoever reacted.
     await dan.react(room, panel.event.event_id, "✋")
-    await mona.notice("Dan raised their hand (position 2)", room_id=room, after=mark)
+    await mona.notice("Dan raised their hand (number 2 in line)", room_id=room, after=mark)
     await mona.wait_for(is_edit_of(panel.event.event_id, "waiting: Mona and Dan"))
 
     # A moderator by power level (50), read live.
@@ -67,7 +67,7 @@ async def test_a_session_with_the_talking_stick(member: MakeMember, bot: MakeBot
         lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
     )
     await bob.say(room, "!stick next Cat")
-    await mona.notice("Thank you Cat.", room_id=room, after=mark)
+    await mona.notice("Thank you, Cat.", room_id=room, after=mark)
     await mona.notice("Mona has the talking stick", room_id=room, after=mark)
 
     # Nothing was answered twice, and no panel was posted twice.
@@ -133,3 +133,31 @@ async def test_additional_creators_moderate_without_a_power_level(
     await cat.notice("Only the moderators can use", after=mark)
     await bob.say(room, "!session start")
     await bob.notice("The session is open", room_id=room, after=mark)
+
+
+async def test_a_demoted_moderator_no_longer_hears_of_break_requests(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    """Issue 10, defect 4: moderators' notices follow the power levels of now, not those the
+    bot saw when the person last typed."""
+    cercle = await bot()
+    mona, bob, cat = await member("mona"), await member("bob"), await member("cat")
+    group = await open_group(cercle, mona, [bob, cat])
+    room = group.room_id
+    await mona.set_power(room, bob.user_id, 50)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 50
+    )
+    await bob.say(room, "!session start")  # Bob types as a moderator: remembered as one
+    await mona.notice("The session is open", room_id=room)
+    await mona.set_power(room, bob.user_id, 0)
+    await bob.wait_until(
+        lambda: bob.client.rooms[room].power_levels.get_user_level(bob.user_id) == 0
+    )
+    mark = mona.mark()
+    bob_mark = bob.mark()
+    await cat.say(room, "!pause anon")
+    await mona.notice("Break requested by someone (anonymous)", after=mark)
+    await bob.say(room, "!queue")  # its private answer comes after any notice to Bob
+    await bob.notice("Speaking", after=bob_mark)
+    assert not [s for s in bob.seen[bob_mark:] if "Break requested" in str(s.content)]

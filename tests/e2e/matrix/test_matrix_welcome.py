@@ -25,7 +25,7 @@ async def test_invite_join_welcome_with_the_charter(member: MakeMember, bot: Mak
     assert private.event.decrypted, "the direct room is end-to-end encrypted"
     # Answered in the direct room, it acts in the group.
     await ann.say(private.room_id, "!agree")
-    await ann.notice("Thank you Ann, you have accepted the charter", room_id=room)
+    await ann.notice("Thank you, Ann: you have accepted the charter", room_id=room)
 
 
 async def test_only_allowed_inviters_are_followed(member: MakeMember, bot: MakeBot) -> None:
@@ -97,5 +97,5 @@ async def test_a_direct_chat_opened_by_a_member(member: MakeMember, bot: MakeBot
     answer = await mona.notice("No session is open", after=mark)
     assert answer.room_id == direct
     await mona.say(direct, "!agree")
-    await mona.notice("Thank you Mona, you have accepted the charter", room_id=group)
+    await mona.notice("Thank you, Mona: you have accepted the charter", room_id=group)
     assert not mona.notices("Our charter", direct), "a direct chat is not a group"
