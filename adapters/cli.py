@@ -7,6 +7,7 @@
     cercle db backup [--config FILE | --db PATH] DEST
     cercle db restore [--config FILE | --db PATH] [--force] SOURCE
     cercle discord invite-url --client-id ID [--config FILE] [--voice-mode]
+    cercle check-config --config FILE
     cercle --version
     cercle commands [--markdown] [--language en|fr]
 
@@ -84,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", type=Path, required=True, help="a TOML configuration"
     )
     run.set_defaults(db=None)
+
+    check = commands.add_parser(
+        "check-config",
+        help="check a configuration before 'cercle run' (exit 1 when something is to fix)",
+        description=(
+            "A checklist: the file, the database, the journal key, the secrets of each enabled "
+            "platform. Changes nothing."
+        ),
+    )
+    check.add_argument(
+        "--config", metavar="FILE", type=Path, required=True, help="a TOML configuration"
+    )
+    check.set_defaults(db=None)
 
     database = commands.add_parser("db", help="database maintenance")
     db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -168,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
         if args.command == "db":
             return _db(args, config)
+        if args.command == "check-config":
+            return _check_config(config)
         if args.command == "discord":
             return _discord_invite(args, config)
         if args.command == "run":
@@ -203,6 +219,15 @@ def _commands(args: argparse.Namespace) -> int:
     render = commands_markdown if args.markdown else commands_text
     sys.stdout.write(render(args.language))
     return EXIT_OK
+
+
+def _check_config(config: Config) -> int:
+    from adapters.check import checklist
+
+    checks = asyncio.run(checklist(config))
+    for check in checks:
+        print(check.line())
+    return EXIT_OK if all(check.ok for check in checks) else EXIT_FAILED
 
 
 def _discord_invite(args: argparse.Namespace, config: Config) -> int:

@@ -20,8 +20,11 @@ FIRST_SESSION = ROOT / "examples" / "first-session.txt"
 CERCLE = Path(sys.executable).parent / "cercle"
 
 
-def cercle(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def cercle(
+    *args: str | Path, cwd: Path, secrets: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CERCLE_")}
+    env.update(secrets or {})
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
         [str(CERCLE), *map(str, args)],
