@@ -209,7 +209,7 @@ def _config(args: argparse.Namespace) -> Config:
     if args.db is not None:
         config = config.with_database(sqlite_url(args.db))
     level = config.bot.log_level or "WARNING"
-    configure_logging(level)
+    configure_logging(level, log_format=config.bot.log_format)
     return config
 
 
@@ -270,7 +270,7 @@ def _db_upgrade(config: Config) -> int:
 def _run(config: Config) -> int:
     from adapters.serve import serve
 
-    configure_logging(config.bot.log_level or "INFO")
+    configure_logging(config.bot.log_level or "INFO", log_format=config.bot.log_format)
     try:
         asyncio.run(serve(config))
     except (ConfigError, DatabaseError):

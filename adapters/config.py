@@ -66,6 +66,8 @@ class BotConfig:
     """Minutes before a session at which new groups are reminded, largest first."""
     log_level: str | None = None
     """``None``: the adapter's default (INFO for the bot, WARNING for the console)."""
+    log_format: str = "text"
+    """``text``: ``key=value`` lines; ``json``: one JSON object per line."""
     journal_key_file: str | None = None
     """Where the key that encrypts journal notes lives (created, mode 0600, on first run).
     ``None``: beside the SQLite file (``cercle.db.journal-key``), or ``cercle-journal.key`` in
@@ -215,6 +217,7 @@ _BOT_KEYS = {
     "log_level",
     "journal_key_file",
     "data_dir",
+    "log_format",
 }
 
 
@@ -237,6 +240,7 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         log_level=get("log_level", _log_level, defaults.log_level),
         journal_key_file=get("journal_key_file", _non_empty, defaults.journal_key_file),
         data_dir=get("data_dir", _non_empty, defaults.data_dir),
+        log_format=get("log_format", _log_format, defaults.log_format),
     )
 
 
@@ -461,6 +465,13 @@ def _timezone(key: str, value: Any) -> str:
             f"expected an IANA time zone such as 'Europe/Paris', got {text[:70]!r}{hint}",
             key,
         )
+    return text
+
+
+def _log_format(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if text not in ("text", "json"):
+        raise ConfigError(f"expected 'text' or 'json', got {text[:20]!r}", key)
     return text
 
 
