@@ -102,7 +102,7 @@ async def test_my_data_works_and_says_plainly_when_notes_cannot_be_read(tmp_path
         assert data.reply.attachment is not None
         exported = json.loads(data.reply.attachment.data)
         assert exported["journal"] == []
-        assert exported["journal_notes_unreadable"] == 1
+        assert exported["notes_du_journal_illisibles"] == 1  # the group speaks French
         for command in ("journal list", "journal export"):
             (answer,) = await say(other, command, 4 if command == "journal list" else 5)
             assert answer.reply.key == "error.journal_unreadable", command
