@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 from bot import planning
 from bot.commands.context import Context
 from bot.commands.parser import Invocation, Registry
-from bot.commands.registry import REGISTRY
-from bot.commands.spec import Permission
+from bot.commands.spec import Permission, effective_permission
 from bot.domain import Group, GroupDefaults, Job, JobState, Member, PendingAsks, Stick
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
@@ -24,6 +23,7 @@ from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
+from bot.registry import REGISTRY
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.resources import Resources
 from bot.views import RoomSessions, room_sessions
@@ -237,7 +237,10 @@ class Cercle:
                     results = iter(await batch(uow, now, live))
                 else:
                     results = iter(
-                        [await JOB_HANDLERS[job.kind](uow, now, g, job) for g, job in live]
+                        [
+                            await JOB_HANDLERS[job.kind](uow, now, g, job, self.registry)
+                            for g, job in live
+                        ]
                     )
                 for job in run:
                     group = groups.get(job.group_id)
@@ -328,6 +331,7 @@ class Cercle:
                 entered.group,
                 entered.member,
                 entered.group.language,
+                self.registry,
                 private=incoming.private,
                 resources=self._resources,
                 pending_asks=self._pending_asks,
@@ -380,13 +384,15 @@ class Cercle:
         return self.registry.parse(incoming.text, language)
 
     def _authorize(self, invocation: Invocation, incoming: Incoming, language: str) -> None:
-        needs_moderator = any(c.permission is Permission.MODERATOR for c in invocation.path)
+        needs_moderator = effective_permission(invocation.path) is Permission.MODERATOR
         if needs_moderator and not incoming.is_moderator:
             command = " ".join(c.display_name(language) for c in invocation.path)
             raise PermissionDenied("error.moderators_only", {"command": command})
 
     def _error_reply(self, incoming: Incoming, language: str, error: CercleError) -> Reply:
-        choices = agree_choice(language) if error.key == "error.charter_first" else ()
+        choices = (
+            agree_choice(self.registry, language) if error.key == "error.charter_first" else ()
+        )
         return Reply(
             error.key, error.params, Audience.PRIVATE, incoming.user_id, Tone.ERROR, choices
         )
@@ -438,7 +444,7 @@ class Cercle:
             {"charter": UserText(charter_text(group), multiline=True)},
             Audience.PRIVATE,
             member.user_id,
-            choices=agree_choice(group.language),
+            choices=agree_choice(self.registry, group.language),
         )
 
     def _placeholder(self, incoming: Incoming) -> Group:

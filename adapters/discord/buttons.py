@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands.registry import REGISTRY
+from bot.registry import REGISTRY
 from bot.replies import Choice
 
 import discord

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.commands.spec import Arg, ArgType, Command, Permission, effective_permission
 from bot.i18n import translate
 
 import discord
@@ -74,9 +74,7 @@ def build_commands(registry: Registry, run: Run, completers: Completers) -> list
 def _group(command: Command, run: Run, completers: Completers) -> app_commands.Group:
     # Discord sets permissions per top-level command only: a group where members may use some
     # subcommands stays visible to everyone, and the core refuses the rest.
-    moderators_only = command.permission is Permission.MODERATOR and all(
-        sub.permission is Permission.MODERATOR for sub in command.subcommands
-    )
+    moderators_only = effective_permission((command,)) is Permission.MODERATOR
     group = app_commands.Group(
         name=_names(command),
         description=_descriptions(command.help_key),
@@ -139,7 +137,7 @@ def _command(path: Path, run: Run, completers: Completers) -> app_commands.Comma
     top_level = len(path) == 1
     if top_level:
         app_commands.guild_only()(callback)
-        if command.permission is Permission.MODERATOR:
+        if effective_permission(path) is Permission.MODERATOR:
             app_commands.default_permissions(manage_channels=True)(callback)
     return app_commands.Command(
         name=_names(command),

@@ -26,10 +26,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import Cercle
-from bot.commands.registry import REGISTRY
 from bot.domain import SessionState
 from bot.i18n import defuse, format_duration
 from bot.i18n.cleaning import one_line
+from bot.registry import REGISTRY
 from bot.views import RoomSessions, SessionView
 
 import discord

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Member, PendingAsks
 from bot.ports import UnitOfWork
 from bot.replies import Reply
@@ -19,6 +20,8 @@ class Context:
     group: Group
     member: Member
     language: str
+    registry: Registry
+    """The commands this bot understands (for help, and to name a command in a reply)."""
     extra: list[Reply] = field(default_factory=list)
     """Replies produced while preparing the command (e.g. a newcomer's welcome)."""
     private: bool = False
@@ -45,3 +48,7 @@ class Context:
     @property
     def user_id(self) -> str:
         return self.member.user_id
+
+    def command_line(self, *names: str) -> str:
+        """How a command is typed here, e.g. ``("session", "break")`` → ``séance pause``."""
+        return command_line(self.registry, self.language, *names)

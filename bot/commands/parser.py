@@ -292,3 +292,10 @@ def _fits(spec: Arg, raw: str) -> bool:
         folded = fold(raw)
         return any(fold(c) == folded for c in (*spec.choices, *spec.aliases))
     return True
+
+
+def command_line(registry: Registry, language: str, *names: str) -> str:
+    """How a command is typed in ``language``, e.g. ``("session", "break")`` → ``séance pause``."""
+    return " ".join(
+        registry.get(*names[: depth + 1]).display_name(language) for depth in range(len(names))
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -53,7 +53,7 @@ class Arg:
     """The command that lists those things, shown in the ``unknown`` message (``theme list``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
     name: str
     help_key: str
@@ -75,3 +75,17 @@ class Command:
 
     def every_name(self) -> tuple[str, ...]:
         return (self.name, *(a for names in self.aliases.values() for a in names))
+
+
+def effective_permission(path: Sequence[Command]) -> Permission:
+    """Who may run what ``path`` names (the one rule for the core and every adapter):
+    moderators only if any command on the path says so; a group named alone (its last command
+    has subcommands) is moderator-only when every subcommand is."""
+    if any(c.permission is Permission.MODERATOR for c in path):
+        return Permission.MODERATOR
+    last = path[-1]
+    if last.subcommands and all(
+        effective_permission((*path, sub)) is Permission.MODERATOR for sub in last.subcommands
+    ):
+        return Permission.MODERATOR
+    return Permission.EVERYONE

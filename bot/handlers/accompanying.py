@@ -9,7 +9,7 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import AccompanyingPolicy, Member, Role
 from bot.errors import PermissionDenied, StateError
-from bot.handlers.common import command_line, find_member, notify_moderators, ref
+from bot.handlers.common import find_member, notify_moderators, ref
 from bot.i18n import translate
 from bot.replies import Choice, Reply, private, room
 
@@ -26,8 +26,8 @@ async def on(ctx: Context, args: Args) -> list[Reply]:
         raise StateError("error.accompanying_pending")
     ctx.member = replace(ctx.member, accompanying_requested_at=ctx.now)
     await ctx.uow.members.update(ctx.member)
-    admit = f"{command_line(ctx.language, 'accompanying', 'admit')} {ctx.user_id}"
-    decline = f"{command_line(ctx.language, 'accompanying', 'decline')} {ctx.user_id}"
+    admit = f"{ctx.command_line('accompanying', 'admit')} {ctx.user_id}"
+    decline = f"{ctx.command_line('accompanying', 'decline')} {ctx.user_id}"
     choices = (
         Choice(translate("choice.admit", ctx.language), admit),
         Choice(translate("choice.decline", ctx.language), decline),

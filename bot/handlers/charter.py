@@ -13,7 +13,7 @@ from bot.replies import Reply, UserText, private, room
 async def rules(ctx: Context, args: Args) -> list[Reply]:
     reply = room("charter.show", charter=UserText(charter_text(ctx.group), multiline=True))
     if ctx.member.charter_accepted_at is None:
-        reply = replace(reply, choices=agree_choice(ctx.language))
+        reply = replace(reply, choices=agree_choice(ctx.registry, ctx.language))
     return [reply]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.context import Context
-from bot.commands.parser import fold
+from bot.commands.parser import Registry, command_line, fold
 from bot.domain import Group, Member, Session
 from bot.errors import NotFound, StateError
 from bot.i18n import translate
@@ -70,14 +70,6 @@ def charter_reply(ctx: Context, key: str = "charter.reminder") -> Reply:
     return room(key, charter=UserText(charter_text(ctx.group), multiline=True))
 
 
-def command_line(language: str, *names: str) -> str:
-    """How a command is typed in ``language``, e.g. ``("session", "break")`` → ``séance pause``."""
-    from bot.commands.registry import REGISTRY  # the registry imports the handlers
-
-    return " ".join(
-        REGISTRY.get(*names[: depth + 1]).display_name(language) for depth in range(len(names))
-    )
-
-
-def agree_choice(language: str) -> tuple[Choice, ...]:
-    return (Choice(translate("choice.agree", language), command_line(language, "agree")),)
+def agree_choice(registry: Registry, language: str) -> tuple[Choice, ...]:
+    line = command_line(registry, language, "agree")
+    return (Choice(translate("choice.agree", language), line),)

@@ -7,7 +7,6 @@ from babel import Locale
 from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group
-from bot.handlers.common import command_line
 from bot.i18n import how_many_fit, translate
 from bot.replies import Key, Lines, Param, Place, Reply, UserText, private
 from bot.resources import country_of_zone, lines_for
@@ -19,7 +18,7 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
     every = list(await ctx.uow.groups.listed(ctx.group.platform))
     listed = every[:MAX_LISTED]
     if not listed:
-        setting = command_line(ctx.language, "group", "set")
+        setting = ctx.command_line("group", "set")
         listing = "annuaire oui" if ctx.language == "fr" else "directory on"
         return [private(ctx.user_id, "directory.empty", command=f"{setting} {listing}")]
     entries = [await _entry(ctx, group) for group in listed]
@@ -27,10 +26,9 @@ async def groups(ctx: Context, args: Args) -> list[Reply]:
     join = translate(
         "directory.how_to_join",
         ctx.language,
-        agree=command_line(ctx.language, "agree"),
-        observer=command_line(ctx.language, "observer")
-        + (" oui" if ctx.language == "fr" else " on"),
-        hand=command_line(ctx.language, "hand"),
+        agree=ctx.command_line("agree"),
+        observer=ctx.command_line("observer") + (" oui" if ctx.language == "fr" else " on"),
+        hand=ctx.command_line("hand"),
     )
     key = "directory.list" if len(shown) == len(every) else "directory.list_partial"
     return [private(ctx.user_id, key, entries=Lines(tuple(shown), gap=True), join=join)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.commands.parser import Registry, fold, usage
-from bot.commands.spec import Command, Permission
+from bot.commands.spec import Command, Permission, effective_permission
 from bot.i18n import translate
 from bot.replies import Reply, UserText, private
 
@@ -29,7 +29,7 @@ def _line(path: tuple[Command, ...], language: str, *, mark: bool = True) -> str
 
 
 def _moderator_only(path: tuple[Command, ...]) -> bool:
-    return any(c.permission is Permission.MODERATOR for c in path)
+    return effective_permission(path) is Permission.MODERATOR
 
 
 def overview(registry: Registry, language: str) -> str:
@@ -48,7 +48,9 @@ def member_overview(registry: Registry, language: str) -> str:
     others = tuple(
         c.display_name(language)
         for c in registry.commands
-        if c.name not in shown and c.name != "help" and c.permission is Permission.EVERYONE
+        if c.name not in shown
+        and c.name != "help"
+        and effective_permission((c,)) is Permission.EVERYONE
     )
     parts.append(translate("help.others", language, commands=others))
     return "\n\n".join(parts)
@@ -75,37 +77,34 @@ def settings_help(ctx: Context) -> str:
 
 
 def _settings_reply(ctx: Context) -> Reply:
-    from bot.commands.registry import REGISTRY
-
-    group, set_ = REGISTRY.get("group"), REGISTRY.get("group", "set")
+    group, set_ = ctx.registry.get("group"), ctx.registry.get("group", "set")
     command = f"{group.display_name(ctx.language)} {set_.display_name(ctx.language)}"
     values = UserText(settings_help(ctx))
     return private(ctx.user_id, "help.settings", settings=values, command=command)
 
 
 async def help_(ctx: Context, args: Args) -> list[Reply]:
-    from bot.commands.registry import REGISTRY
-
+    registry = ctx.registry
     wanted = args.text("command")
     language = ctx.language
     if wanted is None:
-        return [private(ctx.user_id, "help.overview", commands=member_overview(REGISTRY, language))]
+        return [private(ctx.user_id, "help.overview", commands=member_overview(registry, language))]
     words = wanted.split()
     topic = fold(words[0])
     if topic in FACILITATION_WORDS:
-        listed = facilitation(REGISTRY, language)
+        listed = facilitation(registry, language)
         return [private(ctx.user_id, "help.facilitation", commands=listed)]
     if topic in SETTINGS_WORDS:
         return [_settings_reply(ctx)]
-    command = REGISTRY.find(words[0])
+    command = registry.find(words[0])
     if command is None:
-        raise REGISTRY.unknown(words[0], language, words[1:3])
+        raise registry.unknown(words[0], language, words[1:3])
     path: tuple[Command, ...] = (command,)
     if command.subcommands and len(words) > 1:
-        sub = REGISTRY.find(words[1], command.subcommands)
+        sub = registry.find(words[1], command.subcommands)
         if sub is not None:
             path = (command, sub)
-    if path == (REGISTRY.get("group"), REGISTRY.get("group", "set")):
+    if path == (registry.get("group"), registry.get("group", "set")):
         return [_settings_reply(ctx)]  # what to set is the question: every setting, its values
     if not path[-1].subcommands:
         return [private(ctx.user_id, "help.one", line=_line(path, language))]

@@ -14,9 +14,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Job, JobKind, JobState, Member, Session
 from bot.domain.session import SessionState
-from bot.handlers.common import charter_text, command_line, notify_moderators
+from bot.handlers.common import charter_text, notify_moderators
 from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.ports import UnitOfWork
 from bot.replies import Choice, Duration, Param, Place, Reply, UserText, private, room
@@ -35,14 +36,17 @@ class JobResult:
     """The handler stored a change: run again, it must not apply it twice."""
 
 
-JobHandler = Callable[[UnitOfWork, datetime, Group, Job], Awaitable[JobResult]]
+JobHandler = Callable[[UnitOfWork, datetime, Group, Job, Registry], Awaitable[JobResult]]
+"""Runs one due job; the registry names commands in what it says (e.g. how to start a break)."""
 BatchHandler = Callable[
     [UnitOfWork, datetime, Sequence[tuple[Group, Job]]], Awaitable[list[JobResult]]
 ]
 """Runs many jobs of one kind at once (one query per table, not per job); one result each."""
 
 
-async def turn_nudge(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def turn_nudge(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     if job.session_id is None:
         return JobResult()
     stick = await uow.sticks.get(job.session_id)
@@ -62,7 +66,9 @@ def _charter(group: Group) -> Reply:
     return room("charter.after_break", charter=UserText(charter_text(group), multiline=True))
 
 
-async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def break_end(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     replies = [room("session.break_over"), _charter(group)]
     if job.payload.get("applied"):
         return JobResult(replies)
@@ -75,11 +81,13 @@ async def break_end(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> J
     return JobResult(replies, applied=True)
 
 
-async def half_time(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def half_time(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     session = await uow.sessions.get(job.session_id) if job.session_id else None
     if session is None or session.state is not SessionState.OPEN:
         return JobResult()
-    line = command_line(group.language, "session", "break")
+    line = command_line(registry, group.language, "session", "break")
     replies = await notify_moderators(
         uow,
         group.id,
@@ -91,7 +99,9 @@ async def half_time(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> J
     return JobResult(replies)
 
 
-async def reminder(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def reminder(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     """Remind the room (and, privately, those who asked) that a session is coming.
 
     Sent late if the bot was down at its time but the session has not started, worded for the
@@ -173,7 +183,9 @@ def _reminded(
     )
 
 
-async def session_open(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def session_open(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     """A scheduled session opens by itself at its time, unless a moderator opened it already;
     after downtime, late if its planned time is not over yet."""
     session = await uow.sessions.get(job.session_id) if job.session_id else None
@@ -203,9 +215,11 @@ def _where(job: Job) -> dict[str, object]:
     return {"group": job.group_id, "session": job.session_id, "job": job.id}
 
 
-async def journal_prompt(uow: UnitOfWork, now: datetime, group: Group, job: Job) -> JobResult:
+async def journal_prompt(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
     """Members who asked for it are invited, privately, to note their impressions."""
-    line = command_line(group.language, "journal", "add")
+    line = command_line(registry, group.language, "journal", "add")
     return JobResult(
         [
             private(m.user_id, "journal.prompt", command=line)

@@ -13,7 +13,6 @@ from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import Job, JobKind, JournalEntry, Session
 from bot.errors import NotFound, UsageError
-from bot.handlers.common import command_line
 from bot.i18n import format_when, how_many_fit, translate
 from bot.i18n.cleaning import one_line, shorten
 from bot.replies import Attachment, Key, Lines, Reply, UserText, private
@@ -57,7 +56,7 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
     if complete:
         reply = private(ctx.user_id, "journal.list", lines=Lines(tuple(shown)))
     else:
-        line = command_line(ctx.language, "journal", "export")
+        line = ctx.command_line("journal", "export")
         reply = private(
             ctx.user_id, "journal.list_partial", lines=Lines(tuple(shown)), command=line
         )
@@ -79,7 +78,7 @@ def _line(entry: JournalEntry) -> Key:
 
 
 def _add_line(ctx: Context) -> str:
-    return command_line(ctx.language, "journal", "add")
+    return ctx.command_line("journal", "add")
 
 
 async def export(ctx: Context, args: Args) -> list[Reply]:
@@ -110,7 +109,7 @@ async def delete(ctx: Context, args: Args) -> list[Reply]:
         not 1 <= number <= ID_MAX
         or await ctx.uow.journal.delete(platform, ctx.user_id, number) == 0
     ):
-        line = command_line(ctx.language, "journal", "list")
+        line = ctx.command_line("journal", "list")
         raise NotFound("error.journal_not_found", {"number": number, "command": line})
     return [private(ctx.user_id, "journal.deleted", number=number)]
 

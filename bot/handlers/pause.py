@@ -7,7 +7,7 @@ from bot.commands.context import Context
 from bot.domain import PauseRequest
 from bot.domain.session import SessionState
 from bot.errors import StateError
-from bot.handlers.common import active_session, command_line, notify_moderators, ref
+from bot.handlers.common import active_session, notify_moderators, ref
 from bot.replies import Choice, Key, Param, Reply, private, room
 
 
@@ -28,7 +28,7 @@ async def request(ctx: Context, args: Args) -> list[Reply]:
             requested_at=ctx.now,
         )
     )
-    line = command_line(ctx.language, "session", "break")
+    line = ctx.command_line("session", "break")
     who: Param = Key("pause.someone") if anonymous else ref(ctx.member)
     told = await notify_moderators(
         ctx.uow, ctx.group.id, "pause.moderators", (Choice(line, line),), member=who, command=line

@@ -12,7 +12,6 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import Group, Member
 from bot.domain import stick as rules
-from bot.handlers.common import command_line
 from bot.handlers.stick_flow import apply_change
 from bot.i18n import translate
 from bot.ports import PersonalRecord
@@ -136,7 +135,7 @@ async def my_data(ctx: Context, args: Args) -> list[Reply]:
         "privacy.my_data_unreadable_notes" if record.unreadable_notes else "privacy.my_data",
         groups=len(record.memberships),
         notes=len(record.journal) or record.unreadable_notes,
-        command=command_line(ctx.language, "forget-me"),
+        command=ctx.command_line("forget-me"),
     )
     filename = translate("data.filename", ctx.language)
     attachment = Attachment(filename, "application/json", data.encode())
@@ -145,7 +144,7 @@ async def my_data(ctx: Context, args: Args) -> list[Reply]:
 
 async def forget_me(ctx: Context, args: Args) -> list[Reply]:
     if args.text("confirm") != _CONFIRM:
-        line = f"{command_line(ctx.language, 'forget-me')} {_confirm_word(ctx)}"
+        line = f"{ctx.command_line('forget-me')} {_confirm_word(ctx)}"
         ask = private(ctx.user_id, "privacy.forget_confirm", command=line)
         return [replace(ask, choices=(Choice(line, line),))]
     replies = await _leave_every_stick(ctx)
@@ -180,7 +179,14 @@ async def _leave_every_stick(ctx: Context) -> list[Reply]:
 def _context_in(ctx: Context, group: Group, member: Member) -> Context:
     """The same command, seen from another group the person belongs to."""
     return Context(
-        ctx.uow, ctx.now, group, member, group.language, private=True, resources=ctx.resources
+        ctx.uow,
+        ctx.now,
+        group,
+        member,
+        group.language,
+        ctx.registry,
+        private=True,
+        resources=ctx.resources,
     )
 
 

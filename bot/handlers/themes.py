@@ -12,7 +12,6 @@ from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import RankedTheme, Session, SessionState, Theme, ThemeVote
 from bot.errors import NotFound, StateError, UsageError
-from bot.handlers.common import command_line
 from bot.i18n import format_when, how_many_fit, translate
 from bot.replies import Key, Lines, Reply, UserText, private, room
 
@@ -25,7 +24,7 @@ async def propose(ctx: Context, args: Args) -> list[Reply]:
     if len(text) < MIN_LENGTH:
         raise UsageError("error.theme_too_short", {"min": MIN_LENGTH})
     theme = await ctx.uow.themes.add(Theme(0, ctx.group.id, ctx.user_id, text, ctx.now))
-    vote = command_line(ctx.language, "theme", "vote")
+    vote = ctx.command_line("theme", "vote")
     return [
         room("theme.proposed", id=theme.id, theme=UserText(text), command=f"{vote} {theme.id}"),
         private(ctx.user_id, "theme.thanks", id=theme.id),
@@ -35,7 +34,7 @@ async def propose(ctx: Context, args: Args) -> list[Reply]:
 async def list_(ctx: Context, args: Args) -> list[Reply]:
     ranked = await ctx.uow.themes.ranked(ctx.group.id, ctx.user_id)
     if not ranked:
-        line = command_line(ctx.language, "theme", "propose")
+        line = ctx.command_line("theme", "propose")
         return [private(ctx.user_id, "theme.none", command=line)]
     picked = await _picked_sessions(ctx, ranked)
     # A theme whose session took place has done its work; the rest, most wanted first.
@@ -46,7 +45,7 @@ async def list_(ctx: Context, args: Args) -> list[Reply]:
         or picked[item.theme.session_id or 0].state is not SessionState.CLOSED
     ]
     if not current:
-        line = command_line(ctx.language, "theme", "propose")
+        line = ctx.command_line("theme", "propose")
         return [private(ctx.user_id, "theme.none", command=line)]
     lines = [_line(ctx, item, picked) for item in current[:MAX_LISTED]]
     shown = lines[: how_many_fit(lines, ctx.language, ctx.group.timezone)]
@@ -85,7 +84,7 @@ async def _theme(ctx: Context, args: Args) -> Theme:
     assert theme_id is not None
     theme = await ctx.uow.themes.get(ctx.group.id, theme_id)
     if theme is None:
-        line = command_line(ctx.language, "theme", "list")
+        line = ctx.command_line("theme", "list")
         raise NotFound("error.theme_not_found", {"id": theme_id, "command": line})
     return theme
 
@@ -93,7 +92,7 @@ async def _theme(ctx: Context, args: Args) -> Theme:
 async def vote(ctx: Context, args: Args) -> list[Reply]:
     theme = await _theme(ctx, args)
     if not await ctx.uow.themes.vote(ThemeVote(theme.id, ctx.user_id, ctx.now)):
-        line = command_line(ctx.language, "theme", "unvote")
+        line = ctx.command_line("theme", "unvote")
         raise StateError(
             "error.theme_already_voted", {"id": theme.id, "command": f"{line} {theme.id}"}
         )
@@ -124,7 +123,7 @@ async def _target_session(ctx: Context, session_id: int | None) -> Session:
     if session_id is None:
         coming = await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 1)
         if not coming:
-            line = command_line(ctx.language, "session", "schedule")
+            line = ctx.command_line("session", "schedule")
             raise StateError("error.theme_no_session", {"command": line})
         return coming[0]
     session = await ctx.uow.sessions.get(session_id)

@@ -6,8 +6,8 @@ import copy
 import logging
 
 import pytest
-from bot.commands.registry import REGISTRY
 from bot.i18n import render
+from bot.registry import REGISTRY
 from bot.replies import Audience, Tone
 from bot.testing import InMemoryStore
 

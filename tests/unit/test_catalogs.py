@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from bot.commands.registry import REGISTRY
 from bot.domain.group import AccompanyingPolicy, Need
 from bot.handlers.group import SETTINGS
 from bot.i18n import CATALOGS, defuse, placeholders
+from bot.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2] / "bot"
 

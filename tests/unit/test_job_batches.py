@@ -11,6 +11,7 @@ from bot import planning
 from bot.app import Cercle
 from bot.domain import Group, GroupDefaults, JobState, Member, Session
 from bot.handlers.jobs import JOB_HANDLERS, reminders
+from bot.registry import REGISTRY
 from bot.replies import Outgoing, Reply
 from bot.testing import FakeClock, InMemoryStore
 
@@ -47,7 +48,7 @@ async def test_a_burst_says_what_one_by_one_would_say() -> None:
         due = await uow.jobs.claim_due(T, 1000, T + timedelta(minutes=1))
         groups = await uow.groups.get_many({j.group_id for j in due})
         for job in due:
-            result = await JOB_HANDLERS[job.kind](uow, T, groups[job.group_id], job)
+            result = await JOB_HANDLERS[job.kind](uow, T, groups[job.group_id], job, REGISTRY)
             expected += result.replies
             if result.state is not JobState.DONE:
                 expected.append(Reply(f"state:{result.state}", {}))
@@ -84,7 +85,7 @@ async def test_only_the_latest_of_a_sessions_overdue_reminders_is_sent_in_a_batc
         groups = await uow.groups.get_many({j.group_id for j in due})
         batch = [(groups[j.group_id], j) for j in due if j.kind == "reminder"]
         together = await reminders(uow, later, batch)
-        one_by_one = [await JOB_HANDLERS[j.kind](uow, later, g, j) for g, j in batch]
+        one_by_one = [await JOB_HANDLERS[j.kind](uow, later, g, j, REGISTRY) for g, j in batch]
     assert together == one_by_one
     sent = [r for r in together if r.replies]
     assert len(sent) == 3  # one per group: the 60-minute reminder of its 19:00 session

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from bot.commands.args import parse_minutes
-from bot.commands.registry import REGISTRY
 from bot.errors import UsageError
+from bot.registry import REGISTRY
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from adapters.reference import BEGIN_MARKER, END_MARKER, commands_markdown
-from bot.commands.registry import REGISTRY
+from bot.registry import REGISTRY
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.commands.registry import REGISTRY
+from bot.registry import REGISTRY
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World, texts
 

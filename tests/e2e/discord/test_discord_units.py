@@ -12,8 +12,8 @@ from adapters.discord.lines import command_line
 from adapters.discord.render import nonce, panel_embed, text
 from adapters.discord.translator import RegistryTranslator
 from bot.commands.parser import Registry
-from bot.commands.registry import REGISTRY
 from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.registry import REGISTRY
 from bot.replies import Outgoing, TimeOfDay, room
 
 import discord
@@ -64,19 +64,19 @@ async def test_awkward_declarations_still_make_valid_commands() -> None:
     many = tuple(f"c{i}" for i in range(30))
     registry = Registry(
         (
-            Command("Bad Name", "help.help"),
+            Command(name="Bad Name", help_key="help.help"),
             Command(
-                "theme",
-                "help.help",
-                {"fr": ("thème",)},
+                name="theme",
+                help_key="help.help",
+                aliases={"fr": ("thème",)},
                 subcommands=(
-                    Command("list", "help.help"),
-                    Command("pick", "help.help", permission=Permission.MODERATOR),
+                    Command(name="list", help_key="help.help"),
+                    Command(name="pick", help_key="help.help", permission=Permission.MODERATOR),
                 ),
             ),
             Command(
-                "odd",
-                "help.help",
+                name="odd",
+                help_key="help.help",
                 args=(
                     Arg("from", ArgType.WORD),
                     Arg("pick", ArgType.CHOICE, choices=many),
