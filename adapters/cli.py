@@ -4,6 +4,11 @@
 
     cercle console [--script FILE] [--db PATH] [--config FILE]
     cercle db upgrade [--config FILE | --db PATH]
+    cercle db backup [--config FILE | --db PATH] DEST
+    cercle db restore [--config FILE | --db PATH] [--force] SOURCE
+    cercle discord invite-url --client-id ID [--config FILE] [--voice-mode]
+    cercle check-config --config FILE
+    cercle --version
     cercle commands [--markdown] [--language en|fr]
 
 Exit status: 0 when all went well, 2 for something to fix in the command line, the
@@ -18,11 +23,13 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from storage.errors import DatabaseError
 
+from adapters.backup import BackupError
 from adapters.config import Config, ConfigError, load_config
 from adapters.console.script import ScriptError
 from adapters.startup import configure_logging
@@ -51,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Cercle: a gentle bot for peer-support groups (Discord, Matrix, console).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {cercle_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     console = commands.add_parser(
@@ -78,14 +86,70 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(db=None)
 
+    check = commands.add_parser(
+        "check-config",
+        help="check a configuration before 'cercle run' (exit 1 when something is to fix)",
+        description=(
+            "A checklist: the file, the database, the journal key, the secrets of each enabled "
+            "platform. Changes nothing."
+        ),
+    )
+    check.add_argument(
+        "--config", metavar="FILE", type=Path, required=True, help="a TOML configuration"
+    )
+    check.set_defaults(db=None)
+
     database = commands.add_parser("db", help="database maintenance")
     db_commands = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = db_commands.add_parser(
         "upgrade", help="create the database or migrate it to the latest schema"
     )
-    where = upgrade.add_mutually_exclusive_group()
-    where.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
-    where.add_argument("--db", metavar="PATH", help="a SQLite file (default: cercle.db)")
+    _add_where(upgrade)
+    backup = db_commands.add_parser(
+        "backup",
+        help="copy the database, its journal key and the Matrix store into a new folder",
+        description=(
+            "A consistent copy of a SQLite database, safe while the bot runs (sqlite3's online "
+            "backup), with the journal key (mode 0600) and the Matrix store. PostgreSQL: use "
+            "pg_dump (see the README)."
+        ),
+    )
+    _add_where(backup)
+    backup.add_argument("destination", metavar="DEST", type=Path, help="a new or empty folder")
+    restore = db_commands.add_parser(
+        "restore",
+        help="put a backup made by 'cercle db backup' back in place (stop the bot first)",
+    )
+    _add_where(restore)
+    restore.add_argument("source", metavar="SOURCE", type=Path, help="the backup folder")
+    restore.add_argument(
+        "--force", action="store_true", help="replace an existing database and journal key"
+    )
+
+    discord = commands.add_parser("discord", help="Discord set-up helpers")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    invite = discord_commands.add_parser(
+        "invite-url",
+        help="the link that adds the bot to a server with exactly the permissions it needs",
+        description=(
+            "Prints the OAuth2 link (scopes bot and applications.commands) with the permission "
+            "integer the enabled features need; Mute Members only with voice mode."
+        ),
+    )
+    invite.add_argument(
+        "--client-id",
+        metavar="ID",
+        type=int,
+        required=True,
+        help="the application id (Developer Portal, General Information)",
+    )
+    invite.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+    invite.add_argument(
+        "--voice-mode", action="store_true", help="include Mute Members (as [discord] voice_mode)"
+    )
+    invite.set_defaults(db=None)
 
     reference = commands.add_parser(
         "commands", help="print the command reference (from the command registry)"
@@ -97,6 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_where(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+    where.add_argument("--db", metavar="PATH", help="a SQLite file (default: cercle.db)")
+
+
+def cercle_version() -> str:
+    try:
+        return version(PROG)
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -104,12 +181,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _commands(args)
         config = _config(args)
         if args.command == "db":
-            return _db_upgrade(config)
+            return _db(args, config)
+        if args.command == "check-config":
+            return _check_config(config)
+        if args.command == "discord":
+            return _discord_invite(args, config)
         if args.command == "run":
             return _run(config)
         return _console(args, config)
     except (ConfigError, ScriptError) as error:
         return _fail(str(error), EXIT_USAGE)
+    except BackupError as error:
+        return _fail(str(error), EXIT_FAILED)
     except DatabaseError as error:
         return _fail(str(error), EXIT_FAILED)
     except KeyboardInterrupt:
@@ -126,7 +209,7 @@ def _config(args: argparse.Namespace) -> Config:
     if args.db is not None:
         config = config.with_database(sqlite_url(args.db))
     level = config.bot.log_level or "WARNING"
-    configure_logging(level)
+    configure_logging(level, log_format=config.bot.log_format)
     return config
 
 
@@ -135,6 +218,37 @@ def _commands(args: argparse.Namespace) -> int:
 
     render = commands_markdown if args.markdown else commands_text
     sys.stdout.write(render(args.language))
+    return EXIT_OK
+
+
+def _check_config(config: Config) -> int:
+    from adapters.check import checklist
+
+    checks = asyncio.run(checklist(config))
+    for check in checks:
+        print(check.line())
+    return EXIT_OK if all(check.ok for check in checks) else EXIT_FAILED
+
+
+def _discord_invite(args: argparse.Namespace, config: Config) -> int:
+    from adapters.discord.invite import invite_url
+
+    voice_mode = args.voice_mode or config.discord.voice_mode
+    print(invite_url(args.client_id, voice_mode=voice_mode))
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace, config: Config) -> int:
+    from adapters.backup import backup, restore
+
+    if args.db_command == "backup":
+        written = backup(config, args.destination)
+    elif args.db_command == "restore":
+        written = restore(config, args.source, force=args.force)
+    else:
+        return _db_upgrade(config)
+    for path in written:
+        print(path)
     return EXIT_OK
 
 
@@ -156,7 +270,7 @@ def _db_upgrade(config: Config) -> int:
 def _run(config: Config) -> int:
     from adapters.serve import serve
 
-    configure_logging(config.bot.log_level or "INFO")
+    configure_logging(config.bot.log_level or "INFO", log_format=config.bot.log_format)
     try:
         asyncio.run(serve(config))
     except (ConfigError, DatabaseError):

@@ -66,10 +66,15 @@ class BotConfig:
     """Minutes before a session at which new groups are reminded, largest first."""
     log_level: str | None = None
     """``None``: the adapter's default (INFO for the bot, WARNING for the console)."""
+    log_format: str = "text"
+    """``text``: ``key=value`` lines; ``json``: one JSON object per line."""
     journal_key_file: str | None = None
     """Where the key that encrypts journal notes lives (created, mode 0600, on first run).
     ``None``: beside the SQLite file (``cercle.db.journal-key``), or ``cercle-journal.key`` in
     the working directory for PostgreSQL.  ``CERCLE_JOURNAL_KEY`` in the environment wins."""
+    data_dir: str | None = None
+    """Where relative paths (database file, journal key, Matrix store) are read from; relative
+    itself to the configuration file's folder.  ``None``: that folder."""
 
     def journal_key_path(self) -> Path:
         if self.journal_key_file is not None:
@@ -79,7 +84,7 @@ class BotConfig:
         if self.database_url.startswith(prefix) and database and ":memory:" not in database:
             path = Path(database)
             return path.with_name(path.name + ".journal-key")
-        return Path("cercle-journal.key")
+        return Path(self.data_dir or ".") / "cercle-journal.key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,10 @@ def load_config(
         raise ConfigError(f"configuration file not found: {file}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read the configuration file {file}: {error}") from None
-    return Config.from_toml(text, environ=environ, source=str(file))
+    from adapters.paths import anchored
+
+    config = Config.from_toml(text, environ=environ, source=str(file))
+    return anchored(config, file.expanduser().resolve().parent)
 
 
 # --- the [bot] section ---------------------------------------------------------------------------
@@ -208,6 +216,8 @@ _BOT_KEYS = {
     "reminder_leads",
     "log_level",
     "journal_key_file",
+    "data_dir",
+    "log_format",
 }
 
 
@@ -229,6 +239,8 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         reminder_leads=get("reminder_leads", _reminder_leads, defaults.reminder_leads),
         log_level=get("log_level", _log_level, defaults.log_level),
         journal_key_file=get("journal_key_file", _non_empty, defaults.journal_key_file),
+        data_dir=get("data_dir", _non_empty, defaults.data_dir),
+        log_format=get("log_format", _log_format, defaults.log_format),
     )
 
 
@@ -453,6 +465,13 @@ def _timezone(key: str, value: Any) -> str:
             f"expected an IANA time zone such as 'Europe/Paris', got {text[:70]!r}{hint}",
             key,
         )
+    return text
+
+
+def _log_format(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    if text not in ("text", "json"):
+        raise ConfigError(f"expected 'text' or 'json', got {text[:20]!r}", key)
     return text
 
 

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Coroutine
+from typing import Any
 
 from bot.clock import SystemClock
 
@@ -55,7 +57,8 @@ async def serve(
     started: list[Platform] = []
     try:
         for platform in platforms:
-            await platform.start(runtime.cercle, dispatcher)
+            if not await _unless_stopped(platform.start(runtime.cercle, dispatcher), stop):
+                return
             started.append(platform)
             log.info("platform ready", extra={"platform": platform.name})
         await stop.wait()
@@ -69,6 +72,28 @@ async def serve(
         with contextlib.suppress(asyncio.CancelledError):
             await timer_task
         await runtime.close()
+
+
+async def _unless_stopped(starting: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Run ``starting`` unless ``stop`` is set first, then cancel it (a login that never gets an
+    answer must not hold a SIGTERM back).  True when it finished."""
+    task = asyncio.ensure_future(starting)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        task.cancel()
+        raise
+    finally:
+        stopping.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    log.info("stopped while starting")
+    return False
 
 
 def _stop_on_signals() -> asyncio.Event:

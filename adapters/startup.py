@@ -18,6 +18,7 @@ from storage.migrate import current_revision, upgrade
 from storage.uow import SqlStore
 
 from adapters.config import Config, ConfigError
+from adapters.logs import FORMATTERS, Redact
 
 log = logging.getLogger("cercle.startup")
 
@@ -28,10 +29,11 @@ QUIET_LIBRARIES = {
     "sqlalchemy": logging.WARNING,
     "asyncpg": logging.WARNING,
     "alembic": logging.WARNING,
-    "discord": logging.INFO,
-    "nio": logging.INFO,
+    "discord": logging.WARNING,
+    "nio": logging.WARNING,
     "peewee": logging.WARNING,
-    "aiohttp": logging.INFO,
+    "aiohttp": logging.WARNING,
+    "apscheduler": logging.WARNING,
 }
 """The least each library logs at (their DEBUG output can hold what members typed)."""
 
@@ -94,10 +96,12 @@ async def upgrade_database(config: Config) -> str | None:
         await dispose(engine, DISPOSE_TIMEOUT)
 
 
-def configure_logging(level: str, stream: TextIO | None = None) -> None:
-    """Plain, colourless log lines on stderr (stdout is kept for the console's transcript)."""
+def configure_logging(level: str, stream: TextIO | None = None, log_format: str = "text") -> None:
+    """``key=value`` (or JSON) lines on stderr (stdout is kept for the console's transcript),
+    through the one filter that keeps members' words out (:class:`adapters.logs.Redact`)."""
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(FORMATTERS[log_format]())
+    handler.addFilter(Redact())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -15,6 +15,7 @@ from adapters.config import (
     ConfigError,
     load_config,
 )
+from adapters.paths import anchored
 from bot.domain import GroupDefaults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,10 +225,12 @@ def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
 def test_the_example_file_is_valid_and_documents_every_key() -> None:
     example = ROOT / "config.example.toml"
     config = load_config(example, environ=NO_ENV)
-    assert config.bot == BotConfig(), "the example shows the defaults"
+    assert config.bot == anchored(Config(), ROOT).bot, "the example shows the defaults"
     text = example.read_text(encoding="utf-8")
-    uncommented = text.replace("# log_level", "log_level").replace(
-        "# journal_key_file", "journal_key_file"
+    uncommented = (
+        text.replace("# log_level", "log_level")
+        .replace("# journal_key_file", "journal_key_file")
+        .replace("# data_dir", "data_dir")
     )
     documented = set(tomllib.loads(uncommented)["bot"])
     assert documented == {f.name for f in dataclasses.fields(BotConfig)}
@@ -261,3 +264,38 @@ def test_the_journal_key_lies_beside_the_sqlite_file_unless_configured() -> None
     assert postgres.journal_key_path() == Path("cercle-journal.key")
     chosen = BotConfig(journal_key_file="/etc/cercle/key")
     assert chosen.journal_key_path() == Path("/etc/cercle/key")
+
+
+def test_relative_paths_are_read_from_the_configuration_folder_not_the_working_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    path = folder / "cercle.toml"
+    path.write_text(
+        '[bot]\ndatabase_url = "sqlite+aiosqlite:///data/c.db"\njournal_key_file = "k.key"\n'
+        '[matrix]\nstore_path = "store"\n',
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = load_config(Path("..") / "etc" / "cercle.toml", environ=NO_ENV)
+    assert config.bot.database_url == f"sqlite+aiosqlite:///{folder / 'data' / 'c.db'}"
+    assert config.bot.journal_key_path() == folder / "k.key"
+    assert config.matrix.store_path == str(folder / "store")
+
+
+def test_data_dir_anchors_relative_paths_and_the_default_journal_key(tmp_path: Path) -> None:
+    path = tmp_path / "cercle.toml"
+    path.write_text(
+        '[bot]\ndata_dir = "var"\ndatabase_url = "postgresql+asyncpg://u@h/d"\n', encoding="utf-8"
+    )
+    config = load_config(path, environ=NO_ENV)
+    assert config.bot.journal_key_path() == tmp_path / "var" / "cercle-journal.key"
+    assert config.matrix.store_path == str(tmp_path / "var" / "matrix-store")
+    absolute = tmp_path / "abs.db"
+    path.write_text(f'[bot]\ndatabase_url = "sqlite+aiosqlite:///{absolute}"\n', encoding="utf-8")
+    config = load_config(path, environ=NO_ENV)
+    assert config.bot.database_url.endswith(str(absolute))
+    assert config.bot.journal_key_path() == tmp_path / "abs.db.journal-key"
