@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+
+from adapters.config import Config
 from storage.engine import create_engine, dispose
 from storage.errors import DatabaseError
 from storage.journal_crypto import KEY_VARIABLE
 from storage.migrate import alembic_config, current_revision
-
-from adapters.config import Config
 
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 DATABASE_TIMEOUT = 10.0

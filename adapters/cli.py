@@ -27,12 +27,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from storage.errors import DatabaseError
 
 from adapters.backup import BackupError
 from adapters.config import Config, ConfigError, load_config
 from adapters.console.script import ScriptError
 from adapters.startup import configure_logging
+from storage.errors import DatabaseError
 
 PROG = "cercle"
 EXIT_OK = 0

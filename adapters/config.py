@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from babel import Locale
+
 from bot.domain import GroupDefaults
 from bot.domain.group import LANGUAGES
 from bot.resources import CountryLines, Resources

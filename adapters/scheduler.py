@@ -19,6 +19,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
 from bot.app import Cercle, Deliver
 from bot.ports import Clock
 

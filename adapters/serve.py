@@ -9,12 +9,11 @@ import signal
 from collections.abc import Coroutine
 from typing import Any
 
-from bot.clock import SystemClock
-
 from adapters.config import Config, ConfigError
 from adapters.platform import Dispatcher, Platform
 from adapters.scheduler import Timer
 from adapters.startup import start
+from bot.clock import SystemClock
 
 log = logging.getLogger("cercle.serve")
 

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self, TextIO
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.config import Config, ConfigError
+from adapters.logs import FORMATTERS, Redact
 from bot.app import Cercle
 from bot.ports import Clock
-from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.engine import create_engine, dispose
 from storage.journal_crypto import JournalKeyError
 from storage.journal_key import open_journal
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlStore
-
-from adapters.config import Config, ConfigError
-from adapters.logs import FORMATTERS, Redact
 
 log = logging.getLogger("cercle.startup")
 

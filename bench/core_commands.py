@@ -27,17 +27,17 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from _results import median, percentile, write_section  # a sibling module of this script
+from sqlalchemy import event
+
 from bot.app import Cercle
 from bot.clock import ManualClock
 from bot.domain import GroupDefaults
 from bot.events import Incoming
 from bot.replies import Tone
-from sqlalchemy import event
 from storage.engine import create_engine, dispose
 from storage.migrate import upgrade
 from storage.uow import SqlStore
-
-from _results import median, percentile, write_section  # a sibling module of this script
 
 MEMBERS = ("ann", "bob", "cat", "dan", "eve", "fay")
 

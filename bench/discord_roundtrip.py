@@ -32,6 +32,10 @@ from _results import median, percentile, write_section  # a sibling module of th
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e" / "discord"))
 
+import discord
+from discord import app_commands
+from discord_fake import Channel, Exchange, FakeDiscord, User
+
 from adapters.config import Config, DiscordConfig
 from adapters.discord import DiscordPlatform
 from adapters.platform import Dispatcher
@@ -39,10 +43,6 @@ from adapters.startup import start
 from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-from discord_fake import Channel, Exchange, FakeDiscord, User
-
-import discord
-from discord import app_commands
 
 WARM_UP = 20
 GROUP = 8

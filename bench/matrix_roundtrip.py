@@ -24,9 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, MatrixRoom, RoomMessageText
-
 from _results import median, percentile, write_section  # a sibling module of this script
+from nio import AsyncClient, AsyncClientConfig, InviteMemberEvent, MatrixRoom, RoomMessageText
 
 # The Synapse harness and the member client are the Matrix tests' own.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e" / "matrix"))

@@ -28,14 +28,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from _results import median, percentile, write_section
+
 from adapters.scheduler import Timer
 from bot import planning
 from bot.app import Cercle
 from bot.clock import SystemClock
 from bot.domain import Group, GroupDefaults, Series, Session
 from bot.recurrence import Frequency, rule_for
-
-from _results import median, percentile, write_section
 from storage import SqlStore, create_engine, dispose, upgrade
 
 BATCH = 1000

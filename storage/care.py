@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+
 from bot.domain import (
     JobKind,
     JournalEntry,
@@ -21,8 +23,6 @@ from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.errors import NotesUnreadable
 from bot.ports import PersonalRecord, StickRepository
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
-
 from storage.journal_crypto import JournalCipher, JournalKeyError
 from storage.repositories import (
     ConnectionSource,

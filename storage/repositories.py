@@ -13,24 +13,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from bot.domain import (
-    AccompanyingPolicy,
-    Group,
-    Job,
-    JobKind,
-    JobState,
-    Member,
-    Need,
-    PauseRequest,
-    Role,
-    Series,
-    Session,
-    SessionState,
-    SpeakingTurn,
-    Stick,
-)
-from bot.domain.session import ACTIVE_STATES
-from bot.ports import ActiveStick
 from sqlalchemy import (
     Integer,
     Table,
@@ -49,6 +31,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain import (
+    AccompanyingPolicy,
+    Group,
+    Job,
+    JobKind,
+    JobState,
+    Member,
+    Need,
+    PauseRequest,
+    Role,
+    Series,
+    Session,
+    SessionState,
+    SpeakingTurn,
+    Stick,
+)
+from bot.domain.session import ACTIVE_STATES
+from bot.ports import ActiveStick
 from storage.bulk import execute_many
 from storage.coltypes import UTCDateTime
 from storage.tables import (

@@ -34,6 +34,14 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from sqlalchemy import Table, bindparam, func, literal_column, select
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
+
 from bot.domain import (
     AccompanyingPolicy,
     Group,
@@ -46,14 +54,6 @@ from bot.domain import (
     Stick,
 )
 from bot.ports import ActiveStick
-from sqlalchemy import Table, bindparam, func, literal_column, select
-from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement
-
 from storage import repositories as sql
 from storage.repositories import (
     ConnectionSource,

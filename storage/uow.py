@@ -6,6 +6,9 @@ import asyncio
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
 from bot.ports import (
     GroupRepository,
     HandledEventRepository,
@@ -20,9 +23,6 @@ from bot.ports import (
     StickRepository,
     ThemeRepository,
 )
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from storage import sqlite_fast
 from storage.care import SqlJournal, SqlPersonalData, SqlThemes
 from storage.engine import begin_immediate

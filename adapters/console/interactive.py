@@ -15,13 +15,12 @@ import threading
 from collections.abc import Sequence
 from typing import TextIO
 
-from bot.app import Cercle
-from bot.ports import Clock
-from bot.replies import Outgoing
-
 from adapters.console.room import ConsoleRoom, clock_text
 from adapters.console.transcript import format_all
 from adapters.scheduler import Timer
+from bot.app import Cercle
+from bot.ports import Clock
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.console")
 

@@ -6,13 +6,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.clock import ManualClock, SystemClock
-
 from adapters.config import Config
 from adapters.console.interactive import run_interactive
 from adapters.console.room import ConsoleRoom, ScriptRunner
 from adapters.console.script import Step, parse_script
 from adapters.startup import start
+from bot.clock import ManualClock, SystemClock
 
 
 class ConsoleError(Exception):

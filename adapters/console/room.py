@@ -7,13 +7,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from adapters.console.script import Advance, Moderator, Say, ScriptError, SetTime, Step
+from adapters.console.transcript import echo, format_all
 from bot.app import Cercle
 from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-
-from adapters.console.script import Advance, Moderator, Say, ScriptError, SetTime, Step
-from adapters.console.transcript import echo, format_all
 
 PLATFORM = "console"
 ROOM_ID = "console"

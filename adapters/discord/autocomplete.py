@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+import discord
+from discord import app_commands
+
+from adapters.discord.commands import Complete
 from bot.app import Cercle
 from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
@@ -13,10 +17,6 @@ from bot.i18n import translate
 from bot.i18n.cleaning import clean_name
 from bot.replies import UserRef
 from bot.timezones import known_zones
-
-import discord
-from adapters.discord.commands import Complete
-from discord import app_commands
 
 PLATFORM = "discord"
 MAX_SUGGESTIONS = 25

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import discord
+
 from bot.registry import REGISTRY
 from bot.replies import Choice
-
-import discord
 
 log = logging.getLogger("cercle.discord")
 

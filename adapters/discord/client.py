@@ -8,8 +8,9 @@ import sys
 from typing import Any, Protocol
 
 import discord
-from adapters.discord.render import NO_MENTIONS
 from discord import app_commands
+
+from adapters.discord.render import NO_MENTIONS
 
 log = logging.getLogger("cercle.discord")
 

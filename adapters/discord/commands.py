@@ -16,14 +16,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import discord
+from discord import app_commands
+
+from adapters.discord.lines import OptionValue
+from adapters.discord.translator import localized
 from bot.commands.parser import Registry
 from bot.commands.spec import Arg, ArgType, Command, Permission, effective_permission
 from bot.i18n import translate
-
-import discord
-from adapters.discord.lines import OptionValue
-from adapters.discord.translator import localized
-from discord import app_commands
 
 log = logging.getLogger("cercle.discord")
 

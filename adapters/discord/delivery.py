@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.replies import Audience, Outgoing, Tone
-
 import discord
+
 from adapters.discord.events import EventMirror, changes_sessions
 from adapters.discord.render import Message, message, nonce
 from adapters.discord.watch import StickWatch
+from bot.replies import Audience, Outgoing, Tone
 
 log = logging.getLogger("cercle.discord")
 

@@ -25,17 +25,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import discord
+
+from adapters.discord.render import literal
+from adapters.discord.state import AdapterState, EventRecord
+from adapters.discord.voice import linked_voice
 from bot.app import Cercle
 from bot.domain import SessionState
 from bot.i18n import defuse, format_duration
 from bot.i18n.cleaning import one_line
 from bot.registry import REGISTRY
 from bot.views import RoomSessions, SessionView
-
-import discord
-from adapters.discord.render import literal
-from adapters.discord.state import AdapterState, EventRecord
-from adapters.discord.voice import linked_voice
 
 log = logging.getLogger("cercle.discord")
 

@@ -12,18 +12,18 @@ import asyncio
 import logging
 import traceback
 
-from bot.app import Cercle
-from bot.events import Incoming
-from bot.i18n import translate
-from bot.replies import Outgoing
-
 import discord
+
 from adapters.discord.autocomplete import language_of
 from adapters.discord.commands import Path
 from adapters.discord.delivery import Delivery, plan
 from adapters.discord.lines import OptionValue, command_line
 from adapters.discord.moderators import Moderators
 from adapters.discord.render import NO_MENTIONS
+from bot.app import Cercle
+from bot.events import Incoming
+from bot.i18n import translate
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.discord")
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from bot.replies import Outgoing
-
 import discord
+
 from adapters.discord.buttons import panel_view
 from adapters.discord.render import NO_MENTIONS, panel_embed
 from adapters.discord.state import AdapterState, PanelRecord
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.discord")
 

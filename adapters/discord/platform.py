@@ -7,10 +7,8 @@ import asyncio
 import contextlib
 import logging
 
-from bot.app import Cercle
-from bot.replies import Outgoing
-
 import discord
+
 from adapters.config import DiscordConfig
 from adapters.discord.autocomplete import Suggestions
 from adapters.discord.buttons import choice_button, panel_view
@@ -27,6 +25,8 @@ from adapters.discord.translator import RegistryTranslator
 from adapters.discord.voice import VoiceGate
 from adapters.discord.watch import StickWatch
 from adapters.platform import Dispatcher
+from bot.app import Cercle
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.discord")
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import discord
+
+from adapters.discord.buttons import choice_view
 from bot.i18n import PLACE_FORMATS, Markup, fit_text, render, translate
 from bot.replies import Outgoing
-
-import discord
-from adapters.discord.buttons import choice_view
 
 NO_MENTIONS = discord.AllowedMentions.none()
 MAX_CONTENT = 2000

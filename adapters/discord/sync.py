@@ -9,8 +9,9 @@ import json
 import logging
 
 import discord
-from adapters.discord.state import AdapterState
 from discord import app_commands
+
+from adapters.discord.state import AdapterState
 
 log = logging.getLogger("cercle.discord")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.replies import Outgoing, UserRef
-
 import discord
+
 from adapters.discord.moderators import Moderators
 from adapters.discord.state import AdapterState, MuteRecord
+from bot.replies import Outgoing, UserRef
 
 log = logging.getLogger("cercle.discord")
 

@@ -18,11 +18,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.app import Cercle
-from bot.replies import Outgoing, Tone, UserRef
-
 from adapters.discord.panel import PanelMessages
 from adapters.discord.voice import VoiceGate
+from bot.app import Cercle
+from bot.replies import Outgoing, Tone, UserRef
 
 log = logging.getLogger("cercle.discord")
 

@@ -7,10 +7,9 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from adapters.matrix.render import text_of, transaction_id
 from bot.handlers.privacy import FORGOTTEN
 from bot.replies import Audience, Outgoing, Tone
-
-from adapters.matrix.render import text_of, transaction_id
 
 PANEL_CLOSED = "stick.panel_closed"
 

@@ -22,8 +22,6 @@ import logging
 import time
 from collections.abc import Sequence
 
-from bot.app import Cercle
-from bot.events import Incoming
 from nio import (
     AsyncClient,
     Event,
@@ -47,6 +45,8 @@ from adapters.matrix.reactions import command_for
 from adapters.matrix.render import to_html, transaction_id
 from adapters.matrix.state import MatrixState
 from adapters.matrix.texts import undecryptable
+from bot.app import Cercle
+from bot.events import Incoming
 
 log = logging.getLogger("cercle.matrix")
 

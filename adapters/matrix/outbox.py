@@ -16,11 +16,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.replies import Outgoing
-
 from adapters.matrix.courier import Courier, Undeliverable
 from adapters.matrix.delivery import Delivery, from_outgoing
 from adapters.matrix.state import MatrixState
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.matrix")
 

@@ -9,8 +9,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.app import Cercle
-from bot.replies import Outgoing
 from nio import AsyncClient
 
 from adapters.config import MatrixConfig
@@ -24,6 +22,8 @@ from adapters.matrix.power import Creations
 from adapters.matrix.state import MatrixState
 from adapters.matrix.sync import LONG_POLL_MS, SyncLoop
 from adapters.platform import Dispatcher
+from bot.app import Cercle
+from bot.replies import Outgoing
 
 log = logging.getLogger("cercle.matrix")
 

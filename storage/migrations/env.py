@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
+
 from storage.tables import metadata
 
 

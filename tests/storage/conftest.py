@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bot.ports import UnitOfWorkFactory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from storage.journal_crypto import JournalCipher
 
+from bot.ports import UnitOfWorkFactory
 from storage import SqlStore, create_engine, dispose, upgrade
+from storage.journal_crypto import JournalCipher
 from tests.fakes import InMemoryStore
 
 POSTGRES_URL = os.environ.get("CERCLE_TEST_POSTGRES_URL", "")

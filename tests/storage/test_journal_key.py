@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+
 from adapters.config import Config, ConfigError
 from adapters.startup import Runtime, start
 from bot.app import Cercle
@@ -17,10 +19,8 @@ from bot.clock import ManualClock
 from bot.domain import GroupDefaults
 from bot.events import Incoming
 from bot.replies import Outgoing
-from cryptography.fernet import Fernet
-from storage.journal_crypto import KEY_VARIABLE, JournalCipher
-
 from storage import SqlStore
+from storage.journal_crypto import KEY_VARIABLE, JournalCipher
 
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 

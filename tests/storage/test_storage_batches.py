@@ -9,16 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.domain import JobKind, JobState, Series, SessionState
-from bot.ports import UnitOfWorkFactory
 from sqlalchemy import event, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
+
+from bot.domain import JobKind, JobState, Series, SessionState
+from bot.ports import UnitOfWorkFactory
 from storage.bulk import rows_for
 from storage.coltypes import UTCDateTime
 from storage.repositories import _SCHEDULE_JOBS, _session_values
 from storage.tables import sessions as sessions_table
-
 from tests.storage.conftest import Backend
 from tests.storage.samples import (
     at,

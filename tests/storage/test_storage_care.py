@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+
 from bot.domain import JobKind, JournalEntry, PauseRequest, SpeakingTurn, Stick, Theme, ThemeVote
 from bot.errors import NotesUnreadable
 from bot.ports import UnitOfWorkFactory
-from cryptography.fernet import Fernet
-from sqlalchemy import text
 from storage.journal_crypto import KEY_VARIABLE, JournalCipher, JournalKeyError, load_cipher
-
 from tests.storage.conftest import Backend
 from tests.storage.samples import (
     T0,

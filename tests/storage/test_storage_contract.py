@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+
 from bot.domain import (
     AccompanyingPolicy,
     JobKind,
@@ -24,7 +25,6 @@ from bot.domain import (
 )
 from bot.domain.stick import raise_hand
 from bot.ports import ActiveStick, UnitOfWorkFactory
-
 from tests.storage.samples import (
     T0,
     at,

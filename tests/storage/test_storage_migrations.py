@@ -11,6 +11,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.domain import (
     AccompanyingPolicy,
     Group,
@@ -29,12 +32,9 @@ from bot.domain import (
     Theme,
     ThemeVote,
 )
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect
-from sqlalchemy.ext.asyncio import AsyncEngine
+from storage import current_revision, tables, upgrade
 from storage.migrate import alembic_config
 from storage.tables import metadata
-
-from storage import current_revision, tables, upgrade
 from tests.storage.conftest import Backend
 
 TABLES = {

@@ -6,9 +6,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bot.domain import JobState
 from sqlalchemy import text
 
+from bot.domain import JobState
 from storage import SqlStore, create_engine, dispose
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, job, lease, seed_group

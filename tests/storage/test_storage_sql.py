@@ -11,11 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.domain import SpeakingTurn, Stick
 from sqlalchemy import event
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.domain import SpeakingTurn, Stick
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, job, lease, member, seed_group, seed_session
 

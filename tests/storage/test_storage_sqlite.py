@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 import pytest
-from bot.domain import JobState, PauseRequest, Role, SpeakingTurn, Stick
-from bot.domain.stick import raise_hand
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.domain import JobState, PauseRequest, Role, SpeakingTurn, Stick
+from bot.domain.stick import raise_hand
+from storage import SqlStore, create_engine, current_revision, dispose, upgrade
 from storage.errors import DatabaseError
 from storage.repositories import SqlGroups, SqlMembers, SqlSessions, SqlSticks
 from storage.sqlite_fast import FastGroups, FastMembers, FastSessions, FastSticks
 from storage.uow import SqlUnitOfWork
-
-from storage import SqlStore, create_engine, current_revision, dispose, upgrade
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, group, job, member, opened, seed_group, seed_session
 from tests.storage.test_storage_migrations import head

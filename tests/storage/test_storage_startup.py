@@ -9,9 +9,9 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
-from storage.migrate import alembic_config, script_heads
 
 from storage import current_revision, migrate, upgrade
+from storage.migrate import alembic_config, script_heads
 from tests.storage.conftest import Backend
 
 

@@ -16,7 +16,6 @@ from bot.i18n import render
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Outgoing, Tone
 from bot.resources import Resources
-
 from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)

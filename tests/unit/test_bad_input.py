@@ -6,10 +6,10 @@ import copy
 import logging
 
 import pytest
+
 from bot.i18n import render
 from bot.registry import REGISTRY
 from bot.replies import Audience, Tone
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -7,10 +7,10 @@ import json
 from datetime import timedelta
 
 import pytest
+
 from bot.domain import JobKind, JobState, Role
 from bot.i18n import render
 from bot.replies import Audience
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

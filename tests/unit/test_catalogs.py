@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from bot.domain.group import AccompanyingPolicy, Need
 from bot.handlers.group import SETTINGS
 from bot.i18n import CATALOGS, defuse, placeholders

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
 from adapters.config import (
     DATABASE_URL_ENV,
     DEFAULT_DATABASE_URL,

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from bot.domain import Role
 from bot.replies import Tone
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bot.domain import AccompanyingPolicy, Need
 
+from bot.domain import AccompanyingPolicy, Need
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from bot.app import HANDLED_KEPT
 from bot.events import Incoming
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

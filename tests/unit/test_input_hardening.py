@@ -8,12 +8,12 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from adapters.config import Config, ConfigError
-from bot.commands.args import parse_int
-from bot.domain import SessionState
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.config import Config, ConfigError
+from bot.commands.args import parse_int
+from bot.domain import SessionState
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -14,7 +14,6 @@ from bot.domain import Group, GroupDefaults, JobState, Member, Session
 from bot.handlers.jobs import JOB_HANDLERS, reminders
 from bot.registry import REGISTRY
 from bot.replies import Outgoing, Reply
-
 from tests.fakes import InMemoryStore
 
 T = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)

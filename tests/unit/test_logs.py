@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+
 from adapters.startup import configure_logging
 
 WORDS = "I feel so alone tonight"

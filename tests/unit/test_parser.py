@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bot.commands.args import parse_minutes
 from bot.errors import UsageError
 from bot.registry import REGISTRY

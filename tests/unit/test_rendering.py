@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from adapters.console.transcript import format_outgoing
 from adapters.discord.render import MAX_CONTENT, literal, message
 from adapters.discord.render import text as discord_text
@@ -23,7 +24,6 @@ from bot.events import Incoming
 from bot.i18n import CATALOGS, placeholders, render, translate
 from bot.i18n.cleaning import MAX_NAME_LENGTH, clean_name
 from bot.replies import Audience, Key, Lines, Outgoing, Param, Reply, UserRef, UserText
-
 from tests.unit.harness import Harness
 
 HOSTILE = [

@@ -4,9 +4,9 @@ where they were checked, the emergency number and a kind sentence elsewhere."""
 from __future__ import annotations
 
 import pytest
+
 from adapters.config import Config, ConfigError
 from bot.resources import SHIPPED, CountryLines, Resources, country_of_zone
-
 from tests.unit.harness import Harness
 
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from adapters.scheduler import DISPATCH, RECHECK, Timer
 from bot.app import Cercle
 from bot.clock import ManualClock
 from bot.events import Incoming
 from bot.replies import Outgoing
-
 from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)

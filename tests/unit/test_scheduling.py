@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from bot.domain import JobKind, JobState, SessionState
 from bot.i18n import render
 from bot.replies import Outgoing
-
 from tests.fakes import InMemoryStore, RecordingMessenger
 from tests.unit.harness import Harness
 

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+
 from adapters.config import Config, ConfigError
 from adapters.platform import Dispatcher
 from adapters.serve import enabled_platforms, serve

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from bot.domain import JobKind, JobState, SessionState
 from bot.handlers.jobs import JOB_HANDLERS
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

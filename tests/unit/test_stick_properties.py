@@ -6,13 +6,13 @@ import asyncio
 import copy
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.domain import stick as rules
 from bot.domain.member import Role
 from bot.domain.stick import Stick
 from bot.errors import StateError
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from bot.domain import stick as rules
 from bot.domain.stick import Stick
 from bot.errors import StateError

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.domain import Role
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from bot.domain import Role
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness, Said
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
+
 from bot.domain import Member
 from bot.i18n import render
-
 from tests.fakes import InMemoryStore, _Members
 from tests.unit.harness import Harness
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain import JobKind, JobState, SessionState
-
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain import SessionState
 from bot.views import SessionView
-
 from tests.unit.harness import Harness
 
 

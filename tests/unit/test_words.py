@@ -9,10 +9,10 @@ import string
 from datetime import UTC, datetime
 
 import pytest
+
 from bot.handlers.group import SETTINGS
 from bot.i18n import CATALOGS, format_duration, format_time, format_when, translate
 from bot.registry import REGISTRY
-
 from tests.unit.harness import Harness
 
 EMOJI = frozenset(

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from adapters.reference import BEGIN_MARKER, END_MARKER, commands_markdown
 from bot.registry import REGISTRY
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import cast
 
 import pytest
+
 from adapters.console.interactive import Interactive
 from adapters.console.room import ConsoleRoom, ScriptRunner
 from adapters.console.script import ScriptError, parse_script
@@ -16,7 +17,6 @@ from bot.app import Cercle
 from bot.clock import ManualClock
 from bot.ports import UnitOfWorkFactory
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone
-
 from tests.fakes import InMemoryStore
 
 START = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 18:00 in Paris

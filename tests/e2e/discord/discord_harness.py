@@ -8,13 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.config import Config, DiscordConfig
-from adapters.discord import DiscordPlatform
-from adapters.discord.interactions import DEFER_AFTER
-from adapters.platform import Dispatcher
-from adapters.startup import Runtime, start
-from bot.app import Cercle
-from bot.clock import ManualClock
 from discord_fake import (
     MANAGE_CHANNELS,
     VOICE,
@@ -26,6 +19,14 @@ from discord_fake import (
     Role,
     User,
 )
+
+from adapters.config import Config, DiscordConfig
+from adapters.discord import DiscordPlatform
+from adapters.discord.interactions import DEFER_AFTER
+from adapters.platform import Dispatcher
+from adapters.startup import Runtime, start
+from bot.app import Cercle
+from bot.clock import ManualClock
 
 MODERATOR_ROLE = "Animateur"
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import translate
-from bot.replies import Key
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World
+
+from bot.i18n import translate
+from bot.replies import Key
 
 
 async def test_members_in_line_are_suggested(fake: FakeDiscord, world: World, bot: Bot) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.commands.spec import ArgType, Command, Permission
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World, texts
+
+from bot.commands.spec import ArgType, Command, Permission
 
 MANAGE_CHANNELS = str(1 << 4)
 

@@ -3,11 +3,12 @@ room, personal reminders and nudges by direct message, panels, sessions opened b
 
 from __future__ import annotations
 
+from discord_fake import FakeDiscord, User
+from discord_harness import Bot, World, panels
+
 from bot.events import Incoming
 from bot.i18n import translate
 from bot.replies import Choice, Duration, Outgoing, Reply, private
-from discord_fake import FakeDiscord, User
-from discord_harness import Bot, World, panels
 
 CREATE = ("POST", "/channels/{channel_id}/messages")
 

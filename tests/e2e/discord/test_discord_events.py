@@ -9,12 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from adapters.discord import events as mirror
-from adapters.platform import Dispatcher
-from bot.views import SessionView
 from discord_fake import FakeDiscord
 from discord_fake.model import ScheduledEvent
 from discord_harness import Bot, World, texts
+
+from adapters.discord import events as mirror
+from adapters.platform import Dispatcher
+from bot.views import SessionView
 
 SCHEDULED, ACTIVE, COMPLETED, CANCELED = 1, 2, 3, 4
 VOICE_EVENT, EXTERNAL_EVENT = 2, 3

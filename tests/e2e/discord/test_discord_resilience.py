@@ -8,11 +8,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from discord_fake import FakeDiscord
+from discord_harness import Bot, World, panels, texts
+
 from bot.events import Incoming
 from bot.i18n import translate
 from bot.replies import Outgoing
-from discord_fake import FakeDiscord
-from discord_harness import Bot, World, panels, texts
 
 CREATE = ("POST", "/channels/{channel_id}/messages")
 EDIT = ("PATCH", "/channels/{channel_id}/messages/{message_id}")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.events import Incoming
 from discord_fake import FakeDiscord, User
 from discord_harness import Bot, World, panels
+
+from bot.events import Incoming
 
 EDIT = ("PATCH", "/channels/{channel_id}/messages/{message_id}")
 

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from bot.registry import REGISTRY
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World, texts
+
+from bot.registry import REGISTRY
 
 
 def _declared(*names: str) -> bool:

@@ -7,11 +7,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from discord_fake import FakeDiscord
+from discord_harness import World, texts
+
 from adapters.config import Config, ConfigError, DiscordConfig
 from adapters.discord import TOKEN_ENV, DiscordPlatform, build
 from adapters.serve import serve
-from discord_fake import FakeDiscord
-from discord_harness import World, texts
 
 
 def test_the_token_comes_from_the_environment() -> None:

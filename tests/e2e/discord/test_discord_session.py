@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from bot.replies import Outgoing
 from discord_fake import CommandUnavailable, FakeDiscord
 from discord_harness import Bot, World, panels, texts
+
+from bot.replies import Outgoing
 
 ACTIVE, COMPLETED = 2, 3
 VOICE_EVENT = 2

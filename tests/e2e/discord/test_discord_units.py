@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
+from discord import app_commands
+
 from adapters.discord.autocomplete import Suggestions
 from adapters.discord.commands import build_commands
 from adapters.discord.lines import command_line
@@ -15,9 +18,6 @@ from bot.commands.parser import Registry
 from bot.commands.spec import Arg, ArgType, Command, Permission
 from bot.registry import REGISTRY
 from bot.replies import Outgoing, TimeOfDay, room
-
-import discord
-from discord import app_commands
 
 
 def test_an_interaction_becomes_a_command_line() -> None:

@@ -18,9 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from adapters.config import Config
-from adapters.matrix import MatrixPlatform, Tuning
-from adapters.serve import serve
 from matrix_synapse_server import Account, SynapseServer
 from nio import (
     AsyncClient,
@@ -33,6 +30,10 @@ from nio import (
     RoomMessage,
     RoomSendResponse,
 )
+
+from adapters.config import Config
+from adapters.matrix import MatrixPlatform, Tuning
+from adapters.serve import serve
 
 WAIT = 20.0
 """Seconds a test waits for something the bot should do (it normally takes milliseconds)."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from adapters.matrix.login import MatrixLoginError, log_in, new_client
 from conftest import MakeBot, MakeMember
 from matrix_members import Bot, bot_config
 from matrix_synapse_server import SynapseServer
+
+from adapters.matrix.login import MatrixLoginError, log_in, new_client
 
 pytestmark = pytest.mark.e2e
 

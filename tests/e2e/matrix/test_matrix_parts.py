@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from nio import RoomCreateEvent
+
 from adapters.matrix.delivery import Delivery, Kind, from_outgoing
 from adapters.matrix.inbound import inviter_allowed, strip_reply_fallback
 from adapters.matrix.power import Creation, creators_outrank
@@ -13,7 +15,6 @@ from adapters.matrix.reactions import BUTTONS, command_for
 from adapters.matrix.render import edit, notice, text_of, transaction_id
 from adapters.matrix.state import MAX_KEY, MatrixState, Panel, state_key
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone, UserText
-from nio import RoomCreateEvent
 
 
 def outgoing(reply: Reply, key: str = "$event:0") -> Outgoing:

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from bot import planning
 from bot.domain import Group, GroupDefaults, JobKind, JobState, Session
-
 from storage import SqlStore, create_engine, dispose, upgrade
 
 pytestmark = pytest.mark.e2e

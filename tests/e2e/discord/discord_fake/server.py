@@ -16,10 +16,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
 import yarl
 from aiohttp import web
-
-import discord
 
 from .acting import Acting, CommandUnavailable
 from .exchanges import (
