@@ -120,6 +120,23 @@ class DiscordConfig:
     """Only the stick holder may speak in the group's linked voice or stage channel."""
 
 
+@dataclass(frozen=True, slots=True)
+class HttpConfig:
+    """The ``[http]`` section: ``/healthz`` and ``/metrics`` for the operator's supervision."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:9464"
+    """``HOST:PORT``; keep it on the loopback or behind the operator's reverse proxy."""
+
+    @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rsplit(":", 1)[1])
+
+
 MAX_RESOURCE_LINES = 10
 _TERRITORIES = frozenset(Locale("en").territories)
 MAX_RESOURCE_LENGTH = 300
@@ -132,6 +149,7 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     resources: Resources = field(default_factory=Resources)
     """The ``[resources]`` section: crisis lines per country, added to the shipped ones."""
+    http: HttpConfig = field(default_factory=HttpConfig)
     source: str | None = None
     """Where the configuration was read from (a path), for messages."""
 
@@ -160,7 +178,9 @@ class Config:
     ) -> Config:
         """Validate parsed TOML.  ``environ`` defaults to the process environment."""
         env = os.environ if environ is None else environ
-        _only_known(data, {"bot", "matrix", "discord", "resources"}, prefix="", what="section")
+        _only_known(
+            data, {"bot", "matrix", "discord", "resources", "http"}, prefix="", what="section"
+        )
         bot = _bot_section(_table(data, "bot"))
         from_env = env.get(DATABASE_URL_ENV)
         if from_env:
@@ -170,6 +190,7 @@ class Config:
             matrix=_matrix_section(_table(data, "matrix")),
             discord=_discord_section(_table(data, "discord")),
             resources=_resources_section(_table(data, "resources")),
+            http=_http_section(_table(data, "http")),
             source=source,
         )
 
@@ -351,6 +372,29 @@ def _discord_section(section: Mapping[str, Any]) -> DiscordConfig:
         dev_guild_id=get("dev_guild_id", _snowflake, default.dev_guild_id),
         voice_mode=get("voice_mode", _boolean, default.voice_mode),
     )
+
+
+_HTTP_KEYS = {f.name for f in fields(HttpConfig)}
+
+
+def _http_section(section: Mapping[str, Any]) -> HttpConfig:
+    _only_known(section, _HTTP_KEYS, prefix="http.", what="key")
+    default = HttpConfig()
+    enabled = (
+        _boolean("http.enabled", section["enabled"]) if "enabled" in section else default.enabled
+    )
+    listen = _listen("http.listen", section["listen"]) if "listen" in section else default.listen
+    return HttpConfig(enabled=enabled, listen=listen)
+
+
+def _listen(key: str, value: Any) -> str:
+    text = _string(key, value).strip()
+    host, colon, port = text.rpartition(":")
+    if not colon or not host or not port.isascii() or not port.isdigit():
+        raise ConfigError(f"expected HOST:PORT such as '127.0.0.1:9464', got {text[:60]!r}", key)
+    if not 1 <= int(port) <= 65535:
+        raise ConfigError(f"expected a port between 1 and 65535, got {port}", key)
+    return text
 
 
 def _boolean(key: str, value: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from bot.app import Cercle
@@ -28,6 +28,11 @@ class Platform(Protocol):
         """Disconnect cleanly (called once, on SIGTERM/SIGINT or when start-up failed)."""
         ...
 
+    @property
+    def connected(self) -> bool:
+        """Whether it is connected now (for ``/healthz``): ready and still receiving."""
+        ...
+
 
 class Dispatcher:
     """Routes the core's replies to the platform they belong to.  Timed work (jobs) produces
@@ -35,6 +40,8 @@ class Dispatcher:
 
     def __init__(self, platforms: Mapping[str, Platform]) -> None:
         self._platforms = dict(platforms)
+        self.send_observers: list[Callable[[str, str], None]] = []
+        """Told of every reply handed to a platform: the platform and ``sent`` or ``failed``."""
 
     async def deliver(self, outgoing: Sequence[Outgoing]) -> None:
         """Send each reply; raise :class:`DeliveryFailed` afterwards if any could not be sent
@@ -49,13 +56,20 @@ class Dispatcher:
                 await platform.send(item)
             except Exception as error:
                 failed += 1
+                self._observe(item.platform, "failed")
                 log.error(  # noqa: TRY400 - no traceback: it could quote a member's words
                     "sending a reply failed with %s",
                     type(error).__name__,
                     extra={"platform": item.platform},
                 )
+            else:
+                self._observe(item.platform, "sent")
         if failed:
             raise DeliveryFailed(failed)
+
+    def _observe(self, platform: str, outcome: str) -> None:
+        for observer in self.send_observers:
+            observer(platform, outcome)
 
 
 class DeliveryFailed(Exception):

@@ -10,9 +10,11 @@ from collections.abc import Coroutine
 from typing import Any
 
 from adapters.config import Config, ConfigError
+from adapters.observability import HttpServer, Metrics
 from adapters.platform import Dispatcher, Platform
 from adapters.scheduler import Timer
 from adapters.startup import start
+from bot.app import Cercle
 from bot.clock import SystemClock
 
 log = logging.getLogger("cercle.serve")
@@ -50,6 +52,9 @@ async def serve(
     stop = stop or _stop_on_signals()
     runtime = await start(config, SystemClock())
     dispatcher = Dispatcher({p.name: p for p in platforms})
+    http = _http(config, runtime.cercle, platforms, dispatcher)
+    if http is not None:
+        await http.start()
     timer = Timer(runtime.cercle, runtime.clock, dispatcher.deliver)
     runtime.cercle.listeners.append(timer.wake)
     timer_task = asyncio.create_task(timer.run(), name="cercle-timer")
@@ -70,7 +75,20 @@ async def serve(
         timer_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await timer_task
+        if http is not None:
+            await http.stop()
         await runtime.close()
+
+
+def _http(
+    config: Config, cercle: Cercle, platforms: list[Platform], dispatcher: Dispatcher
+) -> HttpServer | None:
+    """The optional ``/healthz`` and ``/metrics`` (``[http] enabled = true``)."""
+    if not config.http.enabled:
+        return None
+    metrics = Metrics()
+    metrics.watch(cercle, dispatcher)
+    return HttpServer(config.http, cercle, platforms, metrics)
 
 
 async def _unless_stopped(starting: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -79,6 +80,11 @@ class Cercle:
         """Called after every command that changed something (the timer looks again)."""
         self.lease = lease
         self._pending_asks = PendingAsks()
+        self.command_observers: list[Callable[[str, str, float], None]] = []
+        """Told of every command: its name (or ``unknown``), its outcome (``ok``, ``refused``,
+        ``failed``) and how long the core took, in seconds — never what was typed."""
+        self.job_observers: list[Callable[[str, int], None]] = []
+        """Told how many jobs of a kind (``reminder``…) were delivered."""
         self.moderator_checks: dict[str, ModeratorCheck] = {}
         """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
 
@@ -87,13 +93,24 @@ class Cercle:
         return self._defaults
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        started = time.perf_counter()
+        name = "unknown"
         async with self._serial:
             try:
-                return await self._to_moderators_now(await self._handle(incoming))
+                name, outgoing = await self._handle(incoming)
+                outgoing = await self._to_moderators_now(outgoing)
             except Exception as error:  # the storage itself failed: say so, kindly
                 _log_failure("command", error)
                 reply = private(incoming.user_id, "error.internal")
-                return self._bind(self._placeholder(incoming), [reply], incoming.event_id)
+                outgoing = self._bind(self._placeholder(incoming), [reply], incoming.event_id)
+        self._observe(name, outgoing, time.perf_counter() - started)
+        return outgoing
+
+    def _observe(self, name: str, outgoing: Sequence[Outgoing], seconds: float) -> None:
+        keys = {o.reply.key for o in outgoing if o.reply.tone is Tone.ERROR}
+        outcome = "failed" if "error.internal" in keys else "refused" if keys else "ok"
+        for observer in self.command_observers:
+            observer(name, outcome, seconds)
 
     async def member_joined(
         self,
@@ -280,6 +297,21 @@ class Cercle:
                 await uow.jobs.mark_many(job_ids, state)
             await uow.commit()
         log.info("jobs done", extra={"count": len(done)})
+        delivered: dict[str, int] = {}
+        for job, result, group in done:
+            if group is not None and result.state is JobState.DONE and result.replies:
+                delivered[job.kind.value] = delivered.get(job.kind.value, 0) + 1
+        for kind, count in delivered.items():
+            for observer in self.job_observers:
+                observer(kind, count)
+
+    async def lateness(self) -> timedelta:
+        """How late the oldest due job is (zero when nothing is overdue); raises when the
+        database does not answer (for a health check)."""
+        async with self._uow() as uow:
+            due = await uow.jobs.next_due()
+        now = self._clock.now()
+        return max(timedelta(0), now - due) if due is not None else timedelta(0)
 
     async def _to_moderators_now(self, outgoing: list[Outgoing]) -> list[Outgoing]:
         """Drop moderators' notices to people the platform says are no longer moderators, and
@@ -317,13 +349,15 @@ class Cercle:
             await uow.jobs.mark(job_id, JobState.FAILED)
             await uow.commit()
 
-    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+    async def _handle(self, incoming: Incoming) -> tuple[str, list[Outgoing]]:
+        """The command's name (``unknown`` when it was not understood) and what to send."""
         now = self._clock.now()
+        name = "unknown"
         async with self._uow() as uow:
             if not await uow.handled.first_time(incoming.platform, incoming.event_id, now):
                 # Delivered again (a sync replayed after a crash): it was applied already.
                 log.info("event already handled", extra={"platform": incoming.platform})
-                return []
+                return "repeated", []
             entered = await self._enter(uow, incoming, now, register=False)
             ctx = Context(
                 uow,
@@ -339,6 +373,7 @@ class Cercle:
             enrols = not incoming.private
             try:
                 invocation = self._parse(incoming, ctx.language)
+                name = invocation.name
                 enrols = enrols or all(c.enrols for c in invocation.path)
                 self._authorize(invocation, incoming, ctx.language)
                 assert invocation.command.handler is not None
@@ -358,7 +393,7 @@ class Cercle:
                 bound = self._bind(ctx.group, [*welcome, *replies], incoming.event_id)
                 for group, elsewhere in ctx.elsewhere:
                     bound += self._bind(group, elsewhere, f"{incoming.event_id}:g{group.id}")
-                return bound
+                return name, bound
             except CercleError as error:
                 await uow.rollback()
                 failure = self._error_reply(incoming, ctx.language, error)
@@ -372,7 +407,7 @@ class Cercle:
         welcome = []
         if entered.is_new and enrols:
             welcome = [self._private_welcome(entered.group, entered.member)]
-        return self._bind(entered.group, [*welcome, failure], incoming.event_id)
+        return name, self._bind(entered.group, [*welcome, failure], incoming.event_id)
 
     def _parse(self, incoming: Incoming, language: str) -> Invocation:
         if len(incoming.text) > MAX_COMMAND_LENGTH:

@@ -111,6 +111,12 @@ class DiscordPlatform:
         Raises when it could not be delivered, so the core tries again with the same key."""
         await self.parts.delivery.send(outgoing)
 
+    @property
+    def connected(self) -> bool:
+        """Ready once, and the gateway connection is up now."""
+        client = self._client
+        return self._ready.is_set() and client is not None and client.is_ready()
+
     async def stop(self) -> None:
         """Finish the interactions under way, lift the voice mutes (nobody stays muted while
         the bot is away), then disconnect."""

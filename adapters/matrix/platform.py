@@ -142,6 +142,11 @@ class MatrixPlatform:
             return
         await self.outbox.submit([outgoing])
 
+    @property
+    def connected(self) -> bool:
+        """Started, and its sync loop is still running."""
+        return self.ready.is_set() and self._task is not None and not self._task.done()
+
     async def stop(self) -> None:
         if self.sync is not None:
             self.sync.stop()

@@ -133,7 +133,7 @@ def test_every_key_is_read() -> None:
         (
             "[slack]\nenabled = true",
             "slack",
-            "unknown section (expected one of: [bot], [discord], [matrix], [resources])",
+            "unknown section (expected one of: [bot], [discord], [http], [matrix], [resources])",
         ),
         ("[matrix]\nenabled = true", "matrix.homeserver", "required when matrix.enabled is true"),
         ("[matrix]\nenabled = 1", "matrix.enabled", "expected true or false, got an integer"),

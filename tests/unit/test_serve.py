@@ -38,6 +38,10 @@ class FakePlatform:
     async def stop(self) -> None:
         self.events.append("stop")
 
+    @property
+    def connected(self) -> bool:
+        return self.ready.is_set() and "stop" not in self.events
+
 
 def test_no_enabled_platform_is_a_clear_configuration_error() -> None:
     with pytest.raises(ConfigError, match="no platform is enabled"):
