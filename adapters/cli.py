@@ -268,6 +268,7 @@ def _db_upgrade(config: Config) -> int:
 
 
 def _run(config: Config) -> int:
+    from adapters.platform import PermanentFailure
     from adapters.serve import serve
 
     configure_logging(config.bot.log_level or "INFO", log_format=config.bot.log_format)
@@ -275,6 +276,8 @@ def _run(config: Config) -> int:
         asyncio.run(serve(config))
     except (ConfigError, DatabaseError):
         raise
+    except PermanentFailure as failure:
+        return _fail(str(failure), EXIT_FAILED)
     except Exception as error:
         log.debug("the bot stopped", exc_info=True)
         return _fail(f"the bot stopped: {type(error).__name__}", EXIT_FAILED)

@@ -74,3 +74,9 @@ class Dispatcher:
 
 class DeliveryFailed(Exception):
     """Some replies could not be sent now; the core sends them again later."""
+
+
+class PermanentFailure(Exception):
+    """A platform cannot start until a person fixes something (a refused password or token):
+    the bot stops and the message says what to fix.  Any other failure to start is taken as
+    transient (a homeserver or gateway unreachable) and retried."""

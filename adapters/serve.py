@@ -7,15 +7,17 @@ import contextlib
 import logging
 import signal
 from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.config import Config, ConfigError
 from adapters.observability import HttpServer, Metrics
-from adapters.platform import Dispatcher, Platform
+from adapters.platform import Dispatcher, PermanentFailure, Platform
 from adapters.scheduler import Timer
-from adapters.startup import start
+from adapters.startup import Runtime, start
 from bot.app import Cercle
 from bot.clock import SystemClock
+from storage.errors import DatabaseError
 
 log = logging.getLogger("cercle.serve")
 
@@ -41,16 +43,31 @@ def enabled_platforms(config: Config) -> list[Platform]:
     return platforms
 
 
+FIRST_RETRY = 1.0
+LONGEST_RETRY = 60.0
+"""Transient failures at start-up are retried after 1, 2, 4… seconds, at most a minute apart."""
+STOP_WAIT = 3.0
+"""How long platforms still starting get to notice the bot is stopping."""
+
+
 async def serve(
     config: Config,
     stop: asyncio.Event | None = None,
     platforms: list[Platform] | None = None,
+    *,
+    first_retry: float = FIRST_RETRY,
 ) -> None:
     """Start the core, the timer and each platform; stop them all when ``stop`` is set (or on
-    SIGTERM/SIGINT), platforms first so nothing new arrives while the database closes."""
+    SIGTERM/SIGINT), platforms first so nothing new arrives while the database closes.
+
+    A database server or a platform that does not answer is tried again with a capped
+    exponential backoff, one log line each time, while the rest of the bot works; a platform
+    that refuses the bot's secret (:class:`PermanentFailure`) stops the bot with what to fix."""
     platforms = enabled_platforms(config) if platforms is None else platforms
     stop = stop or _stop_on_signals()
-    runtime = await start(config, SystemClock())
+    runtime = await _start_core(config, stop, first_retry)
+    if runtime is None:
+        return
     dispatcher = Dispatcher({p.name: p for p in platforms})
     http = _http(config, runtime.cercle, platforms, dispatcher)
     if http is not None:
@@ -58,16 +75,22 @@ async def serve(
     timer = Timer(runtime.cercle, runtime.clock, dispatcher.deliver)
     runtime.cercle.listeners.append(timer.wake)
     timer_task = asyncio.create_task(timer.run(), name="cercle-timer")
-    started: list[Platform] = []
+    starter = _Starter(runtime.cercle, dispatcher, stop, first_retry)
+    starting = [
+        asyncio.create_task(starter.keep_starting(platform), name=f"start-{platform.name}")
+        for platform in platforms
+    ]
     try:
-        for platform in platforms:
-            if not await _unless_stopped(platform.start(runtime.cercle, dispatcher), stop):
-                return
-            started.append(platform)
-            log.info("platform ready", extra={"platform": platform.name})
         await stop.wait()
     finally:
-        for platform in reversed(started):
+        # Each start sees ``stop`` and ends (a login in progress is cancelled by
+        # _unless_stopped); whatever is still running after that is cancelled.
+        stop.set()
+        _, late = await asyncio.wait(starting, timeout=STOP_WAIT)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*starting, return_exceptions=True)
+        for platform in reversed(starter.started):
             try:
                 await asyncio.wait_for(platform.stop(), timeout=10)
             except Exception as error:  # keep stopping the others
@@ -78,6 +101,71 @@ async def serve(
         if http is not None:
             await http.stop()
         await runtime.close()
+    if starter.failures:
+        raise starter.failures[0]
+
+
+async def _start_core(config: Config, stop: asyncio.Event, first_retry: float) -> Runtime | None:
+    """The database and the core; a database server that does not answer is waited for."""
+    delay = first_retry
+    while True:
+        try:
+            return await start(config, SystemClock())
+        except DatabaseError as error:
+            if not error.transient:
+                raise
+            log.warning("the database does not answer yet; trying again in %.0f s", delay)
+        if await _stopped_within(stop, delay):
+            return None
+        delay = min(delay * 2, LONGEST_RETRY)
+
+
+@dataclass
+class _Starter:
+    """Starts the platforms, each in its own task, and remembers which are up."""
+
+    cercle: Cercle
+    dispatcher: Dispatcher
+    stop: asyncio.Event
+    first_retry: float
+    started: list[Platform] = field(default_factory=list)
+    failures: list[PermanentFailure] = field(default_factory=list)
+
+    async def keep_starting(self, platform: Platform) -> None:
+        """Start ``platform``, trying again after transient failures until it is up or the
+        bot stops; a permanent failure stops the whole bot (it cannot fix itself)."""
+        delay = self.first_retry
+        while not self.stop.is_set():
+            try:
+                if await _unless_stopped(platform.start(self.cercle, self.dispatcher), self.stop):
+                    self.started.append(platform)
+                    log.info("platform ready", extra={"platform": platform.name})
+                return
+            except PermanentFailure as failure:
+                self.failures.append(failure)
+                self.stop.set()
+                return
+            except Exception as error:
+                log.warning(
+                    "%s could not start (%s); trying again in %.0f s",
+                    platform.name,
+                    type(error).__name__,
+                    delay,
+                )
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(platform.stop(), timeout=10)
+            if await _stopped_within(self.stop, delay):
+                return
+            delay = min(delay * 2, LONGEST_RETRY)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds``, or less if the bot is told to stop (then True)."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def _http(

@@ -65,7 +65,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     except DBAPIError as error:
         raise DatabaseError(_explain(engine, error.orig)) from None
     except OSError as error:  # the server does not answer
-        raise DatabaseError(_explain(engine, error)) from None
+        raise DatabaseError(_explain(engine, error), transient=True) from None
 
 
 def _explain(engine: AsyncEngine, cause: BaseException | None) -> str:

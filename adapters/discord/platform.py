@@ -24,7 +24,7 @@ from adapters.discord.sync import sync_commands
 from adapters.discord.translator import RegistryTranslator
 from adapters.discord.voice import VoiceGate
 from adapters.discord.watch import StickWatch
-from adapters.platform import Dispatcher
+from adapters.platform import Dispatcher, PermanentFailure
 from bot.app import Cercle
 from bot.replies import Outgoing
 
@@ -91,7 +91,13 @@ class DiscordPlatform:
             cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
         )
         try:
-            await client.login(self._token)
+            try:
+                await client.login(self._token)
+            except discord.LoginFailure:
+                raise PermanentFailure(
+                    "Discord refused the bot's token (CERCLE_DISCORD_TOKEN): reset it in the "
+                    "Developer Portal (Bot → Reset Token) and set it again"
+                ) from None
             self._task = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
             ready = asyncio.create_task(self._ready.wait())
             await asyncio.wait(

@@ -21,7 +21,7 @@ from adapters.matrix.outbox import PLATFORM, Outbox
 from adapters.matrix.power import Creations
 from adapters.matrix.state import MatrixState
 from adapters.matrix.sync import LONG_POLL_MS, SyncLoop
-from adapters.platform import Dispatcher
+from adapters.platform import Dispatcher, PermanentFailure
 from bot.app import Cercle
 from bot.replies import Outgoing
 
@@ -87,7 +87,7 @@ class MatrixPlatform:
         except MatrixLoginError as error:
             log.error("cannot log in: %s", error)  # noqa: TRY400 - the message says what to fix
             await self._close_client()
-            raise
+            raise PermanentFailure(f"Matrix: {error}") from None
         except BaseException:
             await self._close_client()
             raise
