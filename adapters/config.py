@@ -25,7 +25,8 @@ from bot.timezones import close_zones, is_zone
 DATABASE_URL_ENV = "CERCLE_DATABASE_URL"
 """When set, replaces ``bot.database_url`` (keeps a database password out of the file)."""
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cercle.db"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///cercle-data/cercle.db"
+"""Beside where Cercle runs, in a folder of its own (git ignores ``cercle-data/``)."""
 DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SESSION_MINUTES = (15, 240)
@@ -76,6 +77,17 @@ class BotConfig:
     data_dir: str | None = None
     """Where relative paths (database file, journal key, Matrix store) are read from; relative
     itself to the configuration file's folder.  ``None``: that folder."""
+
+    def data_folder(self) -> Path:
+        """Where the bot keeps its files: ``data_dir``, else the SQLite file's folder, else
+        the working folder."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        prefix = "sqlite+aiosqlite:///"
+        database = self.database_url.removeprefix(prefix)
+        if self.database_url.startswith(prefix) and database and ":memory:" not in database:
+            return Path(database).parent
+        return Path()
 
     def journal_key_path(self) -> Path:
         if self.journal_key_file is not None:

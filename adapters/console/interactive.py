@@ -13,6 +13,7 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.room import ConsoleRoom, clock_text
@@ -133,7 +134,7 @@ class Interactive:
         self.out.flush()
 
     async def deliver_jobs(self, outgoing: Sequence[Outgoing]) -> None:
-        lines = format_all(outgoing)
+        lines = format_all(outgoing, self.room.files)
         if not lines:
             return
         if self.waiting and self.tty:
@@ -164,7 +165,7 @@ class Interactive:
             if word in PRIVATE_WORDS:
                 if rest.strip():
                     said = await self.room.say(self.user, rest.strip(), private=True)
-                    self.write(format_all(said))
+                    self.write(format_all(said, self.room.files))
                     jobs.wake()
                 else:
                     self.say("need_command", usage=f"{word} COMMAND")
@@ -173,7 +174,7 @@ class Interactive:
                 if not self.console_command(line):
                     break
                 continue
-            self.write(format_all(await self.room.say(self.user, line)))
+            self.write(format_all(await self.room.say(self.user, line), self.room.files))
             jobs.wake()
         self.say("bye")
 
@@ -201,9 +202,15 @@ class Interactive:
 
 
 async def run_interactive(
-    cercle: Cercle, clock: Clock, language: str, stdin: TextIO, out: TextIO
+    cercle: Cercle,
+    clock: Clock,
+    language: str,
+    stdin: TextIO,
+    out: TextIO,
+    *,
+    files: Path | None = None,
 ) -> None:
-    room = ConsoleRoom(cercle)
+    room = ConsoleRoom(cercle, files=files)
     console = Interactive(room, language, out, clock=clock)
     jobs = Timer(cercle, clock, console.deliver_jobs)
     reader = LineReader(stdin, show_prompt=stdin.isatty() and out.isatty())

@@ -36,7 +36,7 @@ async def run_script(config: Config, path: Path, out: TextIO | None = None) -> N
     steps = read_script(path)
     clock = ManualClock(SystemClock().now())
     async with await start(config, clock) as runtime:
-        room = ConsoleRoom(runtime.cercle)
+        room = ConsoleRoom(runtime.cercle, files=config.bot.data_folder())
 
         def emit(line: str) -> None:
             print(line, file=stream)
@@ -55,5 +55,10 @@ async def run_prompt(
     clock = SystemClock()
     async with await start(config, clock) as runtime:
         await run_interactive(
-            runtime.cercle, clock, config.bot.language, stdin or sys.stdin, out or sys.stdout
+            runtime.cercle,
+            clock,
+            config.bot.language,
+            stdin or sys.stdin,
+            out or sys.stdout,
+            files=config.bot.data_folder(),
         )

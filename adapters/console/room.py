@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.console.script import Advance, Moderator, Say, ScriptError, SetTime, Step
@@ -26,9 +27,13 @@ the queue would otherwise hold the script forever)."""
 class ConsoleRoom:
     """Turns what people type in the console into :class:`Incoming` commands for the core."""
 
-    def __init__(self, cercle: Cercle, run_id: str | None = None) -> None:
+    def __init__(
+        self, cercle: Cercle, run_id: str | None = None, *, files: Path | None = None
+    ) -> None:
         self.cercle = cercle
         self.run_id = run_id or uuid.uuid4().hex[:8]
+        self.files = files
+        """Where files handed over (calendar, exports) are written: the data folder."""
         self.moderators: set[str] = set()
         self._events = 0
         cercle.moderator_checks[PLATFORM] = self._moderator_now
@@ -157,7 +162,7 @@ class ScriptRunner:
                 into.extend(items)
 
             await self.room.cercle.run_due(deliver)
-            lines = format_all(delivered)
+            lines = format_all(delivered, self.room.files)
             if lines:
                 self.emit(f"-- {self.show(self.clock.now())} --")
                 for line in lines:
@@ -165,5 +170,5 @@ class ScriptRunner:
         self.clock.set(max(target, self.clock.now()))
 
     def _print(self, outgoing: Sequence[Outgoing]) -> None:
-        for line in format_all(outgoing):
+        for line in format_all(outgoing, self.room.files):
             self.emit(line)

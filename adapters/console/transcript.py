@@ -19,7 +19,7 @@ def prefix(outgoing: Outgoing) -> str:
     return "[room]"
 
 
-def format_outgoing(outgoing: Outgoing) -> list[str]:
+def format_outgoing(outgoing: Outgoing, files: Path | None = None) -> list[str]:
     """The lines for one reply; none for the stick panel (Discord and Matrix edit it in place,
     the console already shows every change of the stick as it happens)."""
     reply = outgoing.reply
@@ -34,20 +34,23 @@ def format_outgoing(outgoing: Outgoing) -> list[str]:
         hint = " · ".join(choice.command for choice in reply.choices)
         lines.append(f"    {CHOICE_MARK} {hint}")
     if reply.attachment is not None:
-        lines.append(f"    {FILE_MARK} {save(reply.attachment)}")
+        lines.append(f"    {FILE_MARK} {save(reply.attachment, files)}")
     return lines
 
 
 def save(attachment: Attachment, folder: Path | None = None) -> Path:
-    """The console's way to hand over a file (a calendar…): write it in the working folder."""
+    """The console's way to hand over a file (a calendar, a journal export…): write it in the
+    data folder (beside the database), else the working folder."""
     name = Path(attachment.filename).name or "cercle-file"
-    path = (folder or Path.cwd()) / name
+    target = folder or Path.cwd()
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / name
     path.write_bytes(attachment.data)
     return path
 
 
-def format_all(outgoing: Iterable[Outgoing]) -> list[str]:
-    return [line for item in outgoing for line in format_outgoing(item)]
+def format_all(outgoing: Iterable[Outgoing], files: Path | None = None) -> list[str]:
+    return [line for item in outgoing for line in format_outgoing(item, files)]
 
 
 def echo(name: str, text: str) -> str:

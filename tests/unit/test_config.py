@@ -38,7 +38,11 @@ def test_defaults_without_a_file() -> None:
     assert config.bot == BotConfig()
     assert config.bot.language == "fr"
     assert config.bot.timezone == "Europe/Paris"
-    assert config.bot.database_url == DEFAULT_DATABASE_URL == "sqlite+aiosqlite:///cercle.db"
+    assert (
+        config.bot.database_url
+        == DEFAULT_DATABASE_URL
+        == "sqlite+aiosqlite:///cercle-data/cercle.db"
+    )
     assert config.bot.session_minutes == 90
     assert config.bot.break_minutes == 10
     assert config.bot.reminder_leads == (1440, 15)
@@ -258,7 +262,7 @@ def test_resources_are_lines_per_known_language() -> None:
 
 
 def test_the_journal_key_lies_beside_the_sqlite_file_unless_configured() -> None:
-    assert BotConfig().journal_key_path() == Path("cercle.db.journal-key")
+    assert BotConfig().journal_key_path() == Path("cercle-data/cercle.db.journal-key")
     other = BotConfig(database_url="sqlite+aiosqlite:///data/groups.db")
     assert other.journal_key_path() == Path("data/groups.db.journal-key")
     postgres = BotConfig(database_url="postgresql+asyncpg://db/cercle")

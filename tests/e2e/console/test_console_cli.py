@@ -251,12 +251,21 @@ def test_a_missing_script_or_bad_config_is_a_clear_error(tmp_path: Path) -> None
     assert done.stderr.startswith(f"cercle: error: {config}: bot.timezone: expected an IANA")
 
 
-def test_the_default_database_is_cercle_db_in_the_working_directory(tmp_path: Path) -> None:
+def test_the_default_files_go_to_a_data_folder_git_ignores(tmp_path: Path) -> None:
     path = tmp_path / "s.txt"
-    path.write_text("bob: aide\n", encoding="utf-8")
+    path.write_text(
+        "bob: aide\nbob (private): journal ajouter une note\nbob: journal exporter\n",
+        encoding="utf-8",
+    )
     done = cercle("console", "--script", path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "cercle.db").exists()
+    data = tmp_path / "cercle-data"
+    assert (data / "cercle.db").exists()
+    assert (data / "cercle.db.journal-key").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["s.txt"], "nothing else here"
+    assert any(p.suffix == ".md" for p in data.iterdir()), "the export is in the data folder"
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/cercle-data/" in ignored
     assert "[private → bob] Voici l'essentiel pour participer :" in done.stdout
 
 
