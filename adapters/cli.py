@@ -209,7 +209,9 @@ def _config(args: argparse.Namespace) -> Config:
     if args.db is not None:
         config = config.with_database(sqlite_url(args.db))
     level = config.bot.log_level or "WARNING"
-    configure_logging(level, log_format=config.bot.log_format)
+    configure_logging(
+        level, log_format=config.bot.log_format, library_level=config.bot.library_log_level
+    )
     return config
 
 
@@ -271,7 +273,11 @@ def _run(config: Config) -> int:
     from adapters.platform import PermanentFailure
     from adapters.serve import serve
 
-    configure_logging(config.bot.log_level or "INFO", log_format=config.bot.log_format)
+    configure_logging(
+        config.bot.log_level or "INFO",
+        log_format=config.bot.log_format,
+        library_level=config.bot.library_log_level,
+    )
     try:
         asyncio.run(serve(config))
     except (ConfigError, DatabaseError):

@@ -70,6 +70,10 @@ class BotConfig:
     """``None``: the adapter's default (INFO for the bot, WARNING for the console)."""
     log_format: str = "text"
     """``text``: ``key=value`` lines; ``json``: one JSON object per line."""
+    library_log_level: str = "WARNING"
+    """How much discord.py, matrix-nio, aiohttp and APScheduler say: WARNING, or INFO when
+    asked (never DEBUG: their debug output holds what members typed).  Database libraries stay
+    at WARNING whatever is set."""
     journal_key_file: str | None = None
     """Where the key that encrypts journal notes lives (created, mode 0600, on first run).
     ``None``: beside the SQLite file (``cercle.db.journal-key``), or ``cercle-journal.key`` in
@@ -252,6 +256,7 @@ _BOT_KEYS = {
     "journal_key_file",
     "data_dir",
     "log_format",
+    "library_log_level",
 }
 
 
@@ -275,6 +280,7 @@ def _bot_section(section: Mapping[str, Any]) -> BotConfig:
         journal_key_file=get("journal_key_file", _non_empty, defaults.journal_key_file),
         data_dir=get("data_dir", _non_empty, defaults.data_dir),
         log_format=get("log_format", _log_format, defaults.log_format),
+        library_log_level=get("library_log_level", _library_log_level, defaults.library_log_level),
     )
 
 
@@ -520,6 +526,17 @@ def _timezone(key: str, value: Any) -> str:
         hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise ConfigError(
             f"expected an IANA time zone such as 'Europe/Paris', got {text[:70]!r}{hint}",
+            key,
+        )
+    return text
+
+
+def _library_log_level(key: str, value: Any) -> str:
+    text = _string(key, value).strip().upper()
+    if text not in ("WARNING", "INFO"):
+        raise ConfigError(
+            f"expected 'WARNING' or 'INFO' (libraries' DEBUG output can hold members' words), "
+            f"got {text[:20]!r}",
             key,
         )
     return text

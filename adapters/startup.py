@@ -29,13 +29,11 @@ QUIET_LIBRARIES = {
     "sqlalchemy": logging.WARNING,
     "asyncpg": logging.WARNING,
     "alembic": logging.WARNING,
-    "discord": logging.WARNING,
-    "nio": logging.WARNING,
     "peewee": logging.WARNING,
-    "aiohttp": logging.WARNING,
-    "apscheduler": logging.WARNING,
 }
-"""The least each library logs at (their DEBUG output can hold what members typed)."""
+"""The least each database library logs at, always (their INFO and DEBUG hold SQL parameters)."""
+CHATTY_LIBRARIES = ("discord", "nio", "aiohttp", "apscheduler")
+"""Libraries kept at WARNING unless ``[bot] library_log_level = "INFO"`` (never DEBUG)."""
 
 
 @dataclass(slots=True)
@@ -96,7 +94,12 @@ async def upgrade_database(config: Config) -> str | None:
         await dispose(engine, DISPOSE_TIMEOUT)
 
 
-def configure_logging(level: str, stream: TextIO | None = None, log_format: str = "text") -> None:
+def configure_logging(
+    level: str,
+    stream: TextIO | None = None,
+    log_format: str = "text",
+    library_level: str = "WARNING",
+) -> None:
     """``key=value`` (or JSON) lines on stderr (stdout is kept for the console's transcript),
     through the one filter that keeps members' words out (:class:`adapters.logs.Redact`)."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -109,6 +112,9 @@ def configure_logging(level: str, stream: TextIO | None = None, log_format: str 
     root.setLevel(level)
     # These libraries log SQL parameters or event bodies when verbose: members' words must never
     # reach a log, whatever level the bot runs at.
+    wanted = logging.getLevelName(level)
     for name, floor in QUIET_LIBRARIES.items():
-        logger = logging.getLogger(name)
-        logger.setLevel(max(floor, logging.getLevelName(level)))
+        logging.getLogger(name).setLevel(max(floor, wanted))
+    chatty = max(logging.INFO, logging.getLevelName(library_level))
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(max(chatty, wanted))

@@ -75,3 +75,23 @@ def test_library_chatter_stays_at_warning_even_when_the_bot_debugs() -> None:
     logging.getLogger("cercle.test").debug("ours")
     assert "chatter" not in out.getvalue()
     assert "ours" in out.getvalue()
+
+
+def test_library_chatter_on_request_stops_at_info() -> None:
+    out = io.StringIO()
+    configure_logging("DEBUG", out, library_level="INFO")
+    for name in ("apscheduler.scheduler", "nio.client", "discord.client", "aiohttp.access"):
+        logging.getLogger(name).info("connection news")
+        logging.getLogger(name).debug("an event body")
+    logging.getLogger("sqlalchemy.engine").info("SELECT … with parameters")
+    assert out.getvalue().count("connection news") == 4
+    assert "an event body" not in out.getvalue()
+    assert "SELECT" not in out.getvalue(), "database libraries stay quiet whatever is asked"
+
+
+def test_library_log_level_refuses_debug() -> None:
+    from adapters.config import Config, ConfigError
+
+    with pytest.raises(ConfigError, match="members' words") as refused:
+        Config.from_toml('[bot]\nlibrary_log_level = "DEBUG"\n', environ={})
+    assert refused.value.key == "bot.library_log_level"
