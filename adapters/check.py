@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 from alembic.script import ScriptDirectory
 
 from adapters.config import Config
@@ -20,6 +21,7 @@ from storage.migrate import alembic_config, current_revision
 
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 DATABASE_TIMEOUT = 10.0
+NETWORK_TIMEOUT = 15.0
 MATRIX_SECRETS = ("CERCLE_MATRIX_PASSWORD", "CERCLE_MATRIX_ACCESS_TOKEN")
 DISCORD_SECRET = "CERCLE_DISCORD_TOKEN"  # noqa: S105 - the name of a variable
 
@@ -33,14 +35,79 @@ class Check:
         return f"{'ok  ' if self.ok else 'FAIL'}  {self.what}"
 
 
-async def checklist(config: Config, environ: Mapping[str, str] | None = None) -> list[Check]:
+async def checklist(
+    config: Config, environ: Mapping[str, str] | None = None, *, network: bool = True
+) -> list[Check]:
+    """Every check; with ``network``, the enabled platforms are also asked whether they take
+    the bot's secret (Matrix: who am I / a login that is logged out at once; Discord: the
+    token's bot), so a wrong password shows here rather than at start-up."""
     env = os.environ if environ is None else environ
-    return [
+    checks = [
         Check(True, f"configuration {config.source or '(defaults)'} read"),
         _new_database(config) or await _database(config),
         _journal_key(config, env),
         *_platforms(config, env),
     ]
+    if network and all(check.ok for check in checks):
+        if config.matrix.enabled:
+            checks.append(await matrix_login(config, env))
+        if config.discord.enabled:
+            checks.append(await discord_login(env))
+    return checks
+
+
+async def matrix_login(config: Config, env: Mapping[str, str]) -> Check:
+    """Ask the homeserver whether it takes the bot's secret, leaving nothing behind."""
+    base = config.matrix.homeserver.rstrip("/") + "/_matrix/client/v3"
+    user = config.matrix.user_id
+    timeout = aiohttp.ClientTimeout(total=NETWORK_TIMEOUT)
+    try:
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            if token := env.get("CERCLE_MATRIX_ACCESS_TOKEN", "").strip():
+                headers = {"Authorization": f"Bearer {token}"}
+                async with session.get(f"{base}/account/whoami", headers=headers) as answer:
+                    found = await answer.json() if answer.status == 200 else {}
+                if found.get("user_id") != user:
+                    return Check(
+                        False, f"Matrix: the homeserver refused the access token of {user}"
+                    )
+                return Check(True, f"Matrix: {user} is logged in (device {found.get('device_id')})")
+            login = {
+                "type": "m.login.password",
+                "identifier": {"type": "m.id.user", "user": user},
+                "password": env.get("CERCLE_MATRIX_PASSWORD", ""),
+                "initial_device_display_name": "cercle check-config",
+            }
+            async with session.post(f"{base}/login", json=login) as answer:
+                if answer.status != 200:
+                    return Check(False, f"Matrix: the homeserver refused the password of {user}")
+                token = (await answer.json())["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            async with session.post(f"{base}/logout", headers=headers, json={}):
+                pass  # the check's own device is removed again
+            return Check(True, f"Matrix: {user} can log in")
+    except (aiohttp.ClientError, TimeoutError, OSError) as error:
+        return Check(
+            False, f"Matrix: {config.matrix.homeserver} does not answer ({type(error).__name__})"
+        )
+
+
+async def discord_login(env: Mapping[str, str]) -> Check:
+    """Ask Discord whose bot the token is (discord.py's own login, then closed)."""
+    import discord  # only when Discord is enabled: it is slow to import
+
+    client = discord.Client(intents=discord.Intents.none())
+    try:
+        await asyncio.wait_for(client.login(env.get(DISCORD_SECRET, "").strip()), NETWORK_TIMEOUT)
+    except discord.LoginFailure:
+        return Check(False, "Discord: the token was refused; reset it in the Developer Portal")
+    except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as error:
+        return Check(False, f"Discord does not answer ({type(error).__name__})")
+    else:
+        bot = client.user
+        return Check(True, f"Discord: the token is the bot {bot.name if bot else '?'}'s")
+    finally:
+        await client.close()
 
 
 def _new_database(config: Config) -> Check | None:

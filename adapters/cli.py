@@ -91,11 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a configuration before 'cercle run' (exit 1 when something is to fix)",
         description=(
             "A checklist: the file, the database, the journal key, the secrets of each enabled "
-            "platform. Changes nothing."
+            "platform, and (unless --offline) whether the homeserver and Discord take them. "
+            "Changes nothing."
         ),
     )
     check.add_argument(
         "--config", metavar="FILE", type=Path, required=True, help="a TOML configuration"
+    )
+    check.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not ask the homeserver or Discord whether they take the bot's secret",
     )
     check.set_defaults(db=None)
 
@@ -183,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return _db(args, config)
         if args.command == "check-config":
-            return _check_config(config)
+            return _check_config(config, network=not args.offline)
         if args.command == "discord":
             return _discord_invite(args, config)
         if args.command == "run":
@@ -223,10 +229,10 @@ def _commands(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_config(config: Config) -> int:
+def _check_config(config: Config, *, network: bool) -> int:
     from adapters.check import checklist
 
-    checks = asyncio.run(checklist(config))
+    checks = asyncio.run(checklist(config, network=network))
     for check in checks:
         print(check.line())
     return EXIT_OK if all(check.ok for check in checks) else EXIT_FAILED

@@ -78,3 +78,37 @@ async def test_login_problems_say_what_to_fix(
         assert account.password not in str(raised.value)
     finally:
         await client.close()
+
+
+async def test_check_config_asks_the_homeserver_and_leaves_no_device(
+    synapse: SynapseServer, tmp_path: Path
+) -> None:
+    """Issue 14: ``cercle check-config`` logs in (and out again) to say whether the homeserver
+    takes the bot's password or token."""
+    from adapters.check import matrix_login
+    from adapters.config import Config
+
+    account = await synapse.register(synapse.fresh_name("cercle"))
+    config = Config.from_toml(
+        f'[matrix]\nenabled = true\nhomeserver = "{synapse.url}"\nuser_id = "{account.user_id}"\n',
+        environ={"CERCLE_MATRIX_PASSWORD": account.password},
+    )
+    good = await matrix_login(config, {"CERCLE_MATRIX_PASSWORD": account.password})
+    assert good.ok, good.what
+    wrong = await matrix_login(config, {"CERCLE_MATRIX_PASSWORD": "not it"})
+    assert not wrong.ok
+    assert "refused the password" in wrong.what
+    token = await matrix_login(config, {"CERCLE_MATRIX_ACCESS_TOKEN": account.access_token})
+    assert token.ok and account.device_id in token.what
+    admin = await synapse.register(synapse.fresh_name("admin"), admin=True)
+    devices = await synapse.admin(
+        "GET", f"/_synapse/admin/v2/users/{account.user_id}/devices", admin.access_token
+    )
+    assert [d["device_id"] for d in devices["devices"]] == [account.device_id], "no device left"
+    down = Config.from_toml(
+        f'[matrix]\nenabled = true\nhomeserver = "http://127.0.0.1:9"\n'
+        f'user_id = "{account.user_id}"\n',
+        environ={"CERCLE_MATRIX_PASSWORD": "x"},
+    )
+    unreachable = await matrix_login(down, {"CERCLE_MATRIX_PASSWORD": "x"})
+    assert not unreachable.ok and "does not answer" in unreachable.what

@@ -67,20 +67,20 @@ def test_check_config_lists_what_is_right_and_fails_on_what_to_fix(tmp_path: Pat
         '[bot]\ndatabase_url = "sqlite+aiosqlite:///data/c.db"\n[discord]\nenabled = true\n'
     )
     token = {"CERCLE_DISCORD_TOKEN": "t"}
-    fresh = cercle("check-config", "--config", config, cwd=tmp_path, secrets=token)
+    fresh = cercle("check-config", "--offline", "--config", config, cwd=tmp_path, secrets=token)
     assert fresh.returncode == 0, fresh.stdout
     assert "created at the first start" in fresh.stdout
     assert not (tmp_path / "data").exists(), "the check creates nothing"
 
     assert cercle("db", "upgrade", "--config", config, cwd=tmp_path).returncode == 0
-    ready = cercle("check-config", "--config", config, cwd=tmp_path, secrets=token)
+    ready = cercle("check-config", "--offline", "--config", config, cwd=tmp_path, secrets=token)
     assert ready.returncode == 0, ready.stdout
     assert "ok    database at the latest revision" in ready.stdout
 
     key = tmp_path / "data" / "c.db.journal-key"
     key.write_text("not checked here")
     key.chmod(0o644)
-    no_token = cercle("check-config", "--config", config, cwd=tmp_path)
+    no_token = cercle("check-config", "--offline", "--config", config, cwd=tmp_path)
     assert no_token.returncode == 1
     lines = no_token.stdout.splitlines()
     assert f"FAIL  journal key {key} is readable by others: chmod 600 {key}" in lines
@@ -89,11 +89,11 @@ def test_check_config_lists_what_is_right_and_fails_on_what_to_fix(tmp_path: Pat
 
     with sqlite3.connect(tmp_path / "data" / "c.db") as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
-    newer = cercle("check-config", "--config", config, cwd=tmp_path, secrets=token)
+    newer = cercle("check-config", "--offline", "--config", config, cwd=tmp_path, secrets=token)
     assert newer.returncode == 1
     assert "FAIL  database at 0099, written by a newer Cercle: upgrade Cercle" in newer.stdout
 
     config.write_text("[bot\n")
-    broken = cercle("check-config", "--config", config, cwd=tmp_path)
+    broken = cercle("check-config", "--offline", "--config", config, cwd=tmp_path)
     assert broken.returncode == 2
     assert "not valid TOML" in broken.stderr
