@@ -14,10 +14,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import planning
-from bot.commands.context import Context
+from bot.commands.context import CONCERN_COOLDOWN, Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.spec import Permission, effective_permission
-from bot.domain import Group, GroupDefaults, Job, JobState, Member, PendingAsks, Stick
+from bot.domain import (
+    Cooldown,
+    Group,
+    GroupDefaults,
+    Job,
+    JobState,
+    Member,
+    PendingAsks,
+    Stick,
+)
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
 from bot.handlers.common import agree_choice, charter_text, ref
@@ -80,6 +89,7 @@ class Cercle:
         """Called after every command that changed something (the timer looks again)."""
         self.lease = lease
         self._pending_asks = PendingAsks()
+        self._concerns = Cooldown(CONCERN_COOLDOWN)
         self.command_observers: list[Callable[[str, str, float], None]] = []
         """Told of every command: its name (or ``unknown``), its outcome (``ok``, ``refused``,
         ``failed``) and how long the core took, in seconds — never what was typed."""
@@ -369,6 +379,7 @@ class Cercle:
                 private=incoming.private,
                 resources=self._resources,
                 pending_asks=self._pending_asks,
+                concerns=self._concerns,
             )
             enrols = not incoming.private
             try:

@@ -10,6 +10,7 @@ from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
 from bot.handlers import (
     accompanying,
     charter,
+    concern,
     directory,
     group,
     help,
@@ -116,6 +117,23 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         handler=pause.request,
+    ),
+    Command(
+        name="concern",
+        help_key="help.concern",
+        aliases={"fr": ("inquiet", "inquiète", "inquiete", "inquiétude")},
+        args=(
+            Arg(
+                "mode",
+                ArgType.CHOICE,
+                required=False,
+                choices=("anon",),
+                aliases={"anonyme": "anon", "anonymous": "anon"},
+            ),
+            Arg("member", ArgType.MEMBER, required=False),
+        ),
+        handler=concern.concern,
+        enrols=False,
     ),
     Command(
         name="observer",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.commands.parser import Registry, command_line
-from bot.domain import Group, Member, PendingAsks
+from bot.domain import Cooldown, Group, Member, PendingAsks
 from bot.ports import UnitOfWork
 from bot.replies import Reply
 from bot.resources import Resources
+
+CONCERN_COOLDOWN = timedelta(minutes=15)
+"""One "I'm worried" per person and group in this long: the moderators are told once."""
 
 
 @dataclass
@@ -32,6 +35,8 @@ class Context:
     """Members this command has already read, by user id (see ``stick_flow.members_named``)."""
     pending_asks: PendingAsks = field(default_factory=PendingAsks)
     """Who asked for a break and is still waiting (the process's memory, never stored)."""
+    concerns: Cooldown = field(default_factory=lambda: Cooldown(CONCERN_COOLDOWN))
+    """Who said "I'm worried" lately (the process's memory, never stored)."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     """Changes to the process's memory, made only once the command's transaction committed."""
     elsewhere: list[tuple[Group, list[Reply]]] = field(default_factory=list)

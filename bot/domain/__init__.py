@@ -4,13 +4,14 @@ from bot.domain.care import JournalEntry, RankedTheme, Theme, ThemeVote
 from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
 from bot.domain.jobs import Job, JobKind, JobState
 from bot.domain.member import Member, Role
-from bot.domain.pause import PauseRequest, PendingAsks
+from bot.domain.pause import Cooldown, PauseRequest, PendingAsks
 from bot.domain.series import Series
 from bot.domain.session import Session, SessionState
 from bot.domain.stick import Handover, SpeakingTurn, Stick, StickChange
 
 __all__ = [
     "AccompanyingPolicy",
+    "Cooldown",
     "Group",
     "GroupDefaults",
     "Handover",

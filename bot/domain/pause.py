@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +39,23 @@ class PendingAsks:
     def forget(self, user_id: str) -> None:
         for people in self._asked.values():
             people.discard(user_id)
+
+
+class Cooldown:
+    """Who asked for something recently, per group — kept in memory only, like
+    :class:`PendingAsks`: a worried member may write again after ``window``, never flood."""
+
+    def __init__(self, window: timedelta) -> None:
+        self.window = window
+        self._last: dict[tuple[int, str], datetime] = {}
+
+    def recent(self, group_id: int, user_id: str, now: datetime) -> bool:
+        last = self._last.get((group_id, user_id))
+        return last is not None and now - last < self.window
+
+    def noted(self, group_id: int, user_id: str, now: datetime) -> None:
+        self._last[(group_id, user_id)] = now
+
+    def forget(self, user_id: str) -> None:
+        for key in [k for k in self._last if k[1] == user_id]:
+            del self._last[key]

@@ -51,26 +51,26 @@ async def _entry(ctx: Context, group: Group) -> Key:
 
 
 async def resources(ctx: Context, args: Args) -> list[Reply]:
+    lines = crisis_lines(ctx)
+    return [private(ctx.user_id, lines.key, **lines.params)]
+
+
+def crisis_lines(ctx: Context) -> Key:
+    """The group's crisis lines (by its country, in its language), with the plain statement
+    that the bot is not a therapist and the emergency number: what ``resources`` says, and what
+    ``concern`` gives the member and the moderators."""
     country = group_country(ctx.group)
     found = lines_for(ctx.resources, country, ctx.language)
     if not found.lines:
-        return [
-            private(
-                ctx.user_id,
-                "resources.unknown",
-                country=country_name(country, ctx.language),
-                emergency=found.emergency,
-            )
-        ]
-    listed = "\n".join(f"• {line}" for line in found.lines)
-    return [
-        private(
-            ctx.user_id,
-            "resources.list",
-            lines=UserText(listed, multiline=True),
-            emergency=found.emergency,
+        return Key(
+            "resources.unknown",
+            {"country": country_name(country, ctx.language), "emergency": found.emergency},
         )
-    ]
+    listed = "\n".join(f"• {line}" for line in found.lines)
+    return Key(
+        "resources.list",
+        {"lines": UserText(listed, multiline=True), "emergency": found.emergency},
+    )
 
 
 def group_country(group: Group) -> str | None:

@@ -12,7 +12,7 @@ from bot.replies import Reply, UserText, private
 
 MEMBER_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("help.section.taking_part", ("rules", "agree", "hand", "lower", "pass", "queue", "observer")),
-    ("help.section.breaks", ("pause", "resources")),
+    ("help.section.breaks", ("pause", "concern", "resources")),
     ("help.section.my_data", ("remind", "journal", "my-data", "forget-me")),
 )
 """The commands a member needs, in the order ``help`` shows them (by canonical name)."""

@@ -150,6 +150,7 @@ async def forget_me(ctx: Context, args: Args) -> list[Reply]:
     replies = await _leave_every_stick(ctx)
     await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
     ctx.after_commit.append(lambda: ctx.pending_asks.forget(ctx.user_id))
+    ctx.after_commit.append(lambda: ctx.concerns.forget(ctx.user_id))
     return [*replies, private(ctx.user_id, FORGOTTEN)]
 
 
