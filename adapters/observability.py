@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -20,6 +20,8 @@ from prometheus_client import (
     exposition,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from adapters.config import HttpConfig
 from adapters.platform import Dispatcher, Platform
@@ -75,6 +77,9 @@ class Metrics:
             registry=r,
         )
 
+    def count_rate_limits(self, platforms: Sequence[Platform]) -> None:
+        self.registry.register(_RateLimits(platforms))
+
     def watch(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
         cercle.command_observers.append(self._command)
         cercle.job_observers.append(self.jobs_delivered_of)
@@ -91,6 +96,23 @@ class Metrics:
 
     def jobs_delivered_of(self, kind: str, count: int) -> None:
         self.jobs_delivered.labels(kind=kind).inc(count)
+
+
+class _RateLimits(Collector):
+    """``cercle_platform_rate_limits_total``: 429s waited out, read from each platform."""
+
+    def __init__(self, platforms: Sequence[Platform]) -> None:
+        self._platforms = platforms
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "cercle_platform_rate_limits",
+            "Times a platform asked the bot to slow down (429s waited out).",
+            labels=["platform"],
+        )
+        for platform in self._platforms:
+            family.add_metric([platform.name], platform.rate_limits)
+        yield family
 
 
 @dataclass(frozen=True, slots=True)

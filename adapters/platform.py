@@ -33,6 +33,12 @@ class Platform(Protocol):
         """Whether it is connected now (for ``/healthz``): ready and still receiving."""
         ...
 
+    @property
+    def rate_limits(self) -> int:
+        """How many times the platform asked the bot to slow down (a 429 waited out), since
+        the process started (for ``/metrics``)."""
+        ...
+
 
 class Dispatcher:
     """Routes the core's replies to the platform they belong to.  Timed work (jobs) produces

@@ -181,6 +181,7 @@ def _http(
         return None
     metrics = Metrics()
     metrics.watch(cercle, dispatcher)
+    metrics.count_rate_limits(platforms)
     return HttpServer(config.http, cercle, platforms, metrics)
 
 

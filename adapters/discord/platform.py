@@ -40,6 +40,23 @@ EVENTS_EVERY = 3600.0
 """Seconds between two looks at every room's scheduled events (sessions come into range)."""
 
 
+class _RateLimitCounter(logging.Filter):
+    """Counts discord.py's "being rate limited" log records (it has no public counter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("We are being rate limited"):
+            self.count += 1
+        return True
+
+
+RATE_LIMITS = _RateLimitCounter()
+logging.getLogger("discord.http").addFilter(RATE_LIMITS)
+
+
 class _Parts:
     """Everything built around one client."""
 
@@ -116,6 +133,11 @@ class DiscordPlatform:
         """A reply that is not an answer to an interaction (reminders, end of a break, nudges).
         Raises when it could not be delivered, so the core tries again with the same key."""
         await self.parts.delivery.send(outgoing)
+
+    @property
+    def rate_limits(self) -> int:
+        """discord.py waits out 429s itself and only says so in its log: counted from there."""
+        return RATE_LIMITS.count
 
     @property
     def connected(self) -> bool:

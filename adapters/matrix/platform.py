@@ -143,6 +143,10 @@ class MatrixPlatform:
         await self.outbox.submit([outgoing])
 
     @property
+    def rate_limits(self) -> int:
+        return 0 if self.courier is None else self.courier.rate_limited
+
+    @property
     def connected(self) -> bool:
         """Started, and its sync loop is still running."""
         return self.ready.is_set() and self._task is not None and not self._task.done()

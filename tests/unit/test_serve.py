@@ -39,6 +39,10 @@ class FakePlatform:
         self.events.append("stop")
 
     @property
+    def rate_limits(self) -> int:
+        return 0
+
+    @property
     def connected(self) -> bool:
         return self.ready.is_set() and "stop" not in self.events
 

@@ -52,6 +52,10 @@ class FlakyPlatform:
         self.ready.clear()
 
     @property
+    def rate_limits(self) -> int:
+        return 0
+
+    @property
     def connected(self) -> bool:
         return self.ready.is_set()
 

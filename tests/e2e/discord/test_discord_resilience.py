@@ -64,6 +64,7 @@ async def test_ready_again_does_not_repeat_start_up_work(
 
 async def test_rate_limits_are_waited_out(fake: FakeDiscord, world: World, bot: Bot) -> None:
     await bot.run(fake.slash(world.alice, world.room, "session", "start"))
+    counted = bot.platform.rate_limits
     fake.rate_limit(*FOLLOWUP, retry_after=0.05)
     fake.rate_limit(*EDIT, retry_after=0.05, is_global=True)
     await bot.agree(world.bob)
@@ -73,6 +74,7 @@ async def test_rate_limits_are_waited_out(fake: FakeDiscord, world: World, bot: 
     statuses = [r.status for r in fake.requests_to(*FOLLOWUP)]
     assert 429 in statuses
     assert statuses[-1] == 200
+    assert bot.platform.rate_limits >= counted + 2, "both 429s counted for /metrics"
 
 
 def _reminder(world: World, key: str = "job:7:room:0") -> Outgoing:

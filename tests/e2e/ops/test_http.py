@@ -50,6 +50,10 @@ class ChattyPlatform:
     def connected(self) -> bool:
         return self.ready.is_set() and not self.lost
 
+    @property
+    def rate_limits(self) -> int:
+        return 2  # as if the platform had answered 429 twice
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -92,6 +96,7 @@ async def test_healthz_and_metrics_over_http(tmp_path: Path) -> None:
         assert "cercle_command_seconds_count 3.0" in text
         assert 'cercle_platform_sends_total{outcome="sent",platform="chat"}' in text
         assert 'cercle_platform_connected{platform="chat"} 1.0' in text
+        assert 'cercle_platform_rate_limits_total{platform="chat"} 2.0' in text
         for secret in (SECRET_NAME, "Zoé", SECRET_WORDS, "zoe"):
             assert secret not in text and secret not in body
 
