@@ -48,13 +48,15 @@ class _RateLimitCounter(logging.Filter):
         self.count = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if str(record.msg).startswith("We are being rate limited"):
+        message = str(record.msg)
+        if message.startswith(("We are being rate limited", "Webhook ID %s is rate limited")):
             self.count += 1
         return True
 
 
 RATE_LIMITS = _RateLimitCounter()
-logging.getLogger("discord.http").addFilter(RATE_LIMITS)
+for _logger in ("discord.http", "discord.webhook.async_"):  # REST, and interaction answers
+    logging.getLogger(_logger).addFilter(RATE_LIMITS)
 
 
 class _Parts:
