@@ -12,6 +12,7 @@ import discord
 
 from adapters.discord.events import EventMirror, changes_sessions
 from adapters.discord.render import Message, message, nonce
+from adapters.discord.state import AdapterState
 from adapters.discord.watch import StickWatch
 from bot.replies import Audience, Outgoing, Tone
 
@@ -55,10 +56,13 @@ def is_private(outgoing: Outgoing) -> bool:
 
 
 class Delivery:
-    def __init__(self, client: discord.Client, watch: StickWatch, events: EventMirror) -> None:
+    def __init__(
+        self, client: discord.Client, watch: StickWatch, events: EventMirror, state: AdapterState
+    ) -> None:
         self.client = client
         self.watch = watch
         self.events = events
+        self.state = state
 
     # --- replies to an interaction --------------------------------------------------------------
     async def answer(
@@ -136,7 +140,10 @@ class Delivery:
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
+            # Not retried (it would fail again): remembered, and they are told at their next
+            # command, once, privately (see InteractionRunner).
             log.info("a member does not accept direct messages", extra={"key": outgoing.reply.key})
+            await self.state.mark_unreachable(int(user_id))
 
 
 def _edit(found: Message) -> dict[str, Any]:

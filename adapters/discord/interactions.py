@@ -22,6 +22,7 @@ from adapters.discord.moderators import Moderators
 from adapters.discord.render import NO_MENTIONS
 from bot.app import Cercle
 from bot.events import Incoming
+from bot.handlers.privacy import FORGOTTEN
 from bot.i18n import translate
 from bot.replies import Outgoing
 
@@ -90,8 +91,10 @@ class InteractionRunner:
         deferred = not done
         if deferred:
             await self._defer(interaction)
-        found = plan(await work, str(interaction.user.id), in_room=interaction.channel_id == room)
+        outgoing = await work
+        found = plan(outgoing, str(interaction.user.id), in_room=interaction.channel_id == room)
         await self.delivery.answer(interaction, found, room, deferred=deferred)
+        await self._tell_if_unreachable(interaction, outgoing)
         try:
             await self.delivery.aftermath(room, found)
         except Exception as error:  # the answer is given; the rest is retried at the next change
@@ -115,6 +118,21 @@ class InteractionRunner:
         outgoing = await self.cercle.handle(incoming)
         self.delivery.watch.offer(room_id, outgoing)  # at once: in the core's order
         return outgoing
+
+    async def _tell_if_unreachable(
+        self, interaction: discord.Interaction, outgoing: list[Outgoing]
+    ) -> None:
+        """A direct message to this person failed (DMs closed): say so once, ephemerally —
+        unless they just asked to be forgotten (then nothing about them is kept)."""
+        state = self.delivery.state
+        if any(o.reply.key == FORGOTTEN for o in outgoing):
+            await state.forget_person(interaction.user.id)
+            return
+        if await state.take_unreachable(interaction.user.id):
+            language = outgoing[0].language if outgoing else language_of(interaction)
+            await interaction.followup.send(
+                translate("dm.closed", language), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
 
     @staticmethod
     async def _defer(interaction: discord.Interaction) -> None:

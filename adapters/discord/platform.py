@@ -68,7 +68,7 @@ class _Parts:
         self.voice = VoiceGate(client, self.state, self.moderators, enabled=config.voice_mode)
         self.events = EventMirror(client, self.state, cercle)
         self.watch = StickWatch(cercle, PanelMessages(client, self.state), self.voice)
-        self.delivery = Delivery(client, self.watch, self.events)
+        self.delivery = Delivery(client, self.watch, self.events, self.state)
 
 
 class DiscordPlatform:

@@ -59,9 +59,29 @@ class MuteRecord:
     user_id: int
 
 
+UNREACHABLE = "unreachable:"
+"""A member a direct message could not reach (their DMs are closed), until they are told."""
+
+
 class AdapterState:
     def __init__(self, store: KeyValues) -> None:
         self.store = store
+
+    # --- members whose direct messages are closed (error 50007) -------------------------
+    async def mark_unreachable(self, user_id: int) -> None:
+        await self.store.put(f"{UNREACHABLE}{user_id}", "1")
+
+    async def take_unreachable(self, user_id: int) -> bool:
+        """Whether a direct message to them failed since they were last told (and forget it:
+        they are told once)."""
+        key = f"{UNREACHABLE}{user_id}"
+        if await self.store.get(key) is None:
+            return False
+        await self.store.delete(key)
+        return True
+
+    async def forget_person(self, user_id: int) -> None:
+        await self.store.delete(f"{UNREACHABLE}{user_id}")
 
     # --- the stick panel message of each room ---------------------------------------------
     async def panel(self, room_id: int) -> PanelRecord | None:

@@ -154,6 +154,12 @@ async def test_a_member_who_refuses_direct_messages(
     passed = await bot.run(fake.slash(world.bob, world.room, "pass"))
     assert "🎤 Shy a le bâton de parole." in texts(passed), "the room is still told"
     assert fake.dms(shy) == []
+    # Told once, privately, at their next command; not again.
+    told = await bot.run(fake.slash(shy, world.room, "queue"))
+    notices = [m for m in told.private if "messages privés sont fermés" in m.text]
+    assert len(notices) == 1
+    again = await bot.run(fake.slash(shy, world.room, "queue"))
+    assert not [m for m in again.messages if "messages privés sont fermés" in m.text]
 
 
 async def test_an_event_deleted_by_hand_is_not_created_again(
