@@ -90,6 +90,7 @@ class Cercle:
         self.lease = lease
         self._pending_asks = PendingAsks()
         self._concerns = Cooldown(CONCERN_COOLDOWN)
+        self._told_in_room: set[tuple[str, str]] = set()
         self.command_observers: list[Callable[[str, str, float], None]] = []
         """Told of every command: its name (or ``unknown``), its outcome (``ok``, ``refused``,
         ``failed``) and how long the core took, in seconds — never what was typed."""
@@ -380,6 +381,7 @@ class Cercle:
                 resources=self._resources,
                 pending_asks=self._pending_asks,
                 concerns=self._concerns,
+                told_in_room=self._told_in_room,
             )
             enrols = not incoming.private
             try:
@@ -392,6 +394,8 @@ class Cercle:
                 if entered.is_new and enrols:
                     welcome = await self._register(uow, entered, incoming)
                 replies = await invocation.command.handler(ctx, invocation.args)
+                if any(c.discreet for c in invocation.path):
+                    replies += ctx.seen_by_the_room()
                 await uow.commit()
                 for change in ctx.after_commit:
                     change()

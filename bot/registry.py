@@ -133,6 +133,7 @@ COMMANDS: tuple[Command, ...] = (
             Arg("member", ArgType.MEMBER, required=False),
         ),
         handler=concern.concern,
+        discreet=True,
         enrols=False,
     ),
     Command(
@@ -307,6 +308,7 @@ COMMANDS: tuple[Command, ...] = (
         help_key="help.my-data",
         aliases={"fr": ("mes-données",)},
         handler=privacy.my_data,
+        discreet=True,
         enrols=False,
     ),
     Command(
@@ -323,6 +325,7 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
         handler=privacy.forget_me,
+        discreet=True,
         enrols=False,
     ),
     Command(

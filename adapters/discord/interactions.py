@@ -94,11 +94,11 @@ class InteractionRunner:
         outgoing = await work
         found = plan(outgoing, str(interaction.user.id), in_room=interaction.channel_id == room)
         await self.delivery.answer(interaction, found, room, deferred=deferred)
-        await self._tell_if_unreachable(interaction, outgoing)
         try:
             await self.delivery.aftermath(room, found)
         except Exception as error:  # the answer is given; the rest is retried at the next change
             log_failure("after an interaction", error)
+        await self._tell_if_unreachable(interaction, outgoing)
 
     async def _handle(
         self, interaction: discord.Interaction, line: str, room_id: int

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.commands.parser import Registry, command_line
 from bot.domain import Cooldown, Group, Member, PendingAsks
 from bot.ports import UnitOfWork
-from bot.replies import Reply
+from bot.replies import Audience, Reply
 from bot.resources import Resources
 
 CONCERN_COOLDOWN = timedelta(minutes=15)
@@ -37,6 +37,8 @@ class Context:
     """Who asked for a break and is still waiting (the process's memory, never stored)."""
     concerns: Cooldown = field(default_factory=lambda: Cooldown(CONCERN_COOLDOWN))
     """Who said "I'm worried" lately (the process's memory, never stored)."""
+    told_in_room: set[tuple[str, str]] = field(default_factory=set)
+    """(platform, person) already told that the room saw a discreet command (memory only)."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     """Changes to the process's memory, made only once the command's transaction committed."""
     elsewhere: list[tuple[Group, list[Reply]]] = field(default_factory=list)
@@ -53,6 +55,14 @@ class Context:
     @property
     def user_id(self) -> str:
         return self.member.user_id
+
+    def seen_by_the_room(self) -> list[Reply]:
+        """Once per person: the room saw a command whose use is private; say so privately."""
+        who = (self.group.platform, self.user_id)
+        if self.private or who in self.told_in_room:
+            return []
+        self.after_commit.append(lambda: self.told_in_room.add(who))
+        return [Reply("privacy.seen_by_room", audience=Audience.PRIVATE, user_id=self.user_id)]
 
     def command_line(self, *names: str) -> str:
         """How a command is typed here, e.g. ``("session", "break")`` → ``séance pause``."""

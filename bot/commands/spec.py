@@ -63,6 +63,9 @@ class Command:
     args: tuple[Arg, ...] = ()
     handler: Handler | None = None
     subcommands: tuple[Command, ...] = ()
+    discreet: bool = False
+    """Using it says something private (``concern``, ``my-data``…): typed where the room sees it,
+    the person is told once, privately, that the room saw it and how to write privately."""
     enrols: bool = True
     """Running it privately makes a newcomer a member of the group (stored, welcomed privately).
     Commands that only read, or act on what a person keeps across groups (journal, my-data,

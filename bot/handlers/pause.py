@@ -38,4 +38,5 @@ async def request(ctx: Context, args: Args) -> list[Reply]:
         if anonymous
         else room("pause.requested", member=ref(ctx.member))
     )
-    return [public, *told, private(ctx.user_id, "pause.thanks")]
+    seen = ctx.seen_by_the_room() if anonymous else []
+    return [public, *told, private(ctx.user_id, "pause.thanks"), *seen]

@@ -139,6 +139,7 @@ MESSAGES: dict[str, str] = {
     "concern.no_moderators": "Thank you for saying it. I don't know any moderator of this group yet: please don't wait, you can call right now.\n{resources}",
     "concern.already": "Your message arrived a moment ago: the moderators know, and nobody is told a second time.\n{resources}",
     "dm.closed": "I could not send you a direct message: your direct messages are closed for this server. To get reminders privately, open them in the server's privacy settings; “remind off” stops them.",
+    "privacy.seen_by_room": "The room saw this command. Next time, so that nobody sees it, write it to me in a private message (our direct conversation): it acts there for this group.",
     "help.pause": "ask for a break (add “anon” to stay anonymous)",
     "help.observer": "listen without speaking, never put in the line",
     "help.session": "open, pause, resume and close a session",

@@ -134,6 +134,7 @@ MESSAGES: dict[str, str] = {
     "concern.no_moderators": "Merci de l'avoir dit. Je ne connais encore personne de l'équipe d'animation dans ce groupe : n'attendez pas, vous pouvez appeler dès maintenant.\n{resources}",
     "concern.already": "Votre message est bien arrivé il y a peu : l'équipe d'animation est prévenue, personne ne l'est une deuxième fois.\n{resources}",
     "dm.closed": "Je n'ai pas pu vous écrire en message privé : vos messages privés sont fermés pour ce serveur. Pour recevoir les rappels en privé, ouvrez-les dans les paramètres de confidentialité du serveur ; « rappels non » les arrête.",
+    "privacy.seen_by_room": "Le salon a vu cette commande. La prochaine fois, pour que personne ne la voie, écrivez-la-moi en message privé (dans notre conversation privée) : elle y agit pour ce groupe.",
     "help.pause": "demander une pause (ajoutez « anonyme » pour rester anonyme)",
     "help.observer": "écouter sans prendre la parole, sans jamais entrer dans la file",
     "help.session": "ouvrir, mettre en pause, reprendre et clore une séance",

@@ -360,7 +360,7 @@ async def test_my_data_is_a_private_json_export_of_everything_about_me() -> None
     await h.ok("ann", f"theme vote {hope}")
     await h.ok("ann", "journal add a note", private=True)
     await h.ok("ann", "remind on")
-    said = await h.ok("ann", "my-data")
+    said = await h.ok("ann", "my-data", private=True)
     [reply] = said.outgoing
     assert reply.reply.audience is Audience.PRIVATE and reply.reply.confidential
     assert reply.reply.attachment is not None
@@ -382,7 +382,7 @@ async def test_forget_me_asks_for_confirmation_first() -> None:
     store = InMemoryStore()
     h = Harness(store=store)
     await h.ok("ann", "agree")
-    said = await h.ok("ann", "forget-me")
+    said = await h.ok("ann", "forget-me", private=True)
     assert said.keys == ["privacy.forget_confirm"]
     assert [c.command for c in said.outgoing[0].reply.choices] == ["forget-me confirm"]
     assert any(u == "ann" for (_, u) in store.tables.members)
@@ -409,7 +409,7 @@ async def test_forget_me_erases_everything_about_the_member_in_every_group() -> 
     await h.ok("ann", "agree", room="room-2")
     await h.ok("ann", "remind on", room="room-2")
     await h.ok("mod", "stick timer 5")
-    said = await h.ok("ann", "forget-me confirm")
+    said = await h.ok("ann", "forget-me confirm", private=True)
     assert said.room == ["🎤 Cat has the talking stick."]
     assert said.private("ann") == [
         "🔐 Done: I no longer keep anything about you. Take care of yourself."

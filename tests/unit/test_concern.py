@@ -25,7 +25,7 @@ async def test_a_concern_reaches_the_moderators_privately_with_the_crisis_lines(
     h = await circle()
     await h.ok("mod", "group set timezone America/Toronto")
     with caplog.at_level(logging.DEBUG):
-        said = await h.ok("ann", "concern")
+        said = await h.ok("ann", "concern", private=True)
     assert said.room == []
     told = {o.reply.user_id for o in said.outgoing if o.reply.key == "concern.moderators_self"}
     assert told == {"mod", "mia"}
@@ -62,7 +62,7 @@ async def test_one_concern_per_quarter_hour_and_nobody_told_twice() -> None:
 async def test_a_group_without_moderators_still_gives_the_lines_at_once() -> None:
     h = Harness(moderators=set())
     await h.ok("ann", "agree")
-    said = await h.ok("ann", "concern")
+    said = await h.ok("ann", "concern", private=True)
     assert said.keys == ["concern.no_moderators"]
     assert "112" in said.private("ann")[0] or "emergency" in said.private("ann")[0]
 
@@ -72,3 +72,20 @@ async def test_a_moderator_worried_is_not_told_about_themself() -> None:
     said = await h.ok("mia", "concern")
     assert {o.reply.user_id for o in said.outgoing} == {"mod", "mia"}
     assert said.keys.count("concern.moderators_self") == 1
+
+
+async def test_typed_in_the_room_the_person_is_told_once_that_the_room_saw_it() -> None:
+    h = await circle()
+    first = await h.ok("ann", "concern")
+    assert first.keys[-1] == "privacy.seen_by_room"
+    assert "write it to me in a private message" in first.private("ann")[-1]
+    h.clock.advance(timedelta(minutes=20))
+    second = await h.ok("ann", "concern")
+    assert "privacy.seen_by_room" not in second.keys, "once"
+    privately = await h.ok("bob", "concern", private=True)
+    assert "privacy.seen_by_room" not in privately.keys
+    await h.ok("mod", "session start")
+    anonymous = await h.ok("ann", "pause anon")  # ann was told already
+    assert "privacy.seen_by_room" not in anonymous.keys
+    told = await h.ok("bob", "pause anon")  # bob typed in the room for the first time
+    assert told.keys[-1] == "privacy.seen_by_room"

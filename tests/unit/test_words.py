@@ -215,7 +215,7 @@ async def test_my_data_speaks_french_to_a_french_group() -> None:
     h = Harness(language="fr")
     await h.ok("ann", "accepte")
     await h.ok("ann", "journal ajouter une note", private=True)
-    said = await h.ok("ann", "mes-données")
+    said = await h.ok("ann", "mes-données", private=True)
     attachment = said.outgoing[-1].reply.attachment
     assert attachment is not None and attachment.filename == "mes-donnees.json"
     data = json.loads(attachment.data)
