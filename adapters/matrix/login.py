@@ -40,7 +40,7 @@ def client_config() -> AsyncClientConfig:
 def new_client(config: MatrixConfig) -> AsyncClient:
     store = Path(config.store_path)
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
-    session = _read_session(store)
+    session = read_session(store)
     device_id = session.get("device_id", "") if session.get("user_id") == config.user_id else ""
     return AsyncClient(
         config.homeserver,
@@ -98,7 +98,7 @@ async def cross_sign(client: AsyncClient, config: MatrixConfig, password: str | 
         log.error("device not cross-signed after signing", extra={"device": client.device_id})
 
 
-def _read_session(store: Path) -> dict[str, str]:
+def read_session(store: Path) -> dict[str, str]:
     try:
         data = json.loads((store / SESSION_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
@@ -81,3 +82,23 @@ def test_a_signature_verifies_only_for_its_content() -> None:
     signed = sign({"b": 1, "a": "é", "unsigned": {"x": 1}}, key, "@bot:hs")
     assert verify(signed, public_key(key), "@bot:hs")
     assert not verify({**signed, "a": "e"}, public_key(key), "@bot:hs")
+
+
+async def test_the_status_command_shows_the_device_and_whether_it_is_signed(
+    synapse: SynapseServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matrix_members import _toml, bot_settings
+
+    from adapters import cli
+
+    account = await synapse.register(synapse.fresh_name("cercle"))
+    environ = {"CERCLE_MATRIX_PASSWORD": account.password}
+    device, _ = await _start(synapse, tmp_path, account, environ)
+    path = tmp_path / "cercle.toml"
+    path.write_text(_toml(bot_settings(synapse, account, tmp_path)), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CERCLE_MATRIX_PASSWORD", account.password)
+        assert await asyncio.to_thread(cli.main, ["matrix", "status", "--config", str(path)]) == 0
+    shown = capsys.readouterr().out
+    assert f"device: {device}" in shown
+    assert "cross-signed: yes" in shown
