@@ -10,7 +10,8 @@ What is mirrored: the open session (ACTIVE; its description says when it is on a
 scheduled sessions starting within :data:`WINDOW`, at most :data:`PER_ROOM` of them: the next
 occurrence (Discord allows 100 uncompleted events per guild: 50 groups with a session open
 fit).  A session that ends completes its event, a cancelled one cancels it, one that leaves the
-window (or the room's group) deletes it.  An event deleted or ended by hand in Discord is left alone and not created again.
+window (or the room's group) deletes it.  An event deleted or ended by hand in Discord is left
+alone and not created again.
 
 Events are VOICE (STAGE_INSTANCE) in the room's linked voice (stage) channel when there is one,
 otherwise EXTERNAL with the room's link as location, always guild-only (privacy level 2)."""
