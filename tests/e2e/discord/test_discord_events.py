@@ -246,3 +246,20 @@ async def test_a_session_pushed_out_of_the_limit_loses_its_event(
     assert len(_events(world, SCHEDULED)) == mirror.PER_ROOM
     records = await bot.platform.parts.state.events_of(world.room.id)
     assert len(records) == mirror.PER_ROOM, "and forgot it"
+
+
+async def test_a_full_server_gets_no_event_beyond_discords_cap_and_the_command_still_works(
+    fake: FakeDiscord, world: World, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    start = (_tomorrow() + timedelta(days=3)).isoformat()
+    for _ in range(100):  # other groups' and people's events fill the server
+        data = {"name": "x", "entity_type": VOICE_EVENT, "channel_id": world.voice.id}
+        event = ScheduledEvent(fake.ids.next(), world.guild.id, world.alice, data)
+        event.data["scheduled_start_time"] = start
+        world.guild.events[event.id] = event
+    said = await _schedule(fake, bot, world, _tomorrow(), repeat="weekly")
+    assert "planifiées" in said, "the sessions are planned all the same"
+    assert len(_events(world, SCHEDULED, ACTIVE)) == 100, "never beyond the cap"
+    assert "no more are mirrored" in caplog.text
+    records = await bot.platform.parts.state.events_of(world.room.id)
+    assert records == {}
