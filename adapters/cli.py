@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -157,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.set_defaults(db=None)
 
+    _add_matrix_commands(commands)
+
     reference = commands.add_parser(
         "commands", help="print the command reference (from the command registry)"
     )
@@ -165,6 +168,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reference.add_argument("--language", choices=("en", "fr"), default="en")
     return parser
+
+
+def _add_matrix_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    matrix = commands.add_parser("matrix", help="Matrix helpers")
+    actions = matrix.add_subparsers(dest="matrix_command", required=True, metavar="ACTION")
+    status = actions.add_parser(
+        "status", help="the bot's device and whether its account has cross-signed it"
+    )
+    status.add_argument("--config", metavar="FILE", type=Path, help="a TOML configuration")
+    status.set_defaults(db=None)
+
+
+def _matrix_status(config: Config) -> int:
+    from adapters.matrix.login import MatrixLoginError
+    from adapters.matrix.status import matrix_status
+
+    try:
+        signed, lines = asyncio.run(matrix_status(config.matrix, os.environ))
+    except MatrixLoginError as error:
+        return _fail(str(error), EXIT_FAILED)
+    print("\n".join(lines))
+    return EXIT_OK if signed else EXIT_FAILED
 
 
 def _add_where(parser: argparse.ArgumentParser) -> None:
@@ -192,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_config(config, network=not args.offline)
         if args.command == "discord":
             return _discord_invite(args, config)
+        if args.command == "matrix":
+            return _matrix_status(config)
         if args.command == "run":
             return _run(config)
         return _console(args, config)

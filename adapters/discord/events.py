@@ -7,10 +7,11 @@ and every hour, the room's events are brought in line with what the core says no
 restart neither duplicates nor loses one, and running it twice changes nothing.
 
 What is mirrored: the open session (ACTIVE; its description says when it is on a break) and the
-scheduled sessions starting within :data:`WINDOW`, at most :data:`PER_ROOM` of them (Discord
-allows 100 uncompleted events per guild: 20 weekly groups fit).  A session that ends completes
-its event, a cancelled one cancels it, one that leaves the window (or the room's group) deletes
-it.  An event deleted or ended by hand in Discord is left alone and not created again.
+scheduled sessions starting within :data:`WINDOW`, at most :data:`PER_ROOM` of them: the next
+occurrence (Discord allows 100 uncompleted events per guild: 50 groups with a session open
+fit).  A session that ends completes its event, a cancelled one cancels it, one that leaves the
+window (or the room's group) deletes it.  An event deleted or ended by hand in Discord is left
+alone and not created again.
 
 Events are VOICE (STAGE_INSTANCE) in the room's linked voice (stage) channel when there is one,
 otherwise EXTERNAL with the room's link as location, always guild-only (privacy level 2)."""
@@ -42,8 +43,9 @@ log = logging.getLogger("cercle.discord")
 PLATFORM = "discord"
 WINDOW = timedelta(weeks=8)
 """Scheduled sessions starting within this are mirrored…"""
-PER_ROOM = 5
-"""…at most this many per room (the open session comes on top)."""
+PER_ROOM = 1
+"""…at most this many per room (the open session comes on top): the next occurrence of each
+series, so that a server shared by many groups stays far below Discord's 100 events."""
 START_MARGIN = timedelta(minutes=1)
 """Discord refuses a start time in the past: a scheduled session starting sooner than this
 gets no event of its own before it opens."""

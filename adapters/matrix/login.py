@@ -9,9 +9,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import aiohttp
 from nio import AsyncClient, AsyncClientConfig, LoginResponse, WhoamiResponse
 
 from adapters.config import MatrixConfig
+from adapters.matrix.crosssign import NOT_WITH_A_BEARER, CrossSigner, CrossSigningError
 
 log = logging.getLogger("cercle.matrix")
 
@@ -38,7 +40,7 @@ def client_config() -> AsyncClientConfig:
 def new_client(config: MatrixConfig) -> AsyncClient:
     store = Path(config.store_path)
     store.mkdir(parents=True, exist_ok=True, mode=0o700)
-    session = _read_session(store)
+    session = read_session(store)
     device_id = session.get("device_id", "") if session.get("user_id") == config.user_id else ""
     return AsyncClient(
         config.homeserver,
@@ -75,9 +77,28 @@ async def log_in(client: AsyncClient, config: MatrixConfig, environ: Mapping[str
         raise MatrixLoginError(f"set {PASSWORD_ENV} or {TOKEN_ENV} to log the bot in")
     _write_session(Path(config.store_path), client.user_id, client.device_id)
     log.info("logged in", extra={"device": client.device_id})
+    await cross_sign(client, config, password or None)
 
 
-def _read_session(store: Path) -> dict[str, str]:
+async def cross_sign(client: AsyncClient, config: MatrixConfig, password: str | None) -> None:
+    """Upload the device's keys if nio has not yet, then make sure the device is cross-signed.
+
+    A failure is logged, never fatal: the bot still works in unencrypted rooms and with clients
+    that do not yet exclude unsigned devices."""
+    if client.should_upload_keys:
+        await client.keys_upload()
+    signer = CrossSigner(config.homeserver, client.user_id, client.device_id, client.access_token)
+    try:
+        status = await signer.bootstrap(Path(config.store_path), password)
+    except (CrossSigningError, aiohttp.ClientError) as problem:
+        level = logging.WARNING if str(problem) != NOT_WITH_A_BEARER else logging.ERROR
+        log.log(level, "device not cross-signed: %s", problem, extra={"device": client.device_id})
+        return
+    if not status.cross_signed:
+        log.error("device not cross-signed after signing", extra={"device": client.device_id})
+
+
+def read_session(store: Path) -> dict[str, str]:
     try:
         data = json.loads((store / SESSION_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):

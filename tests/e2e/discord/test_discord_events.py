@@ -69,8 +69,8 @@ async def test_a_weekly_series_appears_in_the_events_tab(
     assert "planifiées" in said
 
     planned = _events(world)
-    assert len(planned) == mirror.PER_ROOM, "the coming occurrences, up to the limit"
-    assert [_start(e) for e in planned] == [first + timedelta(weeks=n) for n in range(5)]
+    assert len(planned) == mirror.PER_ROOM == 1, "the next occurrence only, not ten weeks"
+    assert [_start(e) for e in planned] == [first]
     sessions = await _sessions(bot, world)
     for event, session in zip(planned, sessions, strict=False):
         assert event.status == SCHEDULED
@@ -93,16 +93,16 @@ async def test_cancelling_sessions_cancels_their_events(
 ) -> None:
     await _schedule(fake, bot, world, _tomorrow(), repeat="weekly")
     sessions = await _sessions(bot, world)
-    second = _events(world)[1]
+    first = _events(world)[0]
 
-    await bot.run(fake.slash(world.alice, world.room, "session", "cancel", id=sessions[1].id))
-    assert second.status == CANCELED
+    await bot.run(fake.slash(world.alice, world.room, "session", "cancel", id=sessions[0].id))
+    assert first.status == CANCELED
     coming = _events(world, SCHEDULED)
     assert len(coming) == mirror.PER_ROOM, "the next occurrence takes its place"
-    assert _start(coming[-1]) == sessions[5].start
+    assert _start(coming[-1]) == sessions[1].start
 
     await bot.run(
-        fake.slash(world.alice, world.room, "session", "cancel", id=sessions[0].id, scope="all")
+        fake.slash(world.alice, world.room, "session", "cancel", id=sessions[1].id, scope="all")
     )
     assert _events(world, SCHEDULED) == []
     assert len(_events(world, CANCELED)) == mirror.PER_ROOM + 1
@@ -240,12 +240,26 @@ async def test_a_session_pushed_out_of_the_limit_loses_its_event(
     await _schedule(fake, bot, world, first, repeat="weekly")
     last = _events(world)[-1]
     await _schedule(fake, bot, world, first - timedelta(hours=3), title="En plus")
-    assert last.id not in world.guild.events, "deleted: the room shows its 5 next sessions"
+    assert last.id not in world.guild.events, "deleted: the room shows its next session only"
     assert len(fake.requests_to("DELETE", EDIT[1])) == 1
-    assert [e.data["name"] for e in _events(world)][:2] == [
-        "Séance · En plus",
-        "Séance · #groupe-mardi",
-    ]
+    assert [e.data["name"] for e in _events(world)] == ["Séance · En plus"]
     assert len(_events(world, SCHEDULED)) == mirror.PER_ROOM
     records = await bot.platform.parts.state.events_of(world.room.id)
     assert len(records) == mirror.PER_ROOM, "and forgot it"
+
+
+async def test_a_full_server_gets_no_event_beyond_discords_cap_and_the_command_still_works(
+    fake: FakeDiscord, world: World, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    start = (_tomorrow() + timedelta(days=3)).isoformat()
+    for _ in range(100):  # other groups' and people's events fill the server
+        data = {"name": "x", "entity_type": VOICE_EVENT, "channel_id": world.voice.id}
+        event = ScheduledEvent(fake.ids.next(), world.guild.id, world.alice, data)
+        event.data["scheduled_start_time"] = start
+        world.guild.events[event.id] = event
+    said = await _schedule(fake, bot, world, _tomorrow(), repeat="weekly")
+    assert "planifiées" in said, "the sessions are planned all the same"
+    assert len(_events(world, SCHEDULED, ACTIVE)) == 100, "never beyond the cap"
+    assert "no more are mirrored" in caplog.text
+    records = await bot.platform.parts.state.events_of(world.room.id)
+    assert records == {}

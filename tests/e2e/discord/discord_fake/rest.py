@@ -68,6 +68,8 @@ UNKNOWN_MEMBER = (10007, "Unknown Member")
 UNKNOWN_INTERACTION = (10062, "Unknown interaction")
 UNKNOWN_WEBHOOK = (10015, "Unknown Webhook")
 UNKNOWN_EVENT = (10070, "Unknown Guild Scheduled Event")
+MAX_EVENTS = 100
+"""Discord's cap on scheduled and active events per guild (error 30038 beyond it)."""
 
 Handler = Callable[[Call], Awaitable[Answer]]
 
@@ -413,6 +415,8 @@ class Rest:
         problem = check_event(body, guild.channels, creating=True)
         if problem:
             return error(400, 50035, problem)
+        if sum(e.status in (1, 2) for e in guild.events.values()) >= MAX_EVENTS:
+            return error(400, 30038, "Maximum number of uncompleted guild scheduled events reached")
         event = ScheduledEvent(fake.ids.next(), guild.id, fake.bot, body)
         guild.events[event.id] = event
         fake.gateway.dispatch("GUILD_SCHEDULED_EVENT_CREATE", event.json())
