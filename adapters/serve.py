@@ -10,6 +10,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.backoff import Backoff
 from adapters.config import Config, ConfigError
 from adapters.observability import HttpServer, Metrics
 from adapters.platform import Dispatcher, PermanentFailure, Platform
@@ -112,17 +113,17 @@ async def serve(
 
 async def _start_core(config: Config, stop: asyncio.Event, first_retry: float) -> Runtime | None:
     """The database and the core; a database server that does not answer is waited for."""
-    delay = first_retry
+    backoff = _backoff(first_retry)
     while True:
         try:
             return await start(config, SystemClock())
         except DatabaseError as error:
             if not error.transient:
                 raise
+            delay = backoff.next_delay()
             log.warning("the database does not answer yet; trying again in %.0f s", delay)
         if await _stopped_within(stop, delay):
             return None
-        delay = min(delay * 2, LONGEST_RETRY)
 
 
 @dataclass
@@ -139,7 +140,7 @@ class _Starter:
     async def keep_starting(self, platform: Platform) -> None:
         """Start ``platform``, trying again after transient failures until it is up or the
         bot stops; a permanent failure stops the whole bot (it cannot fix itself)."""
-        delay = self.first_retry
+        backoff = _backoff(self.first_retry)
         while not self.stop.is_set():
             try:
                 if await _unless_stopped(platform.start(self.cercle, self.dispatcher), self.stop):
@@ -151,6 +152,7 @@ class _Starter:
                 self.stop.set()
                 return
             except Exception as error:
+                delay = backoff.next_delay()
                 log.warning(
                     "%s could not start (%s); trying again in %.0f s",
                     platform.name,
@@ -161,7 +163,11 @@ class _Starter:
                     await asyncio.wait_for(platform.stop(), timeout=10)
             if await _stopped_within(self.stop, delay):
                 return
-            delay = min(delay * 2, LONGEST_RETRY)
+
+
+def _backoff(first_retry: float) -> Backoff:
+    """One process retrying: exact waits (jitter only helps many clients not to retry in step)."""
+    return Backoff(first_retry, LONGEST_RETRY, jitter=0)
 
 
 async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:

@@ -28,7 +28,7 @@ from nio import (
     UploadResponse,
 )
 
-from adapters.matrix.backoff import Backoff
+from adapters.backoff import Backoff
 from adapters.matrix.delivery import Delivery, Kind
 from adapters.matrix.reactions import BUTTONS
 from adapters.matrix.render import edit, notice, reaction, reply_to, transaction_id

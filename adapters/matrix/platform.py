@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from nio import AsyncClient
 
+from adapters.backoff import Backoff
 from adapters.config import MatrixConfig
-from adapters.matrix.backoff import Backoff
 from adapters.matrix.courier import NETWORK_ERRORS, Courier
 from adapters.matrix.inbound import STALE_AFTER, Inbound
 from adapters.matrix.keys import KeyChores

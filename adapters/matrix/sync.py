@@ -15,7 +15,7 @@ from typing import Any
 
 from nio import AsyncClient, SyncError, SyncResponse
 
-from adapters.matrix.backoff import Backoff
+from adapters.backoff import Backoff
 from adapters.matrix.courier import NETWORK_ERRORS
 from adapters.matrix.inbound import Inbound
 from adapters.matrix.keys import KeyChores

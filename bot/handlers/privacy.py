@@ -178,16 +178,10 @@ async def _leave_every_stick(ctx: Context) -> list[Reply]:
 
 
 def _context_in(ctx: Context, group: Group, member: Member) -> Context:
-    """The same command, seen from another group the person belongs to."""
-    return Context(
-        ctx.uow,
-        ctx.now,
-        group,
-        member,
-        group.language,
-        ctx.registry,
-        private=True,
-        resources=ctx.resources,
+    """The same command, seen from another group the person belongs to (same transaction,
+    same process memory)."""
+    return replace(
+        ctx, group=group, member=member, language=group.language, known={}, extra=[], elsewhere=[]
     )
 
 
