@@ -121,6 +121,11 @@ class MatrixConfig:
     """Whose invitations are accepted: user ids (``@ann:example.org``) or servers
     (``:example.org``); empty means everyone's."""
     device_name: str = "Cercle"
+    messages_per_second: float | None = None
+    """The homeserver's message rate limit for the bot, when known (Synapse's default: 0.2);
+    left out, it is learned from the homeserver's refusals."""
+    burst: int = 10
+    """How many messages the homeserver takes at once before the rate applies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +374,10 @@ def _matrix_section(section: Mapping[str, Any]) -> MatrixConfig:
         ),
         allowed_inviters=get("allowed_inviters", _inviters, default.allowed_inviters),
         device_name=get("device_name", _non_empty, default.device_name),
+        messages_per_second=get(
+            "messages_per_second", _messages_per_second, default.messages_per_second
+        ),
+        burst=get("burst", _burst, default.burst),
     )
     if config.enabled:
         for key in ("homeserver", "user_id"):
@@ -562,6 +571,20 @@ def _database_url(key: str, value: Any) -> str:
 def _integer(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigError(f"expected a whole number of minutes, got {_kind(value)}", key)
+    return value
+
+
+def _messages_per_second(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1000:
+        raise ConfigError(
+            f"expected a number of messages per second such as 0.2, got {value!r}", key
+        )
+    return float(value)
+
+
+def _burst(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise ConfigError(f"expected a whole number from 1 to 1000, got {value!r}", key)
     return value
 
 

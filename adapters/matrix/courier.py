@@ -33,6 +33,7 @@ from adapters.matrix.delivery import Delivery, Kind
 from adapters.matrix.reactions import BUTTONS
 from adapters.matrix.render import edit, notice, reaction, reply_to, transaction_id
 from adapters.matrix.state import MatrixState, Panel
+from adapters.pacing import Budget
 
 log = logging.getLogger("cercle.matrix")
 
@@ -60,8 +61,11 @@ class Courier:
         *,
         before_encrypted_send: Callable[[str], Awaitable[None]] | None = None,
         backoff: Callable[[], Backoff] = Backoff,
+        budget: Budget | None = None,
     ) -> None:
         self.client = client
+        self.budget = budget or Budget()
+        """The homeserver's message rate limit, as configured or learned from its 429s."""
         self.state = state
         self.before_encrypted_send = before_encrypted_send
         self.new_backoff = backoff
@@ -211,7 +215,7 @@ class Courier:
                 room_id, event_type, content, tx_id=tx_id, ignore_unverified_devices=True
             )
 
-        answer = await self._retrying(attempt)
+        answer = await self._retrying(attempt, budget=self.budget)
         if isinstance(answer, RoomSendResponse):
             return str(answer.event_id)
         raise Undeliverable(f"sending was refused ({_code(answer)})")
@@ -229,11 +233,19 @@ class Courier:
                     await self._synced.wait()
         return self.client.rooms.get(room_id)
 
-    async def _retrying(self, attempt: Callable[[], Awaitable[object]]) -> object:
-        """Run ``attempt`` until it gets an answer that is not a 429 nor an outage."""
+    async def _retrying(
+        self, attempt: Callable[[], Awaitable[object]], *, budget: Budget | None = None
+    ) -> object:
+        """Run ``attempt`` until it gets an answer that is not a 429 nor an outage; a message
+        (``budget`` given) leaves only when the homeserver's rate limit lets it."""
         backoff = self.new_backoff()
         local_failures = 0
         while True:
+            if budget is not None:
+                wait = budget.ready_in()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                budget.spend()
             try:
                 answer = await attempt()
             except NETWORK_ERRORS as error:
@@ -259,8 +271,11 @@ class Courier:
             if status == 429 or answer.status_code == "M_LIMIT_EXCEEDED":
                 self.rate_limited += 1
                 wait_ms = answer.retry_after_ms or DEFAULT_RETRY_AFTER_MS
-                log.warning("rate limited by the homeserver; waiting %d ms", wait_ms)
-                await asyncio.sleep(wait_ms / 1000)
+                log.info("rate limited by the homeserver; waiting %d ms", wait_ms)
+                if budget is not None:
+                    budget.refused(wait_ms / 1000)  # the next turn of the loop waits
+                else:
+                    await asyncio.sleep(wait_ms / 1000)
                 continue
             if status is None or status >= 500:
                 delay = backoff.next_delay()

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from adapters.matrix.render import text_of, transaction_id
+from adapters.pacing import Urgency
 from bot.handlers.privacy import FORGOTTEN
 from bot.replies import Audience, Outgoing, Tone
 
@@ -47,6 +48,8 @@ class Delivery:
     """Holds what a member entrusted privately: never written to the outbox."""
     forgets: bool = False
     """The last words to someone who asked to be forgotten: their direct room goes after it."""
+    urgency: int = Urgency.ROOM
+    """What goes first when the homeserver makes replies wait (:class:`Urgency`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -45,6 +45,7 @@ from adapters.matrix.reactions import command_for
 from adapters.matrix.render import to_html, transaction_id
 from adapters.matrix.state import MatrixState
 from adapters.matrix.texts import undecryptable
+from adapters.pacing import Urgency
 from bot.app import Cercle
 from bot.events import Incoming
 
@@ -241,7 +242,7 @@ class Inbound:
             is_moderator=await self._moderator(target, sender),
             private=group is not None,
         )
-        await self.outbox.submit(await self.cercle.handle(incoming))
+        await self.outbox.submit(await self.cercle.handle(incoming), Urgency.ANSWER)
         await self.state.mark_done(event_id)
 
     async def moderator_now(self, room_id: str, user_id: str) -> bool | None:
@@ -273,7 +274,7 @@ class Inbound:
             join.event_id,
             await self._moderator(room, inviter),
         )
-        await self.outbox.submit(await self.cercle.handle(incoming))
+        await self.outbox.submit(await self.cercle.handle(incoming), Urgency.ANSWER)
         await self.state.mark_done(join.event_id)
         await self.state.forget_inviter(room_id)
 
@@ -309,6 +310,7 @@ class Inbound:
                     txn=transaction_id(f"{self.state.epoch}:undecryptable:{event.event_id}"),
                     language=language,
                     reply_to=event.event_id,
+                    urgency=Urgency.ANSWER,
                 )
             ]
         )

@@ -21,6 +21,7 @@ from adapters.matrix.outbox import PLATFORM, Outbox
 from adapters.matrix.power import Creations
 from adapters.matrix.state import MatrixState
 from adapters.matrix.sync import LONG_POLL_MS, SyncLoop
+from adapters.pacing import Budget
 from adapters.platform import Dispatcher, PermanentFailure
 from bot.app import Cercle
 from bot.replies import Outgoing
@@ -108,7 +109,11 @@ class MatrixPlatform:
         keys = KeyChores(client)
         creations = Creations(client)
         self.courier = Courier(
-            client, state, before_encrypted_send=keys.before_send, backoff=tuning.backoff
+            client,
+            state,
+            before_encrypted_send=keys.before_send,
+            backoff=tuning.backoff,
+            budget=Budget(self.config.messages_per_second, self.config.burst),
         )
         outbox = self.outbox = Outbox(state, self.courier, self.config.command_prefix)
         await outbox.recover()

@@ -12,6 +12,8 @@ Keys (all under the platform ``matrix``):
 - ``inviter:<room>``: who invited the bot (the welcome is addressed to them once joined).
 - ``epoch``: drawn once per database, mixed into transaction ids.
 - ``out:<sequence>``: replies rendered and not yet confirmed sent (the outbox).
+- ``merge:<sequence>``: a message that says several of those replies at once, with their
+  transaction ids (``{"item": …, "covers": [txn…]}``): once it is stored they are not sent alone.
 """
 
 from __future__ import annotations
@@ -189,3 +191,14 @@ class MatrixState:
     async def pending_outbox(self) -> list[tuple[str, list[dict[str, Any]]]]:
         found = await self.store.with_prefix("out:")
         return [(key, json.loads(found[key])) for key in sorted(found)]
+
+    async def put_merged(self, key: str, item: dict[str, Any], covers: list[str]) -> None:
+        await self.store.put(key, json.dumps({"item": item, "covers": covers}))
+
+    async def delete_merged(self, key: str) -> None:
+        await self.store.delete(key)
+
+    async def pending_merged(self) -> list[tuple[str, dict[str, Any], list[str]]]:
+        found = await self.store.with_prefix("merge:")
+        rows = [(key, json.loads(found[key])) for key in sorted(found)]
+        return [(key, row["item"], row["covers"]) for key, row in rows]

@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
     "format.minutes": "{n} min",
     "format.hours": "{n} hr",
     "format.hours_minutes": "{h} hr {m} min",
+    "merged.lines": "{lines}",
     "list.empty": "nobody",
     "value.yes": "yes",
     "value.no": "no",
@@ -33,6 +34,11 @@ MESSAGES: dict[str, str] = {
         "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
         "only when and if you wish."
     ),
+    "welcome.newcomers": (
+        "🌱 Welcome {member}. What is said here stays here; you may simply listen, and share "
+        "only when and if you wish."
+    ),
+    "charter.accepted_many": "🤝 Thank you, {member}: you have accepted the charter.",
     "welcome.private": "Welcome to the group. Before you take part, please read our charter: {charter}\nReply “agree” to accept it. You may also simply listen, without speaking (“observer on”).",
     # sessions
     "session.opened": "🌿 The session is open, for {duration} (until about {end}). Take your time; raise your hand with “hand” when you would like to speak.",
@@ -49,6 +55,9 @@ MESSAGES: dict[str, str] = {
     "stick.panel_closed": "🎤 The talking stick is put away until the next session.",
     "stick.nobody": "nobody",
     "stick.hand_raised": "✋ {member} raised their hand (number {position} in line).",
+    "stick.hands_raised": "✋ {hands} {hands|raised their hand|raised their hands}.",
+    "stick.hand_raised_item": "{member} (number {position})",
+    "stick.hands_lowered": "{member} lowered their {member|hand|hands}.",
     "stick.hand_lowered": "{member} lowered their hand.",
     "stick.given_over": (
         "🎤 The moderators hand the stick to {member}. {previous} will have it again right after."

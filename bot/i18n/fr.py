@@ -7,6 +7,7 @@ MESSAGES: dict[str, str] = {
     "format.minutes": "{n} min",
     "format.hours": "{n} h",
     "format.hours_minutes": "{h} h {m}",
+    "merged.lines": "{lines}",
     "list.empty": "personne",
     "value.yes": "oui",
     "value.no": "non",
@@ -33,6 +34,11 @@ MESSAGES: dict[str, str] = {
         "🌱 Bienvenue {member}. Ce qui se dit ici reste ici ; vous pouvez simplement écouter, "
         "et partager seulement quand vous le souhaitez."
     ),
+    "welcome.newcomers": (
+        "🌱 Bienvenue {member}. Ce qui se dit ici reste ici ; vous pouvez simplement écouter, "
+        "et partager seulement quand vous le souhaitez."
+    ),
+    "charter.accepted_many": "🤝 Merci {member}, vous avez accepté la charte.",
     "welcome.private": "Bienvenue dans le groupe. Avant de participer, merci de lire notre charte : {charter}\nRépondez « accepte » pour l'accepter. Vous pouvez aussi simplement écouter, sans prendre la parole (« observateur oui »).",
     # séances
     "session.opened": "🌿 La séance est ouverte, pour {duration} (jusque vers {end}). Prenez votre temps ; levez la main avec « main » quand vous souhaitez parler.",
@@ -49,6 +55,9 @@ MESSAGES: dict[str, str] = {
     "stick.panel_closed": "🎤 Le bâton de parole est rangé jusqu'à la prochaine séance.",
     "stick.nobody": "personne",
     "stick.hand_raised": "✋ {member} a levé la main (n° {position} dans la file).",
+    "stick.hands_raised": "✋ {hands} {hands|a levé|ont levé} la main.",
+    "stick.hand_raised_item": "{member} (n° {position})",
+    "stick.hands_lowered": "{member} {member|a baissé|ont baissé} la main.",
     "stick.hand_lowered": "{member} a baissé la main.",
     "stick.given_over": (
         "🎤 L'équipe d'animation donne la parole à {member}. {previous} la reprendra juste après."
