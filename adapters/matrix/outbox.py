@@ -27,7 +27,7 @@ from typing import Any
 
 from adapters.matrix.courier import Courier, Undeliverable
 from adapters.matrix.delivery import Delivery, Kind, from_outgoing
-from adapters.matrix.render import transaction_id
+from adapters.matrix.render import MAX_TEXT_BYTES, transaction_id
 from adapters.matrix.state import MatrixState
 from adapters.pacing import Urgency
 from bot.coalesce import can_merge, merge
@@ -85,6 +85,24 @@ def _written_at(key: str) -> float:
         return 0.0
 
 
+def _plain(delivery: Delivery) -> bool:
+    """A notice for the whole room that may share a message with others."""
+    return (
+        delivery.kind is Kind.ROOM
+        and delivery.reply_to is None
+        and delivery.filename is None
+        and not delivery.confidential
+    )
+
+
+def _joinable(first: _Item, other: _Item) -> bool:
+    if not _plain(other.delivery):
+        return False
+    if first.outgoing is None or other.outgoing is None:
+        return True
+    return can_merge(first.outgoing.reply, other.outgoing.reply)
+
+
 def urgency_of(outgoing: Outgoing, urgency: Urgency) -> Urgency:
     """A timed private message is bulk; the panel is never more urgent than the room."""
     if outgoing.panel_id is not None:
@@ -110,6 +128,8 @@ class Outbox:
         self._writes: set[asyncio.Task[None]] = set()
         self._rooms: dict[str, asyncio.Task[None]] = {}
         """Direct rooms being created, by member."""
+        self._wanted: dict[str, int] = {}
+        """Direct rooms to create, by member: how urgently."""
         self.merged = 0
         """How many replies were said inside another message (for tests and the benchmark)."""
 
@@ -222,9 +242,10 @@ class Outbox:
     async def _run(self) -> None:
         while True:
             item = self._next()
-            if item is None:
+            room = self._next_room(item)
+            if item is None and room is None:
                 self._changed.clear()
-                if not self._pending and not self._rooms:
+                if not self._pending and not self._rooms and not self._wanted:
                     self._idle.set()
                 await self._changed.wait()
                 continue
@@ -235,6 +256,10 @@ class Outbox:
                     async with asyncio.timeout(wait):
                         await self._changed.wait()
                 continue
+            if room is not None:
+                self._start_room(room)
+                continue
+            assert item is not None
             self._pending.remove(item)
             if self._superseded_panel(item):
                 await self._done(item)
@@ -255,21 +280,41 @@ class Outbox:
         return best
 
     def _room_ready(self, delivery: Delivery) -> bool:
+        """Whether the direct room of a private reply exists; if not, it is wanted, as urgently
+        as the most urgent reply that waits for it."""
         user_id = delivery.user_id
         if delivery.kind is not Kind.PRIVATE or user_id is None:
             return True
         if user_id in self.state.dm_rooms:
             return True
         if user_id not in self._rooms:
-            task = asyncio.create_task(self._open_room(user_id), name="cercle-matrix-direct-room")
-            self._rooms[user_id] = task
+            self._wanted[user_id] = min(self._wanted.get(user_id, Urgency.BULK), delivery.urgency)
         return False
 
+    def _next_room(self, item: _Item | None) -> str | None:
+        """A direct room to create before ``item`` is sent, if one is wanted more urgently.
+
+        Creating a room counts against the same message budget on Synapse (and against a
+        slower budget of its own, waited out in the background), so it takes its turn."""
+        if not self._wanted:
+            return None
+        user_id = min(self._wanted, key=lambda user: self._wanted[user])
+        if item is not None and item.urgency <= self._wanted[user_id]:
+            return None
+        return user_id
+
+    def _start_room(self, user_id: str) -> None:
+        del self._wanted[user_id]
+        if user_id in self.state.dm_rooms or user_id in self._rooms:
+            return
+        self.budget.spend()
+        task = asyncio.create_task(self._open_room(user_id), name="cercle-matrix-direct-room")
+        self._rooms[user_id] = task
+
     async def _open_room(self, user_id: str) -> None:
-        """Create a direct room off the worker: room creation has its own, slower budget."""
         try:
             await self.courier.direct_room(user_id)
-        except Exception as error:
+        except Exception as error:  # the replies for them are given up below
             log.warning("a direct room could not be created (%s)", type(error).__name__)
             for item in [i for i in self._pending if i.delivery.user_id == user_id]:
                 if item.delivery.kind is Kind.PRIVATE:
@@ -280,11 +325,12 @@ class Outbox:
             self._changed.set()
 
     def open_direct_room(self, user_id: str) -> None:
-        """Create the direct room with ``user_id`` now, before anything is sent there."""
+        """Create the direct room with ``user_id`` before anything is sent there (when nothing
+        more urgent waits)."""
         if user_id not in self.state.dm_rooms and user_id not in self._rooms:
+            self._wanted.setdefault(user_id, Urgency.BULK)
             self._idle.clear()
-            task = asyncio.create_task(self._open_room(user_id), name="cercle-matrix-direct-room")
-            self._rooms[user_id] = task
+            self._changed.set()
 
     def _superseded_panel(self, item: _Item) -> bool:
         """An edit of the panel that a later one waiting for the same room replaces."""
@@ -300,13 +346,11 @@ class Outbox:
     async def _merged(self, item: _Item) -> _Item:
         """``item`` with the announcements waiting for the same room after it, as one message,
         when there is more waiting than the budget lets out at once."""
-        if item.outgoing is None or item.delivery.kind is not Kind.ROOM or item.delivery.reply_to:
+        if not _plain(item.delivery) or len(self._pending) < self.budget.available():
             return item
-        if len(self._pending) < self.budget.available():
-            return item
-        first = item.outgoing
         room_id = item.delivery.room_id
         joining: list[_Item] = []
+        size = len(item.delivery.body) + len(item.delivery.html)
         for other in sorted(self._pending, key=lambda i: i.seq):
             if other.seq < item.seq:
                 continue  # said later, on its own: what came before is not said after
@@ -314,33 +358,40 @@ class Outbox:
                 continue
             if other.delivery.kind in (Kind.PANEL, Kind.PANEL_CLOSED):
                 continue  # edited in place: not a line in the conversation
-            if other.outgoing is None or other.delivery.reply_to:
+            size += len(other.delivery.body) + len(other.delivery.html)
+            if not _joinable(item, other) or size > MAX_TEXT_BYTES:
                 break  # keep the order: nothing is said before what came first
-            if can_merge(first.reply, other.outgoing.reply):
-                joining.append(other)
-                if len(joining) + 1 >= MERGE_AT_MOST:
-                    break
-            else:
+            joining.append(other)
+            if len(joining) + 1 >= MERGE_AT_MOST:
                 break
         if not joining:
             return item
         for other in joining:
             self._pending.remove(other)
         parts = (item, *joining)
-        reply = merge([part.outgoing.reply for part in parts if part.outgoing is not None])
         txns = [part.delivery.txn for part in parts]
-        merged_outgoing = replace(first, reply=reply, idempotency_key="merge:" + "|".join(txns))
-        delivery = replace(
-            from_outgoing(merged_outgoing, self.prefix, self.state.epoch),
-            txn=transaction_id(f"{self.state.epoch}:merge:{'|'.join(txns)}"),
-            urgency=item.urgency,
-        )
+        txn = transaction_id(f"{self.state.epoch}:merge:{'|'.join(txns)}")
+        outgoing = [part.outgoing for part in parts if part.outgoing is not None]
+        if len(outgoing) == len(parts):  # said anew, in words made for several
+            merged_outgoing: Outgoing | None = replace(
+                outgoing[0], reply=merge([o.reply for o in outgoing]), idempotency_key=txn
+            )
+            assert merged_outgoing is not None
+            rendered = from_outgoing(merged_outgoing, self.prefix, self.state.epoch)
+            delivery = replace(rendered, txn=txn, urgency=item.urgency)
+        else:  # read back after a restart: what each said, one after the other
+            merged_outgoing = None
+            delivery = replace(
+                item.delivery,
+                body="\n".join(part.delivery.body for part in parts),
+                html="<br>".join(part.delivery.html for part in parts),
+                txn=txn,
+            )
         key = f"{MERGE}{time.time_ns():020d}-{next(self._numbers):06d}"
         # Written down first: a crash after sending must not send the parts again one by one.
         await self.state.put_merged(key, delivery.to_dict(), txns)
         self.merged += len(joining)
-        batch = _Batch(key, 1)
-        return _Item(item.seq, delivery, batch, merged_outgoing, covers=parts)
+        return _Item(item.seq, delivery, _Batch(key, 1), merged_outgoing, covers=parts)
 
     async def _deliver(self, item: Delivery) -> None:
         try:

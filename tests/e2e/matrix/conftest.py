@@ -34,6 +34,8 @@ async def member(synapse: SynapseServer, tmp_path: Path) -> AsyncIterator[MakeMe
     async def make(name: str, server: SynapseServer | None = None) -> Member:
         where = server or synapse
         account = await where.register(where.fresh_name(name))
+        if where.default_limits:
+            await where.unlimit(account.user_id)
         person = Member(where, account, tmp_path / "members" / account.user_id)
         await person.start()
         await person.set_name(name.capitalize())

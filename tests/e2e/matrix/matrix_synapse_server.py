@@ -2,8 +2,10 @@
 
 Nothing is installed by hand: ``matrix-synapse`` comes with the test extra.  The server listens
 on a free 127.0.0.1 port with SQLite, open registration (no verification), ``bcrypt_rounds: 4``,
-every ``rc_*`` limit raised, no federation nor presence; media on (files: calendars, exports).  Accounts are made through
-the shared-secret admin registration API, which skips interactive authentication.
+every ``rc_*`` limit raised (or, with ``default_limits``, Synapse's own limits on what the bot
+does: messages, room creation, invites, joins), no federation nor presence; media on (files:
+calendars, exports).  Accounts are made through the shared-secret admin registration API, which
+skips interactive authentication.
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ RATE_LIMITS: dict[str, Any] = {
 }
 
 
+DEFAULT_LIMITS = ("rc_message", "rc_room_creation", "rc_invites", "rc_joins", "rc_joins_per_room")
+"""Left at Synapse's defaults on a ``default_limits`` server (0.2 messages/s after a burst of
+10; one room a minute after 10…): what volunteer-run groups get on matrix.org or a small
+homeserver.  Logins and registrations stay unlimited: they are the tests' own set-up."""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -69,8 +77,12 @@ class Account:
 class SynapseServer:
     """One homeserver process in ``folder``; ``stop()`` then ``start()`` keeps its data."""
 
-    def __init__(self, folder: Path, port: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, port: int | None = None, *, default_limits: bool = False
+    ) -> None:
         self.folder = folder
+        self.default_limits = default_limits
+        self._admin: Account | None = None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.shared_secret = secrets.token_hex(16)
@@ -144,7 +156,11 @@ class SynapseServer:
             "form_secret": secrets.token_hex(16),
             "bcrypt_rounds": 4,
             "suppress_key_server_warning": True,
-            **RATE_LIMITS,
+            **{
+                key: value
+                for key, value in RATE_LIMITS.items()
+                if not (self.default_limits and key in DEFAULT_LIMITS)
+            },
         }
         # JSON is YAML: no YAML writer needed.
         self.config_path.write_text(json.dumps(config, indent=1))
@@ -213,6 +229,14 @@ class SynapseServer:
         body = {"nonce": nonce, "username": name, "password": password, "admin": admin, "mac": mac}
         found = _request("POST", url, body)
         return Account(found["user_id"], password, found["access_token"], found["device_id"])
+
+    async def unlimit(self, user_id: str) -> None:
+        """No rate limit for ``user_id`` (a test's member: only the bot meets the limits)."""
+        if self._admin is None:
+            self._admin = await self.register(self.fresh_name("admin"), admin=True)
+        path = f"/_synapse/admin/v1/users/{user_id}/override_ratelimit"
+        body = {"messages_per_second": 0, "burst_count": 0}
+        await self.admin("POST", path, self._admin.access_token, body)
 
     async def admin(
         self, method: str, path: str, token: str, body: dict[str, Any] | None = None

@@ -1,0 +1,203 @@
+"""Twelve members and a homeserver with Synapse's default limits for the bot (0.2 messages/s
+after a burst of 10; one new room a minute after 10): everyone's answer in seconds, the
+announcements merged in order, nothing lost and nothing said twice, even after a kill -9."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import MakeBot, MakeMember
+from matrix_members import BotProcess, Member, Seen
+from matrix_synapse_server import SynapseServer
+
+pytestmark = pytest.mark.e2e
+
+MEMBERS = 12
+SLOWEST_ANSWER = 20.0
+"""Seconds: the issue's goal for the last of twelve members to see their answer."""
+THROTTLED_WAIT = 90.0
+"""Seconds a test waits for what the throttled bot sends last."""
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SynapseServer]:
+    server = SynapseServer(tmp_path_factory.mktemp("synapse-limited"), default_limits=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def _name(person: Member) -> str:
+    return str((await person.client.get_displayname()).displayname)
+
+
+async def _gather_group(
+    limited: SynapseServer, member: MakeMember, bot_user: str
+) -> tuple[str, Member, list[Member]]:
+    """A host opens a room with the bot, twelve people join it; returns once each has been
+    welcomed (in one message or another)."""
+    host = await member("host", limited)
+    room = await host.create_room(name="Cercle", invite=(bot_user,))
+    await host.notice("Our charter", room_id=room, timeout=THROTTLED_WAIT)
+    people = [await member(f"m{i:02d}", limited) for i in range(MEMBERS)]
+    for person in people:
+        await host.invite(room, person.user_id)
+    await asyncio.gather(*(person.join(room) for person in people))
+    for person in people:
+        name = await _name(person)
+        await host.wait_for(
+            lambda seen, name=name: _notice_in(seen, room, "Welcome", name),
+            timeout=THROTTLED_WAIT,
+        )
+    return room, host, people
+
+
+def _notice_in(seen: Seen, room: str, *parts: str) -> bool:
+    content = seen.content
+    return (
+        seen.room_id == room
+        and content.get("msgtype") == "m.notice"
+        and content.get("m.relates_to", {}).get("rel_type") != "m.replace"
+        and all(part in seen.body for part in parts)
+    )
+
+
+async def _burst(people: list[Member], room: str, command: str, *parts: str) -> dict[str, float]:
+    """Each person types ``command`` (all within three seconds); returns, by name, how long
+    each waited to see a notice in the room holding ``parts`` and their name."""
+    names = {person.user_id: await _name(person) for person in people}
+    waited: dict[str, float] = {}
+
+    async def one(index: int, person: Member) -> None:
+        await asyncio.sleep(index * 3 / len(people))  # typed one after the other, not at once
+        name = names[person.user_id]
+        mark = person.mark()
+        sent = time.monotonic()
+        await person.say(room, command)
+        await person.wait_for(
+            lambda seen: _notice_in(seen, room, *parts, name), after=mark, timeout=THROTTLED_WAIT
+        )
+        waited[name] = time.monotonic() - sent
+
+    await asyncio.gather(*(one(i, p) for i, p in enumerate(people)))
+    return waited
+
+
+async def test_twelve_answers_and_hands_within_seconds(
+    limited: SynapseServer, member: MakeMember, bot: MakeBot
+) -> None:
+    cercle = await bot(limited)
+    room, host, people = await _gather_group(limited, member, cercle.user_id)
+
+    agreed = await _burst(people, room, "!agree", "accepted the charter")
+    assert max(agreed.values()) <= SLOWEST_ANSWER, sorted(agreed.values())
+
+    mark = host.mark()
+    await host.say(room, "!agree")
+    await host.say(room, "!session start")
+    await host.say(room, "!hand")  # the host speaks first: the twelve wait in line
+    await host.notice("has the talking stick", room_id=room, after=mark, timeout=THROTTLED_WAIT)
+    mark = host.mark()
+    raised = await _burst(people, room, "!hand", "raised their hand")
+    assert max(raised.values()) <= SLOWEST_ANSWER, sorted(raised.values())
+
+    # Every hand acknowledged once, with its place in line, in the order of the line.
+    await host.wait_until(
+        lambda: len(_hands(host.seen[mark:], room)) >= MEMBERS, timeout=THROTTLED_WAIT
+    )
+    hands = _hands(host.seen[mark:], room)
+    assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
+    assert hands == sorted(hands), "announcements kept their order"
+    merged = [s for s in host.seen[mark:] if _notice_in(s, room, "raised their hands")]
+    assert merged, "the waiting announcements were merged"
+    assert cercle.platform is not None
+    assert cercle.platform.courier is not None
+    assert cercle.platform.courier.budget.rate is not None  # learned from the 429s
+    _nothing_twice(host.seen, room)
+
+
+def _waiting_batches(database: Path) -> int:
+    """How many batches of replies the bot has stored and not sent yet (read from its file)."""
+    with contextlib.closing(sqlite3.connect(database, timeout=5)) as connection:
+        query = "SELECT count(*) FROM platform_state WHERE platform = 'matrix' AND key LIKE 'out:%'"
+        return int(connection.execute(query).fetchone()[0])
+
+
+def _hands(seen: list[Seen], room: str) -> list[int]:
+    """The places in line announced, in the order the room saw them."""
+    places: list[int] = []
+    for one in seen:
+        if _notice_in(one, room, "raised their hand"):
+            places.extend(int(number) for number in re.findall(r"\(number (\d+)", one.body))
+    return places
+
+
+def _nothing_twice(seen: list[Seen], room: str) -> None:
+    ids = [s.event.event_id for s in seen if s.room_id == room]
+    assert len(ids) == len(set(ids))
+    bodies = [
+        s.body
+        for s in seen
+        if _notice_in(s, room) and "charter" not in s.body  # the charter is shown on purpose
+    ]
+    repeated = {body for body in bodies if bodies.count(body) > 1}
+    assert not repeated, repeated
+
+
+@pytest.fixture
+async def process(limited: SynapseServer, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    account = await limited.register(limited.fresh_name("cercle"))
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    running = BotProcess(limited, account, folder)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+async def test_kill_while_replies_wait_delivers_each_once(
+    limited: SynapseServer, member: MakeMember, process: BotProcess
+) -> None:
+    process.start()
+    room, host, people = await _gather_group(limited, member, process.user_id)
+    await _burst(people, room, "!agree", "accepted the charter")
+    mark = host.mark()
+    await host.say(room, "!agree")
+    await host.say(room, "!session start")
+    await host.say(room, "!hand")
+    await host.notice("has the talking stick", room_id=room, after=mark, timeout=THROTTLED_WAIT)
+
+    # Twelve hands while the bot can only send one message every five seconds: the bot is
+    # killed once it has handled most of them, with their acknowledgements still waiting.
+    mark = host.mark()
+    for person in people:
+        await person.say(room, "!hand")
+    database = process.folder / "cercle.db"
+    async with asyncio.timeout(THROTTLED_WAIT):
+        while await asyncio.to_thread(_waiting_batches, database) < MEMBERS - 2:
+            await asyncio.sleep(0.02)
+    process.kill()
+    before = len(_hands(host.seen[mark:], room))
+    assert before < MEMBERS, "the kill came too late to test anything"
+
+    process.start()
+    # Read back after the restart, each acknowledgement is sent alone: one every five seconds.
+    await host.wait_until(
+        lambda: len(_hands(host.seen[mark:], room)) >= MEMBERS, timeout=2 * THROTTLED_WAIT
+    )
+    # The host's next answer leaves after anything still waiting: a repeat would show by then.
+    await host.say(room, "!pass")
+    await host.notice("passed the stick", room_id=room, after=mark, timeout=THROTTLED_WAIT)
+    hands = _hands(host.seen[mark:], room)
+    assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
+    _nothing_twice(host.seen, room)
