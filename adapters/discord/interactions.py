@@ -127,6 +127,7 @@ class InteractionRunner:
         state = self.delivery.state
         if any(o.reply.key == FORGOTTEN for o in outgoing):
             await state.forget_person(interaction.user.id)
+            await self.delivery.direct.forget(interaction.user.id)
             return
         if await state.take_unreachable(interaction.user.id):
             language = outgoing[0].language if outgoing else language_of(interaction)
