@@ -126,6 +126,9 @@ class DiscordPlatform:
         self._runner = InteractionRunner(
             cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
         )
+        # A command may have asked for reminders or planned a session: look again (once its
+        # aftermath is done: the room's sessions are known to the adapter by then).
+        self._runner.handled.append(self._look_again.set)
         try:
             try:
                 await client.login(self._token)
@@ -232,8 +235,6 @@ class DiscordPlatform:
             self._ready.set()
         self._events_task = asyncio.create_task(self._mirror_events(), name="discord-events")
         self._look_task = asyncio.create_task(self._look_ahead(), name="discord-look-ahead")
-        assert self._cercle is not None
-        self._cercle.listeners.append(self._look_again.set)
 
     async def voice_changed(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
@@ -272,8 +273,8 @@ class DiscordPlatform:
 
     async def _look_ahead(self) -> None:
         """Open ahead the direct-message channels that coming private reminders will need: at
-        start-up, every minute, and soon after a command changed something (reminders asked
-        for, a session planned)."""
+        start-up, every minute, and soon after a command (reminders asked for, a session
+        planned…)."""
         while True:
             parts = self.parts
             try:
@@ -292,8 +293,6 @@ class DiscordPlatform:
         return self._cercle
 
     async def _close_client(self) -> None:
-        if self._cercle is not None and self._look_again.set in self._cercle.listeners:
-            self._cercle.listeners.remove(self._look_again.set)
         for task in (self._events_task, self._look_task):
             if task is not None:
                 task.cancel()

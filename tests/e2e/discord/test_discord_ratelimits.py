@@ -180,7 +180,7 @@ async def test_an_interaction_is_answered_at_once_during_a_burst_of_announcement
     await fake.until(lambda: len(fake.texts(world.room)) >= 2, what="the burst under way")
     exchange = fake.slash(world.bob, world.room, "rules")
     await fake.answered(exchange, timeout=3)
-    assert exchange.latency < 0.5, f"answered after {exchange.latency:.2f} s"
+    assert exchange.latency < 1.0, f"answered after {exchange.latency:.2f} s"
     assert len(fake.texts(world.room)) < 12, "the announcements were still waiting"
     await paced.settle()
     assert any("Notre charte" in m.text for m in exchange.public)
