@@ -139,6 +139,9 @@ class DiscordConfig:
     """Commands are synced to this guild at once (global sync can take an hour)."""
     voice_mode: bool = False
     """Only the stick holder may speak in the group's linked voice or stage channel."""
+    new_dms_per_second: float = 0.5
+    """At most this many new direct-message channels a second (Discord quarantines a bot that
+    opens many in a burst); private reminders get theirs opened ahead, to arrive on time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +401,22 @@ def _discord_section(section: Mapping[str, Any]) -> DiscordConfig:
         moderator_role=get("moderator_role", _non_empty, default.moderator_role),
         dev_guild_id=get("dev_guild_id", _snowflake, default.dev_guild_id),
         voice_mode=get("voice_mode", _boolean, default.voice_mode),
+        new_dms_per_second=get("new_dms_per_second", _dm_rate, default.new_dms_per_second),
     )
+
+
+MAX_DMS_PER_SECOND = 5.0
+"""Well under Discord's 50 requests a second: new direct messages are the suspicious kind."""
+
+
+def _dm_rate(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"expected a number such as 0.5, got {_kind(value)}", key)
+    if not 0 < value <= MAX_DMS_PER_SECOND:
+        raise ConfigError(
+            f"expected more than 0 and at most {MAX_DMS_PER_SECOND:g} (0.5: one every 2 s)", key
+        )
+    return float(value)
 
 
 _HTTP_KEYS = {f.name for f in fields(HttpConfig)}

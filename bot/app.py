@@ -36,7 +36,7 @@ from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
 from bot.registry import REGISTRY
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.resources import Resources
-from bot.views import RoomSessions, room_sessions
+from bot.views import RoomSessions, private_reminders, room_sessions
 
 log = logging.getLogger("cercle.core")
 
@@ -187,6 +187,21 @@ class Cercle:
             if group is None:
                 return None
             return await room_sessions(uow, group, after, limit, include)
+
+    async def private_reminders(
+        self, platform: str, room_id: str, within: timedelta
+    ) -> list[tuple[timedelta, tuple[str, ...]]]:
+        """The room's private reminders falling due within ``within``: in how long, and to
+        whom.  Read only: a platform that must pace what it opens for them (Discord's
+        direct-message channels) prepares ahead; the outbox still sends each one at its time,
+        once."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return []
+            found = await private_reminders(uow, group, now, now + within)
+        return [(max(timedelta(0), due - now), people) for due, people in found]
 
     async def next_due(self) -> datetime | None:
         """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""

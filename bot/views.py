@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Group, Session, SessionState
+from bot.domain import Group, JobKind, Session, SessionState
 from bot.ports import UnitOfWork
 
 
@@ -58,3 +58,23 @@ async def room_sessions(
         if session is not None and session.group_id == group.id:
             others.append(SessionView.of(session))
     return RoomSessions(group.language, group.timezone, tuple(upcoming), tuple(others))
+
+
+COMING_SESSIONS = 20
+"""How many coming sessions of a group are looked at for reminders due soon (they are the
+soonest: a reminder due within the hour belongs to one of them)."""
+
+
+async def private_reminders(
+    uow: UnitOfWork, group: Group, now: datetime, until: datetime
+) -> list[tuple[datetime, tuple[str, ...]]]:
+    """When the group's pending reminders fall due before ``until``, and who gets one
+    privately (the members who asked), soonest first."""
+    sessions = await uow.sessions.upcoming(group.id, now, COMING_SESSIONS)
+    scheduled = [s.id for s in sessions if s.state is SessionState.SCHEDULED]
+    jobs = await uow.jobs.pending_for_sessions(scheduled) if scheduled else ()
+    due = sorted({j.due_at for j in jobs if j.kind is JobKind.REMINDER and j.due_at <= until})
+    if not due:
+        return []
+    people = tuple(m.user_id for m in await uow.members.list(group.id) if m.dm_reminders)
+    return [(when, people) for when in due] if people else []

@@ -10,7 +10,9 @@ from typing import Any
 
 import discord
 
+from adapters.discord.direct import DirectChannels
 from adapters.discord.events import EventMirror, changes_sessions
+from adapters.discord.lanes import Lanes
 from adapters.discord.render import Message, message, nonce
 from adapters.discord.state import AdapterState
 from adapters.discord.watch import StickWatch
@@ -20,6 +22,7 @@ log = logging.getLogger("cercle.discord")
 
 CANNOT_DM = 50007
 """Discord's error code when a member does not accept direct messages."""
+UNKNOWN_CHANNEL = 10003
 
 
 @dataclass(slots=True)
@@ -57,12 +60,21 @@ def is_private(outgoing: Outgoing) -> bool:
 
 class Delivery:
     def __init__(
-        self, client: discord.Client, watch: StickWatch, events: EventMirror, state: AdapterState
+        self,
+        client: discord.Client,
+        watch: StickWatch,
+        events: EventMirror,
+        state: AdapterState,
+        *,
+        direct: DirectChannels,
+        lanes: Lanes,
     ) -> None:
         self.client = client
         self.watch = watch
         self.events = events
         self.state = state
+        self.direct = direct
+        self.lanes = lanes
 
     # --- replies to an interaction --------------------------------------------------------------
     async def answer(
@@ -111,6 +123,7 @@ class Delivery:
         if outgoing.reply.tone is Tone.PANEL:
             await self.watch.refresh(room_id)
         elif is_private(outgoing):
+            await self.lanes.after_rooms()  # timed and private: bulk, after the rooms
             await self.direct_message(outgoing)
         else:
             await self.room_message(outgoing)
@@ -123,27 +136,39 @@ class Delivery:
     async def room_message(self, outgoing: Outgoing) -> None:
         room_id = int(outgoing.room_id)
         channel = self.client.get_partial_messageable(room_id)
-        await channel.send(
-            **message(outgoing, room_id).kwargs(), nonce=nonce(outgoing.idempotency_key)
-        )
+        async with self.lanes.room():
+            await channel.send(
+                **message(outgoing, room_id).kwargs(), nonce=nonce(outgoing.idempotency_key)
+            )
 
     async def direct_message(self, outgoing: Outgoing) -> None:
-        user_id = outgoing.reply.user_id
-        if user_id is None or not user_id.isdigit():
+        """By the member's direct-message channel: the one known, else a new one, opened at
+        the pace Discord tolerates (see :mod:`adapters.discord.direct`)."""
+        raw = outgoing.reply.user_id
+        if raw is None or not raw.isdigit():
             return
-        channel = await self.client.create_dm(discord.Object(int(user_id)))
+        user_id = int(raw)
+        kwargs = message(outgoing, int(outgoing.room_id)).kwargs()
         try:
-            await channel.send(
-                **message(outgoing, int(outgoing.room_id)).kwargs(),
-                nonce=nonce(outgoing.idempotency_key),
-            )
+            channel = await self.direct.channel(user_id)
+            try:
+                await channel.send(**kwargs, nonce=nonce(outgoing.idempotency_key))
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_CHANNEL:
+                    raise
+                await self.direct.forget(user_id)  # the remembered channel is gone: a new one
+                channel = await self.direct.channel(user_id)
+                await channel.send(
+                    **message(outgoing, int(outgoing.room_id)).kwargs(),
+                    nonce=nonce(outgoing.idempotency_key),
+                )
         except discord.Forbidden as error:
             if error.code != CANNOT_DM:
                 raise
             # Not retried (it would fail again): remembered, and they are told at their next
             # command, once, privately (see InteractionRunner).
             log.info("a member does not accept direct messages", extra={"key": outgoing.reply.key})
-            await self.state.mark_unreachable(int(user_id))
+            await self.state.mark_unreachable(user_id)
 
 
 def _edit(found: Message) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections.abc import Callable
 
 import discord
 
@@ -49,6 +50,8 @@ class InteractionRunner:
         self.moderators = moderators
         self.delivery = delivery
         self.defer_after = defer_after
+        self.handled: list[Callable[[], None]] = []
+        """Told after each interaction, its aftermath included (e.g. sessions mirrored)."""
         self._busy: set[asyncio.Task[object]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -76,6 +79,8 @@ class InteractionRunner:
             log_failure("interaction", error)
             await _apologise(interaction)
         finally:
+            for listener in self.handled:
+                listener()
             self._busy.discard(task)
             if not self._busy:
                 self._idle.set()
@@ -127,6 +132,7 @@ class InteractionRunner:
         state = self.delivery.state
         if any(o.reply.key == FORGOTTEN for o in outgoing):
             await state.forget_person(interaction.user.id)
+            await self.delivery.direct.forget(interaction.user.id)
             return
         if await state.take_unreachable(interaction.user.id):
             language = outgoing[0].language if outgoing else language_of(interaction)

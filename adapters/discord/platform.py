@@ -15,8 +15,10 @@ from adapters.discord.buttons import choice_button, panel_view
 from adapters.discord.client import CercleClient
 from adapters.discord.commands import build_commands
 from adapters.discord.delivery import Delivery
+from adapters.discord.direct import DirectChannels
 from adapters.discord.events import EventMirror
 from adapters.discord.interactions import DEFER_AFTER, InteractionRunner, log_failure
+from adapters.discord.lanes import Lanes
 from adapters.discord.moderators import Moderators
 from adapters.discord.panel import PanelMessages
 from adapters.discord.state import AdapterState
@@ -38,6 +40,11 @@ STOP_CLEANUP_TIMEOUT = 3.0
 """Together well under the 10 s ``cercle run`` gives a platform to stop."""
 EVENTS_EVERY = 3600.0
 """Seconds between two looks at every room's scheduled events (sessions come into range)."""
+LOOK_EVERY = 60.0
+"""Seconds between two looks at the private reminders coming (their channels opened ahead)."""
+LOOK_SPACING = 10.0
+"""At least this long between two looks when commands ask for one (they change things often
+during a session)."""
 
 
 class _RateLimitCounter(logging.Filter):
@@ -68,7 +75,13 @@ class _Parts:
         self.voice = VoiceGate(client, self.state, self.moderators, enabled=config.voice_mode)
         self.events = EventMirror(client, self.state, cercle)
         self.watch = StickWatch(cercle, PanelMessages(client, self.state), self.voice)
-        self.delivery = Delivery(client, self.watch, self.events, self.state)
+        self.lanes = Lanes()
+        self.direct = DirectChannels(
+            client, self.state, self.lanes, per_second=config.new_dms_per_second
+        )
+        self.delivery = Delivery(
+            client, self.watch, self.events, self.state, direct=self.direct, lanes=self.lanes
+        )
 
 
 class DiscordPlatform:
@@ -81,11 +94,15 @@ class DiscordPlatform:
         *,
         guild_ready_timeout: float = 2.0,
         defer_after: float = DEFER_AFTER,
+        look_spacing: float = LOOK_SPACING,
     ) -> None:
         self.config = config
         self._token = token
         self._guild_ready_timeout = guild_ready_timeout
         self._defer_after = defer_after
+        self._look_spacing = look_spacing
+        self._look_again = asyncio.Event()
+        self._look_task: asyncio.Task[None] | None = None
         self._client: CercleClient | None = None
         self._parts: _Parts | None = None
         self._runner: InteractionRunner | None = None
@@ -109,6 +126,9 @@ class DiscordPlatform:
         self._runner = InteractionRunner(
             cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
         )
+        # A command may have asked for reminders or planned a session: look again (once its
+        # aftermath is done: the room's sessions are known to the adapter by then).
+        self._runner.handled.append(self._look_again.set)
         try:
             try:
                 await client.login(self._token)
@@ -214,6 +234,7 @@ class DiscordPlatform:
         finally:
             self._ready.set()
         self._events_task = asyncio.create_task(self._mirror_events(), name="discord-events")
+        self._look_task = asyncio.create_task(self._look_ahead(), name="discord-look-ahead")
 
     async def voice_changed(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
@@ -250,12 +271,36 @@ class DiscordPlatform:
             except Exception as error:  # the database is away: next hour
                 log_failure("the hourly look at scheduled events", error)
 
+    async def _look_ahead(self) -> None:
+        """Open ahead the direct-message channels that coming private reminders will need: at
+        start-up, every minute, and soon after a command (reminders asked for, a session
+        planned…)."""
+        while True:
+            parts = self.parts
+            try:
+                await parts.direct.look_ahead(self.cercle, await parts.state.event_rooms())
+            except Exception as error:  # the database is away: next time
+                log_failure("the look at coming reminders", error)
+            await asyncio.sleep(self._look_spacing)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._look_again.wait(), LOOK_EVERY)
+            self._look_again.clear()
+
+    @property
+    def cercle(self) -> Cercle:
+        if self._cercle is None:
+            raise RuntimeError("the Discord platform is not started")
+        return self._cercle
+
     async def _close_client(self) -> None:
-        if self._events_task is not None:
-            self._events_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._events_task
-            self._events_task = None
+        for task in (self._events_task, self._look_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._events_task = self._look_task = None
+        if self._parts is not None:
+            await self._parts.direct.close()
         if self._client is not None and not self._client.is_closed():
             await self._client.close()
         if self._task is not None:

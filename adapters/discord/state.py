@@ -59,6 +59,8 @@ class MuteRecord:
     user_id: int
 
 
+DM = "dm:"
+"""``dm:{user}``: the member's direct-message channel with the bot (it never changes)."""
 UNREACHABLE = "unreachable:"
 """A member a direct message could not reach (their DMs are closed), until they are told."""
 
@@ -82,6 +84,18 @@ class AdapterState:
 
     async def forget_person(self, user_id: int) -> None:
         await self.store.delete(f"{UNREACHABLE}{user_id}")
+        await self.store.delete(f"{DM}{user_id}")
+
+    # --- direct-message channels opened ---------------------------------------------------
+    async def dm_channel(self, user_id: int) -> int | None:
+        raw = await self.store.get(f"{DM}{user_id}")
+        return int(raw) if raw else None
+
+    async def put_dm_channel(self, user_id: int, channel_id: int) -> None:
+        await self.store.put(f"{DM}{user_id}", str(channel_id))
+
+    async def drop_dm_channel(self, user_id: int) -> None:
+        await self.store.delete(f"{DM}{user_id}")
 
     # --- the stick panel message of each room ---------------------------------------------
     async def panel(self, room_id: int) -> PanelRecord | None:

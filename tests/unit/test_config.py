@@ -164,7 +164,15 @@ def test_every_key_is_read() -> None:
         (
             "[discord]\ncolour = 'x'",
             "discord.colour",
-            "unknown key (expected one of: dev_guild_id, enabled, moderator_role, voice_mode)",
+            "unknown key (expected one of: dev_guild_id, enabled, moderator_role, "
+            "new_dms_per_second, voice_mode)",
+        ),
+        ("[discord]\nnew_dms_per_second = 0", "discord.new_dms_per_second", "more than 0"),
+        ("[discord]\nnew_dms_per_second = 8", "discord.new_dms_per_second", "at most 5"),
+        (
+            "[discord]\nnew_dms_per_second = '1'",
+            "discord.new_dms_per_second",
+            "expected a number such as 0.5, got a string",
         ),
         ('language = "fr"', "language", "unknown section"),
         ('bot = "fr"', "bot", "expected a [bot] section"),

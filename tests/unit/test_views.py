@@ -63,3 +63,21 @@ async def test_sessions_asked_for_by_id_whatever_their_state() -> None:
     assert found is not None
     assert [v.id for v in found.upcoming] == [first.id]
     assert [(v.id, v.state) for v in found.others] == [(second.id, SessionState.CANCELLED)]
+
+
+async def test_private_reminders_coming_say_when_and_to_whom() -> None:
+    h = Harness()
+    await h.ok("mod", "session schedule 2026-12-03 19:00 60 Grief circle")  # 18:00 UTC
+    await h.ok("ann", "remind on")
+    await h.ok("bob", "agree")  # a member who did not ask: nothing for them
+    start = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    leads = h.app.defaults.reminder_leads
+    h.clock.set(start - timedelta(minutes=max(leads)) - timedelta(minutes=10))
+    found = await h.app.private_reminders("test", h.room, timedelta(minutes=30))
+    assert found == [(timedelta(minutes=10), ("ann",))]
+    assert await h.app.private_reminders("test", h.room, timedelta(minutes=5)) == []
+    assert await h.app.private_reminders("test", "nowhere", timedelta(days=9)) == []
+    everything = await h.app.private_reminders("test", h.room, timedelta(days=9))
+    assert [people for _, people in everything] == [("ann",)] * len(leads)
+    await h.ok("ann", "remind off")
+    assert await h.app.private_reminders("test", h.room, timedelta(days=9)) == []

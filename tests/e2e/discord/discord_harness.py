@@ -86,6 +86,7 @@ class Bot:
         voice_mode: bool = False,
         dev_guild_id: int | None = None,
         defer_after: float = DEFER_AFTER,
+        new_dms_per_second: float = 5.0,
     ) -> None:
         self.fake = fake
         self.world = world
@@ -95,6 +96,7 @@ class Bot:
             moderator_role=MODERATOR_ROLE,
             dev_guild_id=dev_guild_id,
             voice_mode=voice_mode,
+            new_dms_per_second=new_dms_per_second,
         )
         self.defer_after = defer_after
         self.clock = ManualClock(datetime.now(UTC))
@@ -115,7 +117,11 @@ class Bot:
         config = Config(discord=self.config).with_database(f"sqlite+aiosqlite:///{self.database}")
         self._runtime = await start(config, self.clock)
         platform = DiscordPlatform(
-            self.config, self.fake.token, guild_ready_timeout=0, defer_after=self.defer_after
+            self.config,
+            self.fake.token,
+            guild_ready_timeout=0,
+            defer_after=self.defer_after,
+            look_spacing=0,  # a look at coming reminders after every command
         )
         self._platform = platform
         self.fake.watch(platform.connection_error)

@@ -110,3 +110,68 @@ async def test_scheduled_events_follow_discords_rules(fake: FakeDiscord, world: 
     status, answer = await _call(fake, "PATCH", event, {"description": "encore"})
     assert (status, answer["code"]) == (400, 180000), "a finished event is not changed any more"
     assert fake.failures == []
+
+
+async def _answer(
+    fake: FakeDiscord, method: str, path: str, body: object
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    headers = {"Content-Type": "application/json", "Authorization": f"Bot {fake.token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(
+            method,
+            f"http://127.0.0.1:{fake.port}/api/v10{path}",
+            data=json.dumps(body),
+            headers=headers,
+        ) as response,
+    ):
+        return response.status, await response.json(content_type=None), dict(response.headers)
+
+
+def _said(text: str) -> dict[str, Any]:
+    return {"content": text, "allowed_mentions": {"parse": []}}
+
+
+async def test_rate_limits_answer_429_as_discord_does(fake: FakeDiscord, world: World) -> None:
+    fake.limits.bucket(("POST", "/channels/{channel_id}/messages"), limit=2, per=30.0)
+    path = f"/channels/{world.room.id}/messages"
+    first = await _answer(fake, "POST", path, _said("un"))
+    assert first[0] == 200
+    assert first[2]["X-RateLimit-Limit"] == "2"
+    assert first[2]["X-RateLimit-Remaining"] == "1"
+    assert 29 < float(first[2]["X-RateLimit-Reset-After"]) <= 30
+    assert first[2]["X-RateLimit-Bucket"] == "fake01"
+    assert (await _answer(fake, "POST", path, _said("deux")))[2]["X-RateLimit-Remaining"] == "0"
+    status, body, headers = await _answer(fake, "POST", path, _said("trois"))
+    assert status == 429
+    assert body["global"] is False
+    assert 29 < body["retry_after"] <= 30
+    assert headers["Retry-After"] == "30"
+    assert headers["X-RateLimit-Scope"] == "user"
+    assert headers["Via"]
+    assert fake.texts(world.room) == ["un", "deux"], "refused, not done"
+    # Another channel has a window of its own.
+    other = f"/channels/{world.voice.id}/messages"
+    assert (await _answer(fake, "POST", other, _said("ailleurs")))[0] == 200
+
+    fake.limits.per_second(1)
+    assert (await _answer(fake, "GET", f"/channels/{world.room.id}", None))[0] == 200
+    status, body, headers = await _answer(fake, "GET", f"/channels/{world.room.id}", None)
+    assert status == 429
+    assert body["global"] is True
+    assert headers["X-RateLimit-Global"] == "true"
+    assert headers["X-RateLimit-Scope"] == "global"
+    assert fake.failures == [], "every answer fits Discord's description, headers included"
+
+
+async def test_direct_message_channels_are_counted(fake: FakeDiscord, world: World) -> None:
+    for user in (world.bob, world.cat, world.bob):
+        status, _, _ = await _answer(
+            fake, "POST", "/users/@me/channels", {"recipient_id": str(user.id)}
+        )
+        assert status == 200
+    assert len(fake.dm_opens) == 3, "every ask counts, even for a channel that exists"
+    assert fake.most_dm_opens(within=1.0) == 3
+    fake.dm_opens[:] = [0.0, 0.5, 2.0, 2.4, 2.6]
+    assert fake.most_dm_opens(within=1.0) == 3
+    assert fake.most_dm_opens(within=0.3) == 2

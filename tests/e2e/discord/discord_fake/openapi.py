@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,14 @@ class OpenApi:
         )
         return problems + self._validate(pointer, body, REQUEST_URI)
 
-    def check_response(self, template: str, method: str, status: int, body: Any) -> list[str]:
+    def check_response(
+        self,
+        template: str,
+        method: str,
+        status: int,
+        body: Any,
+        headers: Mapping[str, str] | None = None,
+    ) -> list[str]:
         operation = self.operation(template, method)
         if operation is None:
             return []
@@ -101,12 +109,39 @@ class OpenApi:
         if "$ref" in response:
             parts = response["$ref"].removeprefix("#/").split("/")
             response = self._resolve(response["$ref"])
+        problems = self._check_headers(response, headers or {})
         content = response.get("content")
         if content is None:
-            return [] if body is None else [f"status {status} should have no body"]
+            return problems + ([] if body is None else [f"status {status} should have no body"])
         if body is None:
-            return [f"status {status} should have a body"]
-        return self._validate(_pointer(*parts, "content", "application/json", "schema"), body)
+            return [*problems, f"status {status} should have a body"]
+        pointer = _pointer(*parts, "content", "application/json", "schema")
+        return problems + self._validate(pointer, body)
+
+    def _check_headers(self, response: dict[str, Any], headers: Mapping[str, str]) -> list[str]:
+        """Rate-limit headers: those sent must be documented for the answer, with their type."""
+        documented = response.get("headers", {})
+        problems: list[str] = []
+        for name, value in headers.items():
+            if not name.startswith("X-RateLimit-") or name in ("X-RateLimit-Global",):
+                continue
+            if name == "X-RateLimit-Scope":
+                if value not in ("user", "global", "shared"):
+                    problems.append(f"header {name}: {value!r} is not a scope")
+                continue
+            spec = documented.get(name)
+            if spec is None:
+                problems.append(f"header {name} is not documented for this answer")
+                continue
+            if "$ref" in spec:
+                spec = self._resolve(spec["$ref"])
+            kind = spec.get("schema", {}).get("type")
+            parse = {"integer": int, "number": float}.get(str(kind), str)
+            try:
+                parse(value)
+            except ValueError:
+                problems.append(f"header {name}: {value!r} is not of type {kind}")
+        return problems
 
     def check_schema(self, name: str, value: Any) -> list[str]:
         """Validate a value against a named component schema."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .limits import Verdict
 from .rest import Answer, Call, error
 
 API = "/api/v10"
@@ -81,13 +82,16 @@ class Plumbing:
             if problems:
                 answer = error(400, 50035, "Invalid Form Body")
                 return self._respond(request, template, answer, body, invalid=True)
+        verdict = self.limits.check(method, template, call.params)
+        if verdict is not None and verdict.refused:
+            return self._respond(request, template, _limited(verdict), body, verdict=verdict)
         fault = self._fault(method, template)
         if fault is not None and not fault.apply_first:
             return self._respond(request, template, _fault_answer(fault), body, fault)
         answer: Answer = await handler(call)
         if fault is not None:
             return self._respond(request, template, _fault_answer(fault), body, fault)
-        return self._respond(request, template, answer, body)
+        return self._respond(request, template, answer, body, verdict=verdict)
 
     def _fault(self, method: str, template: str) -> Fault | None:
         for fault in self.faults:
@@ -105,14 +109,20 @@ class Plumbing:
         fault: Fault | None = None,
         *,
         invalid: bool = False,
+        verdict: Verdict | None = None,
     ) -> web.Response:
         self.requests.append(Request(request.method, template, request.path, body, answer.status))
-        if self.openapi is not None and fault is None and not invalid and answer.status < 500:
+        headers = {"Content-Type": "application/json"}
+        if verdict is not None:
+            headers |= verdict.headers
+            if verdict.refused:
+                headers["Via"] = "1.1 google"  # without it, discord.py takes it for a ban
+        checked = fault is None or fault.status == 429
+        if self.openapi is not None and checked and not invalid and answer.status < 500:
             for problem in self.openapi.check_response(
-                template, request.method, answer.status, answer.body
+                template, request.method, answer.status, answer.body, headers
             ):
                 self.fail(f"response to {request.method} {template}: {problem}")
-        headers = {"Content-Type": "application/json"}
         if fault is not None and fault.status == 429:
             headers |= {
                 "Via": "1.1 google",
@@ -158,12 +168,26 @@ def _fault_answer(fault: Fault) -> Answer:
         return Answer(
             429,
             {
+                "code": 0,
                 "message": "You are being rate limited.",
                 "retry_after": fault.retry_after,
                 "global": fault.is_global,
             },
         )
     return Answer(fault.status, {"message": "500: Internal Server Error", "code": 0})
+
+
+def _limited(verdict: Verdict) -> Answer:
+    assert verdict.retry_after is not None
+    return Answer(
+        429,
+        {
+            "code": 0,
+            "message": "You are being rate limited.",
+            "retry_after": round(verdict.retry_after, 3),
+            "global": verdict.is_global,
+        },
+    )
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:

@@ -318,6 +318,7 @@ class Rest:
         user = self.fake.users.get(int(call.body["recipient_id"]))
         if user is None:
             return error(400, 50035, "Invalid Form Body")
+        self.fake.dm_opens.append(time.monotonic())
         return Answer(200, self.fake.dm_channel(user).json())
 
     async def create_message(self, call: Call) -> Answer:

@@ -26,6 +26,7 @@ from .exchanges import (
     Exchange,
 )
 from .gateway import Gateway, Session
+from .limits import Limits
 from .model import (
     CATEGORY,
     DM,
@@ -73,6 +74,10 @@ class FakeDiscord(Acting, Plumbing):
         self.failures: list[str] = []
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.limits = Limits()
+        """Discord's rate limits, when a test sets them (none by default)."""
+        self.dm_opens: list[float] = []
+        """When the bot asked for a direct-message channel (``time.monotonic``), each time."""
         self.checks: list[Callable[[], BaseException | None]] = []
         self.rest = Rest(self)
         self.gateway = Gateway(
@@ -256,6 +261,17 @@ class FakeDiscord(Acting, Plumbing):
 
     def bot_messages(self) -> list[Message]:
         return [m for m in self.messages_by_id.values() if m.author.id == self.bot.id]
+
+    def most_dm_opens(self, within: float = 1.0) -> int:
+        """The most direct-message channels the bot asked for within any ``within`` seconds
+        (Discord quarantines a bot that opens many in a burst)."""
+        opens = sorted(self.dm_opens)
+        most, first = 0, 0
+        for last, at in enumerate(opens):
+            while at - opens[first] >= within:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
     def requests_to(self, method: str, template: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and r.template == template]
