@@ -18,6 +18,7 @@ from adapters.scheduler import Timer
 from adapters.startup import Runtime, start
 from bot.app import Cercle
 from bot.clock import SystemClock
+from bot.ports import Clock
 from storage.errors import DatabaseError
 
 log = logging.getLogger("cercle.serve")
@@ -59,6 +60,7 @@ async def serve(
     platforms: list[Platform] | None = None,
     *,
     first_retry: float = FIRST_RETRY,
+    clock: Clock | None = None,
 ) -> None:
     """Start the core, the timer and each platform; stop them all when ``stop`` is set (or on
     SIGTERM/SIGINT), platforms first so nothing new arrives while the database closes.
@@ -68,7 +70,7 @@ async def serve(
     that refuses the bot's secret (:class:`PermanentFailure`) stops the bot with what to fix."""
     platforms = enabled_platforms(config) if platforms is None else platforms
     stop = stop or _stop_on_signals()
-    runtime = await _start_core(config, stop, first_retry)
+    runtime = await _start_core(config, stop, first_retry, clock or SystemClock())
     if runtime is None:
         return
     dispatcher = Dispatcher({p.name: p for p in platforms})
@@ -111,12 +113,14 @@ async def serve(
         raise starter.failures[0]
 
 
-async def _start_core(config: Config, stop: asyncio.Event, first_retry: float) -> Runtime | None:
+async def _start_core(
+    config: Config, stop: asyncio.Event, first_retry: float, clock: Clock
+) -> Runtime | None:
     """The database and the core; a database server that does not answer is waited for."""
     backoff = _backoff(first_retry)
     while True:
         try:
-            return await start(config, SystemClock())
+            return await start(config, clock)
         except DatabaseError as error:
             if not error.transient:
                 raise

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot import planning
+from bot import ahead, planning
 from bot.commands.context import CONCERN_COOLDOWN, Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.spec import Permission, effective_permission
@@ -98,6 +98,9 @@ class Cercle:
         """Told how many jobs of a kind (``reminder``…) were delivered."""
         self.moderator_checks: dict[str, ModeratorCheck] = {}
         """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
+        self.send_ahead: dict[str, ahead.SendAhead] = {}
+        """Per platform that paces its messages, how long before their time reminders start
+        (:mod:`bot.ahead`; adapters set it)."""
 
     @property
     def defaults(self) -> GroupDefaults:
@@ -207,6 +210,9 @@ class Cercle:
         """When :meth:`run_due` has something to do next (a job, a lease that ends, planning)."""
         async with self._uow() as uow:
             due = await uow.jobs.next_due()
+            coming = await ahead.starts(uow, self._clock.now(), self.send_ahead)
+        if coming:
+            due = coming[0][0] if due is None else min(due, coming[0][0])
         planning = self._next_planning or self._clock.now()
         return planning if due is None else min(due, planning)
 
@@ -240,6 +246,12 @@ class Cercle:
             await self.plan()
         async with self._serial, self._uow() as uow:
             claimed = list(await uow.jobs.claim_due(now, limit, now + self.lease))
+            if len(claimed) < limit:  # and the reminders that must start before their time
+                coming = await ahead.starts(uow, now, self.send_ahead)
+                early = [job.id for start, job in coming if start <= now]
+                claimed += await uow.jobs.claim(
+                    early[: limit - len(claimed)], now, now + self.lease
+                )
             await uow.commit()
         if not claimed:
             return 0

@@ -15,6 +15,7 @@ from typing import Protocol, Self
 from bot.domain import (
     Group,
     Job,
+    JobKind,
     JobState,
     JournalEntry,
     Member,
@@ -212,6 +213,20 @@ class JobRepository(Protocol):
 
     async def mark(self, job_id: int, state: JobState) -> None:
         """Set the job's state and end its lease."""
+        ...
+
+    async def coming(
+        self, kind: JobKind, now: datetime, until: datetime, limit: int
+    ) -> Sequence[Job]:
+        """Pending jobs of ``kind`` due after ``now`` and at or before ``until`` whose lease is
+        free, earliest first (those a platform may have to start ahead of time)."""
+        ...
+
+    async def claim(
+        self, job_ids: Collection[int], now: datetime, lease_until: datetime
+    ) -> Sequence[Job]:
+        """Lease these jobs until ``lease_until`` — those still pending with a free lease
+        (another process may have taken one: it is left out)."""
         ...
 
     async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:

@@ -820,6 +820,32 @@ _CLAIM_DUE = (
     .values(claimed_until=bindparam("lease_until"))
     .returning(*jobs.c)
 )
+_FREE_LEASE = or_(jobs.c.claimed_until.is_(None), jobs.c.claimed_until <= bindparam("now"))
+_COMING = (
+    select(jobs)
+    .where(
+        jobs.c.state == _PENDING,
+        jobs.c.kind == bindparam("kind"),
+        jobs.c.due_at > bindparam("now"),
+        jobs.c.due_at <= bindparam("until"),
+        _FREE_LEASE,
+    )
+    .order_by(jobs.c.due_at, jobs.c.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_CLAIM_IDS = (
+    update(jobs)
+    .where(
+        jobs.c.id.in_(
+            select(jobs.c.id)
+            .where(jobs.c.id.in_(_ids()), jobs.c.state == _PENDING, _FREE_LEASE)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(claimed_until=bindparam("lease_until"))
+    .returning(*jobs.c)
+)
 _MARK_JOB = update(jobs).where(jobs.c.id == bindparam("b_id"))
 _MARK_JOBS = (
     update(jobs).where(jobs.c.id.in_(_ids())).values(state=bindparam("b_state"), claimed_until=None)
@@ -944,6 +970,25 @@ class SqlJobs(_Repository):
         )
         if result.rowcount == 0:
             raise KeyError(job_id)
+
+    async def coming(
+        self, kind: JobKind, now: datetime, until: datetime, limit: int
+    ) -> Sequence[Job]:
+        result = await self._uow.connection.execute(
+            _COMING, {"kind": kind.value, "now": now, "until": until, "limit": limit}
+        )
+        return [_job(row) for row in result.mappings()]
+
+    async def claim(
+        self, job_ids: Collection[int], now: datetime, lease_until: datetime
+    ) -> Sequence[Job]:
+        claimed: list[Job] = []
+        for chunk in _chunks(job_ids):
+            result = await self._uow.connection.execute(
+                _CLAIM_IDS, {"ids": chunk, "now": now, "lease_until": lease_until}
+            )
+            claimed.extend(_job(row) for row in result.mappings())
+        return sorted(claimed, key=lambda j: (j.due_at, j.id))
 
     async def next_due(self) -> datetime | None:
         result = await self._uow.connection.execute(_NEXT_DUE)

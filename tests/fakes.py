@@ -329,6 +329,33 @@ class _Jobs(_Repo):
     async def mark(self, job_id: int, state: JobState) -> None:
         self.t.jobs[job_id] = replace(self.t.jobs[job_id], state=state, claimed_until=None)
 
+    async def coming(
+        self, kind: JobKind, now: datetime, until: datetime, limit: int
+    ) -> Sequence[Job]:
+        found = [
+            j
+            for j in self.t.jobs.values()
+            if j.state is JobState.PENDING
+            and j.kind is kind
+            and now < j.due_at <= until
+            and (j.claimed_until is None or j.claimed_until <= now)
+        ]
+        return sorted(found, key=lambda j: (j.due_at, j.id))[:limit]
+
+    async def claim(
+        self, job_ids: Collection[int], now: datetime, lease_until: datetime
+    ) -> Sequence[Job]:
+        claimed: list[Job] = []
+        for job_id in job_ids:
+            job = self.t.jobs.get(job_id)
+            if job is None or job.state is not JobState.PENDING:
+                continue
+            if job.claimed_until is not None and job.claimed_until > now:
+                continue
+            claimed.append(replace(job, claimed_until=lease_until))
+            self.t.jobs[job_id] = claimed[-1]
+        return sorted(claimed, key=lambda j: (j.due_at, j.id))
+
     async def mark_many(self, job_ids: Collection[int], state: JobState) -> None:
         missing = [i for i in job_ids if i not in self.t.jobs]
         if missing:

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -39,6 +40,9 @@ log = logging.getLogger("cercle.matrix")
 
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_LOCAL_FAILURES = 5
+ASSUMED_RATE = 0.2
+"""Messages per second Synapse allows by default (``rc_message``), until the homeserver's own
+pace is known."""
 JOIN_WAIT = 5.0
 """Seconds to wait for a room just joined to show up in a sync before sending there."""
 ENCRYPTION = {
@@ -74,6 +78,13 @@ class Courier:
         self.rate_limited = 0
         self._synced = asyncio.Event()
         """How many 429s were waited out (for tests and logs)."""
+
+    def time_for(self, messages: int) -> timedelta:
+        """How long ``messages`` take at the homeserver's pace: Synapse's default until the
+        homeserver shows its own (starting a reminder early does no harm; late does)."""
+        if self.budget.rate is None:
+            return timedelta(seconds=messages / ASSUMED_RATE)
+        return timedelta(seconds=self.budget.seconds_for(messages))
 
     async def deliver(self, item: Delivery) -> None:
         self.languages[item.room_id] = item.language

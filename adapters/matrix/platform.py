@@ -121,6 +121,7 @@ class MatrixPlatform:
             client, cercle, state, outbox, self.config, creations, stale_after=tuning.stale_after
         )
         cercle.moderator_checks[PLATFORM] = inbound.moderator_now
+        cercle.send_ahead[PLATFORM] = self.courier.time_for
         self.sync = SyncLoop(
             client,
             state,

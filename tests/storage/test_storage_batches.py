@@ -337,3 +337,32 @@ async def test_scheduling_many_adds_new_revives_cancelled_and_leaves_the_rest(
         assert after[key].payload == {"again": key}
         assert after[key].claimed_until is None
     assert after["cancelled"].id == stored["cancelled"].id
+
+
+async def test_coming_jobs_of_a_kind_and_claiming_them_by_id(store: UnitOfWorkFactory) -> None:
+    g = await seed_group(store)
+    async with store() as uow:
+        nudges = [job(g.id, f"n{n}", n) for n in (5, 10, 40)]
+        reminder = replace(job(g.id, "r", 20), kind=JobKind.REMINDER)
+        await uow.jobs.schedule_many([*nudges, reminder])
+        await uow.commit()
+    async with store() as uow:
+        coming = await uow.jobs.coming(JobKind.TURN_NUDGE, at(5), at(40), 10)
+        assert [j.key for j in coming] == ["n10", "n40"]  # after now, up to until, this kind
+        assert [j.key for j in await uow.jobs.coming(JobKind.TURN_NUDGE, at(0), at(60), 1)] == [
+            "n5"
+        ]
+        claimed = await uow.jobs.claim([coming[0].id], at(5), at(7))
+        assert [(j.key, j.claimed_until) for j in claimed] == [("n10", at(7))]
+        await uow.commit()
+    async with store() as uow:
+        # Leased: neither coming nor claimable again until the lease ends; done jobs never.
+        assert [j.key for j in await uow.jobs.coming(JobKind.TURN_NUDGE, at(6), at(40), 10)] == [
+            "n40"
+        ]
+        assert await uow.jobs.claim([coming[0].id], at(6), at(9)) == []
+        await uow.jobs.mark(coming[1].id, JobState.DONE)
+        assert await uow.jobs.claim([coming[1].id, 424242], at(6), at(9)) == []
+        again = await uow.jobs.claim([coming[0].id], at(7), at(9))
+        assert [j.key for j in again] == ["n10"]
+        await uow.commit()

@@ -60,7 +60,9 @@ async def bot(synapse: SynapseServer, tmp_path: Path) -> AsyncIterator[MakeBot]:
         account = await where.register(where.fresh_name("cercle"))
         folder = tmp_path / f"bot{len(made)}"
         folder.mkdir()
+        clock = matrix.pop("clock", None)
         running = Bot(where, account, folder, bot_config(where, account, folder, **matrix))
+        running.clock = clock
         made.append(running)
         if start:
             await running.start()

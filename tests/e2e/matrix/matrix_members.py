@@ -34,6 +34,7 @@ from nio import (
 from adapters.config import Config
 from adapters.matrix import MatrixPlatform, Tuning
 from adapters.serve import serve
+from bot.ports import Clock
 
 WAIT = 20.0
 """Seconds a test waits for something the bot should do (it normally takes milliseconds)."""
@@ -244,6 +245,8 @@ class Bot:
     platform: MatrixPlatform | None = None
     environ: dict[str, str] | None = None
     """Defaults to the account's password."""
+    clock: Clock | None = None
+    """The core's clock (the system's by default)."""
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -258,7 +261,9 @@ class Bot:
             tuning=self.tuning,
         )
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(serve(self.config, self._stop, [self.platform]))
+        self._task = asyncio.create_task(
+            serve(self.config, self._stop, [self.platform], clock=self.clock)
+        )
         ready = asyncio.create_task(self.platform.ready.wait())
         async with asyncio.timeout(60):
             await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)

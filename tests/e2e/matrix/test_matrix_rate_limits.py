@@ -10,7 +10,9 @@ import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import MakeBot, MakeMember
@@ -41,14 +43,14 @@ async def _name(person: Member) -> str:
 
 
 async def _gather_group(
-    limited: SynapseServer, member: MakeMember, bot_user: str
+    limited: SynapseServer, member: MakeMember, bot_user: str, count: int = MEMBERS
 ) -> tuple[str, Member, list[Member]]:
     """A host opens a room with the bot, twelve people join it; returns once each has been
     welcomed (in one message or another)."""
     host = await member("host", limited)
     room = await host.create_room(name="Cercle", invite=(bot_user,))
     await host.notice("Our charter", room_id=room, timeout=THROTTLED_WAIT)
-    people = [await member(f"m{i:02d}", limited) for i in range(MEMBERS)]
+    people = [await member(f"m{i:02d}", limited) for i in range(count)]
     for person in people:
         await host.invite(room, person.user_id)
     await asyncio.gather(*(person.join(room) for person in people))
@@ -201,3 +203,65 @@ async def test_kill_while_replies_wait_delivers_each_once(
     hands = _hands(host.seen[mark:], room)
     assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
     _nothing_twice(host.seen, room)
+
+
+class ShiftedClock:
+    """The system's time, moved by ``offset``: the core sees the day before a session while
+    the homeserver's rate limits run in real time."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+REMINDED = 6
+"""Members who asked for private reminders (twelve in ``bench/matrix_ratelimit.py``): each
+costs a direct room and an answer, five seconds of the homeserver's budget apiece."""
+
+
+async def test_private_reminders_arrive_by_their_time_once(
+    limited: SynapseServer, member: MakeMember, bot: MakeBot
+) -> None:
+    clock = ShiftedClock()
+    cercle = await bot(limited, clock=clock)
+    room, host, people = await _gather_group(limited, member, cercle.user_id, REMINDED)
+    await _burst(people, room, "!agree", "accepted the charter")
+    for person in people:
+        mark = person.mark()
+        await person.say(room, "!remind on")
+        await person.notice(
+            "direct message before each session", after=mark, timeout=THROTTLED_WAIT
+        )
+
+    # The core's clock is set on a whole minute; the session is planned for 24 h and two
+    # minutes later: its 24 h reminder falls due in two minutes of real time, for eleven
+    # messages (ten private, the room's) that take 55 s at the homeserver's pace.
+    real = datetime.now(UTC)
+    clock.offset = (real.replace(second=0, microsecond=0) + timedelta(minutes=1)) - real
+    due = clock.now() + timedelta(minutes=2)
+    start = (due + timedelta(days=1)).astimezone(ZoneInfo("Europe/Paris"))
+    mark = host.mark()
+    await host.say(room, f"!session schedule {start:%Y-%m-%d %H:%M} 60m")
+    await host.notice("planned", room_id=room, after=mark, timeout=THROTTLED_WAIT)
+
+    arrived: dict[str, datetime] = {}
+
+    async def reminded(person: Member) -> None:
+        seen = await person.wait_for(
+            lambda s: s.room_id != room and "meets in" in s.body, timeout=4 * THROTTLED_WAIT
+        )
+        arrived[person.user_id] = clock.now()
+        assert seen.content.get("msgtype") == "m.notice"
+
+    await asyncio.gather(*(reminded(person) for person in people))
+    latest = max(arrived.values())
+    assert latest <= due + timedelta(seconds=1), (latest - due).total_seconds()
+    await host.notice("session starts in", room_id=room, after=mark, timeout=THROTTLED_WAIT)
+    # Once: the next answer to a person leaves after anything still waiting.
+    mark = people[0].mark()
+    await people[0].say(room, "!remind on")
+    await people[0].notice("direct message before", after=mark, timeout=THROTTLED_WAIT)
+    for person in people:
+        assert len([s for s in person.seen if s.room_id != room and "meets in" in s.body]) == 1
