@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from bot.commands.args import ID_MAX
+from bot.commands.arguments import Arg, ArgType
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.commands.spec import Command, Permission
 from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
 from bot.handlers import (
     accompanying,

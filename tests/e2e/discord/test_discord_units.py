@@ -14,8 +14,9 @@ from adapters.discord.commands import build_commands
 from adapters.discord.lines import command_line
 from adapters.discord.render import nonce, panel_embed, text
 from adapters.discord.translator import RegistryTranslator
+from bot.commands.arguments import Arg, ArgType
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.commands.spec import Command, Permission
 from bot.registry import REGISTRY
 from bot.replies import Outgoing, TimeOfDay, room
 
