@@ -33,6 +33,7 @@ ON_OFF = Arg(
     choices=("on", "off"),
     aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
 )
+
 THEME_ID = Arg(
     "id",
     ArgType.INT,
@@ -41,33 +42,6 @@ THEME_ID = Arg(
     unknown="error.theme_not_found",
     listing=("theme", "list"),
 )
-SESSION_ID = Arg("id", ArgType.INT, minimum=1, maximum=ID_MAX, unknown="error.session_not_found")
-"""A theme's or a session's number: one out of range is "no such theme/session"."""
-RECURRENCE_WORDS = {
-    "hebdo": "weekly",
-    "hebdomadaire": "weekly",
-    "chaque-semaine": "weekly",
-    "chaque semaine": "weekly",
-    "toutes les semaines": "weekly",
-    "every week": "weekly",
-    "each week": "weekly",
-    "quinzaine": "biweekly",
-    "toutes-les-deux-semaines": "biweekly",
-    "toutes les deux semaines": "biweekly",
-    "une semaine sur deux": "biweekly",
-    "tous les quinze jours": "biweekly",
-    "every other week": "biweekly",
-    "every two weeks": "biweekly",
-    "fortnightly": "biweekly",
-    "mensuel": "monthly",
-    "mensuelle": "monthly",
-    "chaque mois": "monthly",
-    "tous les mois": "monthly",
-    "every month": "monthly",
-    "each month": "monthly",
-}
-"""How people write a recurrence, in both languages, for ``session schedule``."""
-
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="help",
@@ -190,7 +164,6 @@ COMMANDS: tuple[Command, ...] = (
         name="remind",
         help_key="help.remind",
         aliases={"fr": ("rappels", "rappel")},
-        args=(ON_OFF,),
         handler=schedule.remind,
     ),
     Command(
@@ -370,19 +343,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.schedule",
                 aliases={"fr": ("planifier", "programmer")},
                 permission=MODERATOR,
-                args=(
-                    Arg("date", ArgType.WORD, max_length=20),
-                    Arg("time", ArgType.WORD, max_length=10),
-                    Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),
-                    Arg(
-                        "repeat",
-                        ArgType.CHOICE,
-                        required=False,
-                        choices=("weekly", "biweekly", "monthly"),
-                        aliases=RECURRENCE_WORDS,
-                    ),
-                    Arg("title", ArgType.TEXT, required=False, max_length=200),
-                ),
                 handler=schedule.schedule,
             ),
             Command(
@@ -390,16 +350,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.cancel",
                 aliases={"fr": ("annuler",)},
                 permission=MODERATOR,
-                args=(
-                    SESSION_ID,
-                    Arg(
-                        "scope",
-                        ArgType.CHOICE,
-                        required=False,
-                        choices=("all",),
-                        aliases={"tout": "all", "toutes": "all", "serie": "all", "series": "all"},
-                    ),
-                ),
                 handler=schedule.cancel,
             ),
             Command(
