@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from bot.commands.args import ID_MAX
 from bot.commands.arguments import Arg, ArgType
 from bot.commands.parser import Registry
 from bot.commands.spec import Command, Permission
-from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
 from bot.handlers import (
     accompanying,
     charter,
@@ -34,14 +32,6 @@ ON_OFF = Arg(
     aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
 )
 
-THEME_ID = Arg(
-    "id",
-    ArgType.INT,
-    minimum=1,
-    maximum=ID_MAX,
-    unknown="error.theme_not_found",
-    listing=("theme", "list"),
-)
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="help",
@@ -175,7 +165,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="propose",
                 help_key="help.theme.propose",
                 aliases={"fr": ("proposer",)},
-                args=(Arg("text", ArgType.TEXT, max_length=THEME_MAX_LENGTH),),
                 handler=themes.propose,
             ),
             Command(
@@ -189,14 +178,12 @@ COMMANDS: tuple[Command, ...] = (
                 name="vote",
                 help_key="help.theme.vote",
                 aliases={"fr": ("voter",)},
-                args=(THEME_ID,),
                 handler=themes.vote,
             ),
             Command(
                 name="unvote",
                 help_key="help.theme.unvote",
                 aliases={"fr": ("retirer", "dévoter")},
-                args=(THEME_ID,),
                 handler=themes.unvote,
             ),
             Command(
@@ -204,17 +191,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.theme.pick",
                 aliases={"fr": ("choisir",)},
                 permission=MODERATOR,
-                args=(
-                    THEME_ID,
-                    Arg(
-                        "session",
-                        ArgType.INT,
-                        required=False,
-                        minimum=1,
-                        maximum=ID_MAX,
-                        unknown="error.session_not_found",
-                    ),
-                ),
                 handler=themes.pick,
             ),
         ),
@@ -228,7 +204,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="add",
                 help_key="help.journal.add",
                 aliases={"fr": ("ajouter", "écrire")},
-                args=(Arg("text", ArgType.TEXT, max_length=JOURNAL_MAX_LENGTH),),
                 handler=journal.add,
                 enrols=False,
             ),
@@ -250,7 +225,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="delete",
                 help_key="help.journal.delete",
                 aliases={"fr": ("supprimer", "effacer")},
-                args=(Arg("which", ArgType.WORD, max_length=20),),
                 handler=journal.delete,
                 enrols=False,
             ),
@@ -258,7 +232,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="prompt",
                 help_key="help.journal.prompt",
                 aliases={"fr": ("invitation",)},
-                args=(ON_OFF,),
                 handler=journal.prompt,
             ),
         ),
