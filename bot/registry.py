@@ -286,7 +286,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.start",
                 aliases={"fr": ("ouvrir", "commencer", "début")},
                 permission=MODERATOR,
-                args=(Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),),
                 handler=session.start,
             ),
             Command(
@@ -294,7 +293,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.break",
                 aliases={"fr": ("pause",)},
                 permission=MODERATOR,
-                args=(Arg("minutes", ArgType.MINUTES, required=False, minimum=1, maximum=60),),
                 handler=session.take_break,
             ),
             Command(
@@ -345,7 +343,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.next",
                 aliases={"fr": ("suivant",)},
                 permission=MODERATOR,
-                args=(Arg("member", ArgType.MEMBER, required=False),),
                 handler=stick.next_,
             ),
             Command(
@@ -353,7 +350,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.give",
                 aliases={"fr": ("donner",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.give,
             ),
             Command(
@@ -361,7 +357,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.skip",
                 aliases={"fr": ("sauter",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.skip,
             ),
             Command(
@@ -369,7 +364,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.remove",
                 aliases={"fr": ("retirer",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.remove,
             ),
             Command(
@@ -377,7 +371,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.move",
                 aliases={"fr": ("déplacer",)},
                 permission=MODERATOR,
-                args=(MEMBER, Arg("position", ArgType.INT, minimum=1, maximum=500)),
                 handler=stick.move,
             ),
             Command(
@@ -399,7 +392,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.timer",
                 aliases={"fr": ("minuteur",)},
                 permission=MODERATOR,
-                args=(Arg("minutes", ArgType.WORD),),
                 handler=stick.timer,
             ),
         ),

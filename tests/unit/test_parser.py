@@ -6,6 +6,8 @@ import pytest
 
 from bot.commands.args import parse_minutes
 from bot.errors import UsageError
+from bot.handlers.session import Start
+from bot.handlers.stick import Move
 from bot.registry import REGISTRY
 
 
@@ -55,9 +57,8 @@ def test_unreadable_minutes(text: str) -> None:
 
 def test_typed_arguments() -> None:
     invocation = REGISTRY.parse("stick move Marie Claire 2", "en")
-    assert invocation.args.text("member") == "Marie Claire"
-    assert invocation.args.int("position") == 2
-    assert REGISTRY.parse("session start 1h30", "en").args.int("duration") == 90
+    assert invocation.args == Move(member="Marie Claire", position=2)
+    assert REGISTRY.parse("session start 1h30", "en").args == Start(duration=90)
     assert REGISTRY.parse("pause anonyme", "fr").args.text("mode") == "anon"
     assert REGISTRY.parse("group set charter  Be kind,  always. ", "en").args.text("value") == (
         "Be kind,  always."
