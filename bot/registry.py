@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from bot.commands.arguments import Arg, ArgType
 from bot.commands.parser import Registry
 from bot.commands.spec import Command, Permission
 from bot.handlers import (
@@ -24,20 +23,12 @@ from bot.handlers import (
 )
 
 MODERATOR = Permission.MODERATOR
-MEMBER = Arg("member", ArgType.MEMBER)
-ON_OFF = Arg(
-    "state",
-    ArgType.CHOICE,
-    choices=("on", "off"),
-    aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
-)
 
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="help",
         help_key="help.help",
         aliases={"fr": ("aide",)},
-        args=(Arg("command", ArgType.TEXT, required=False, max_length=100),),
         handler=help.help_,
         enrols=False,
     ),
@@ -72,31 +63,12 @@ COMMANDS: tuple[Command, ...] = (
         name="pause",
         help_key="help.pause",
         aliases={"fr": ("pause",)},
-        args=(
-            Arg(
-                "mode",
-                ArgType.CHOICE,
-                required=False,
-                choices=("anon",),
-                aliases={"anonyme": "anon", "anonymous": "anon"},
-            ),
-        ),
         handler=pause.request,
     ),
     Command(
         name="concern",
         help_key="help.concern",
         aliases={"fr": ("inquiet", "inquiète", "inquiete", "inquiétude")},
-        args=(
-            Arg(
-                "mode",
-                ArgType.CHOICE,
-                required=False,
-                choices=("anon",),
-                aliases={"anonyme": "anon", "anonymous": "anon"},
-            ),
-            Arg("member", ArgType.MEMBER, required=False),
-        ),
         handler=concern.concern,
         discreet=True,
         enrols=False,
@@ -105,7 +77,6 @@ COMMANDS: tuple[Command, ...] = (
         name="observer",
         help_key="help.observer",
         aliases={"fr": ("observateur", "observatrice")},
-        args=(ON_OFF,),
         handler=observer.observer,
     ),
     Command(
@@ -130,7 +101,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.accompanying.admit",
                 aliases={"fr": ("admettre",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=accompanying.admit,
             ),
             Command(
@@ -138,7 +108,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.accompanying.decline",
                 aliases={"fr": ("refuser",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=accompanying.decline,
             ),
         ),
@@ -262,15 +231,6 @@ COMMANDS: tuple[Command, ...] = (
         name="forget-me",
         help_key="help.forget-me",
         aliases={"fr": ("oublie-moi", "oubliez-moi")},
-        args=(
-            Arg(
-                "confirm",
-                ArgType.CHOICE,
-                required=False,
-                choices=("confirm",),
-                aliases={"confirmer": "confirm", "oui": "confirm", "yes": "confirm"},
-            ),
-        ),
         handler=privacy.forget_me,
         discreet=True,
         enrols=False,
@@ -407,15 +367,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.group.set",
                 aliases={"fr": ("régler", "définir")},
                 permission=MODERATOR,
-                args=(
-                    Arg(
-                        "key",
-                        ArgType.CHOICE,
-                        choices=group.SETTING_KEYS,
-                        aliases=group.SETTING_ALIASES,
-                    ),
-                    Arg("value", ArgType.TEXT),
-                ),
                 handler=group.set_,
             ),
             Command(

@@ -32,6 +32,9 @@ class OneMember:
     member: Annotated[str, MemberName()]
 
 
+ANONYMOUS = OneOf(aliases={"anonyme": "anon", "anonymous": "anon"})
+"""``pause anon``, ``inquiet anonyme``: the moderators are not told who asked."""
+
 SESSION_ID = Number(minimum=1, maximum=ID_MAX, unknown="error.session_not_found")
 """A session's number: one out of range is "no such session"."""
 
