@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 _MINUTES = re.compile(
     r"^(?:(?P<h>\d{1,2})\s*h(?:ours?|eures?)?\s*(?P<hm>\d{1,2})?\s*(?:m|mn|min|minutes?)?"
@@ -55,25 +53,3 @@ def parse_time(text: str) -> dt.time | None:
     if match is None:
         return None
     return dt.time(int(match[1]), int(match[2] or 0))
-
-
-@dataclass(frozen=True, slots=True)
-class Args:
-    values: Mapping[str, str | int] = field(default_factory=dict)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.values
-
-    def text(self, name: str) -> str | None:
-        value = self.values.get(name)
-        return None if value is None else str(value)
-
-    def require_text(self, name: str) -> str:
-        value = self.text(name)
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    def int(self, name: str) -> int | None:
-        value = self.values.get(name)
-        return value if isinstance(value, int) else None

@@ -13,7 +13,6 @@ from typing import Any
 from bot.commands.args import (
     DATE_SHAPE,
     TIME_SHAPE,
-    Args,
     parse_date,
     parse_int,
     parse_minutes,
@@ -213,8 +212,6 @@ def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, langua
             "error.too_many_arguments",
             {"extra": " ".join(tokens[index:]), "usage": usage(path, language)},
         )
-    if command.arguments is Args:
-        return Args(values)  # type: ignore[arg-type]
     return build(command.arguments, specs, values)
 
 

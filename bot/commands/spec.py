@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from bot.commands.args import Args
 from bot.commands.arguments import Arg, NoArgs, declared_by, read
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ class Command:
     """Per language; the first alias of a language is the name shown in that language."""
     permission: Permission = Permission.EVERYONE
     handler: Handler | None = None
-    args: tuple[Arg, ...] = ()
+    args: tuple[Arg, ...] = field(init=False)
     """Read from the handler's arguments class (see :mod:`bot.commands.arguments`)."""
     arguments: type[object] = field(init=False)
     """The class the handler's ``args`` is an instance of."""
@@ -48,10 +47,7 @@ class Command:
     def __post_init__(self) -> None:
         arguments = NoArgs if self.handler is None else declared_by(self.handler)
         object.__setattr__(self, "arguments", arguments)
-        if arguments is not Args:
-            if self.args:
-                raise TypeError(f"{self.name}: arguments are declared by the handler's class")
-            object.__setattr__(self, "args", read(arguments))
+        object.__setattr__(self, "args", read(arguments))
 
     def display_name(self, language: str) -> str:
         names = self.aliases.get(language, ())
