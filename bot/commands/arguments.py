@@ -200,12 +200,13 @@ def _is_union(hint: object) -> bool:
 def _from_type(name: str, required: bool, base: object, marker: Marker | None, where: str) -> Arg:
     choices = _choices_of(base)
     if choices is not None:
-        aliases = marker.aliases if isinstance(marker, OneOf) else {}
         if marker is not None and not isinstance(marker, OneOf):
             raise TypeError(f"{where}: a choice takes OneOf, not {type(marker).__name__}")
-        if isinstance(marker, OneOf) and marker.choices:
+        if marker is not None and marker.choices:
             raise TypeError(f"{where}: the type lists the choices already")
-        enum = base if isinstance(base, type) and issubclass(base, Enum) else None
+        aliases = marker.aliases if marker is not None else {}
+        _check_aliases(choices, aliases, where)
+        enum = base if isinstance(base, type) else None  # a StrEnum (a Literal is no class)
         return Arg(name, ArgType.CHOICE, required, choices, aliases, enum=enum)
     if base is int:
         if isinstance(marker, Minutes):
@@ -228,6 +229,7 @@ def _from_type(name: str, required: bool, base: object, marker: Marker | None, w
         if isinstance(marker, OneOf):
             if not marker.choices:
                 raise TypeError(f"{where}: a str choice lists its choices in OneOf(choices=…)")
+            _check_aliases(marker.choices, marker.aliases, where)
             return Arg(name, ArgType.CHOICE, required, marker.choices, marker.aliases)
         kinds = {Word: ArgType.WORD, Text: ArgType.TEXT, MemberName: ArgType.MEMBER}
         if marker is None:
@@ -250,3 +252,9 @@ def _choices_of(base: object) -> tuple[str, ...] | None:
     if isinstance(base, type) and issubclass(base, StrEnum):
         return tuple(member.value for member in base)
     return None
+
+
+def _check_aliases(choices: tuple[str, ...], aliases: Mapping[str, str], where: str) -> None:
+    strays = sorted(set(aliases.values()) - set(choices))
+    if strays:
+        raise TypeError(f"{where}: aliases for no choice: {', '.join(strays)}")

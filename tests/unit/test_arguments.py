@@ -124,11 +124,16 @@ class UnlistedChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class StrayAlias:
+    state: Annotated[Literal["on", "off"], OneOf(aliases={"oui": "yes"})]
+
+
+@dataclass(frozen=True, slots=True)
 class WideUnion:
     value: int | str
 
 
-@pytest.mark.parametrize("declared", [Floaty, WrongMarker, UnlistedChoice, WideUnion])
+@pytest.mark.parametrize("declared", [Floaty, WrongMarker, UnlistedChoice, StrayAlias, WideUnion])
 def test_a_declaration_the_parser_cannot_fill_fails_at_import(declared: type[object]) -> None:
     with pytest.raises(TypeError):
         read(declared)
