@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from bot.commands.args import ID_MAX
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission
-from bot.domain.care import JOURNAL_MAX_LENGTH, THEME_MAX_LENGTH
+from bot.commands.spec import Command, Permission
 from bot.handlers import (
     accompanying,
     charter,
@@ -25,54 +23,12 @@ from bot.handlers import (
 )
 
 MODERATOR = Permission.MODERATOR
-MEMBER = Arg("member", ArgType.MEMBER)
-ON_OFF = Arg(
-    "state",
-    ArgType.CHOICE,
-    choices=("on", "off"),
-    aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"},
-)
-THEME_ID = Arg(
-    "id",
-    ArgType.INT,
-    minimum=1,
-    maximum=ID_MAX,
-    unknown="error.theme_not_found",
-    listing=("theme", "list"),
-)
-SESSION_ID = Arg("id", ArgType.INT, minimum=1, maximum=ID_MAX, unknown="error.session_not_found")
-"""A theme's or a session's number: one out of range is "no such theme/session"."""
-RECURRENCE_WORDS = {
-    "hebdo": "weekly",
-    "hebdomadaire": "weekly",
-    "chaque-semaine": "weekly",
-    "chaque semaine": "weekly",
-    "toutes les semaines": "weekly",
-    "every week": "weekly",
-    "each week": "weekly",
-    "quinzaine": "biweekly",
-    "toutes-les-deux-semaines": "biweekly",
-    "toutes les deux semaines": "biweekly",
-    "une semaine sur deux": "biweekly",
-    "tous les quinze jours": "biweekly",
-    "every other week": "biweekly",
-    "every two weeks": "biweekly",
-    "fortnightly": "biweekly",
-    "mensuel": "monthly",
-    "mensuelle": "monthly",
-    "chaque mois": "monthly",
-    "tous les mois": "monthly",
-    "every month": "monthly",
-    "each month": "monthly",
-}
-"""How people write a recurrence, in both languages, for ``session schedule``."""
 
 COMMANDS: tuple[Command, ...] = (
     Command(
         name="help",
         help_key="help.help",
         aliases={"fr": ("aide",)},
-        args=(Arg("command", ArgType.TEXT, required=False, max_length=100),),
         handler=help.help_,
         enrols=False,
     ),
@@ -107,31 +63,12 @@ COMMANDS: tuple[Command, ...] = (
         name="pause",
         help_key="help.pause",
         aliases={"fr": ("pause",)},
-        args=(
-            Arg(
-                "mode",
-                ArgType.CHOICE,
-                required=False,
-                choices=("anon",),
-                aliases={"anonyme": "anon", "anonymous": "anon"},
-            ),
-        ),
         handler=pause.request,
     ),
     Command(
         name="concern",
         help_key="help.concern",
         aliases={"fr": ("inquiet", "inquiète", "inquiete", "inquiétude")},
-        args=(
-            Arg(
-                "mode",
-                ArgType.CHOICE,
-                required=False,
-                choices=("anon",),
-                aliases={"anonyme": "anon", "anonymous": "anon"},
-            ),
-            Arg("member", ArgType.MEMBER, required=False),
-        ),
         handler=concern.concern,
         discreet=True,
         enrols=False,
@@ -140,7 +77,6 @@ COMMANDS: tuple[Command, ...] = (
         name="observer",
         help_key="help.observer",
         aliases={"fr": ("observateur", "observatrice")},
-        args=(ON_OFF,),
         handler=observer.observer,
     ),
     Command(
@@ -165,7 +101,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.accompanying.admit",
                 aliases={"fr": ("admettre",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=accompanying.admit,
             ),
             Command(
@@ -173,7 +108,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.accompanying.decline",
                 aliases={"fr": ("refuser",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=accompanying.decline,
             ),
         ),
@@ -189,7 +123,6 @@ COMMANDS: tuple[Command, ...] = (
         name="remind",
         help_key="help.remind",
         aliases={"fr": ("rappels", "rappel")},
-        args=(ON_OFF,),
         handler=schedule.remind,
     ),
     Command(
@@ -201,7 +134,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="propose",
                 help_key="help.theme.propose",
                 aliases={"fr": ("proposer",)},
-                args=(Arg("text", ArgType.TEXT, max_length=THEME_MAX_LENGTH),),
                 handler=themes.propose,
             ),
             Command(
@@ -215,14 +147,12 @@ COMMANDS: tuple[Command, ...] = (
                 name="vote",
                 help_key="help.theme.vote",
                 aliases={"fr": ("voter",)},
-                args=(THEME_ID,),
                 handler=themes.vote,
             ),
             Command(
                 name="unvote",
                 help_key="help.theme.unvote",
                 aliases={"fr": ("retirer", "dévoter")},
-                args=(THEME_ID,),
                 handler=themes.unvote,
             ),
             Command(
@@ -230,17 +160,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.theme.pick",
                 aliases={"fr": ("choisir",)},
                 permission=MODERATOR,
-                args=(
-                    THEME_ID,
-                    Arg(
-                        "session",
-                        ArgType.INT,
-                        required=False,
-                        minimum=1,
-                        maximum=ID_MAX,
-                        unknown="error.session_not_found",
-                    ),
-                ),
                 handler=themes.pick,
             ),
         ),
@@ -254,7 +173,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="add",
                 help_key="help.journal.add",
                 aliases={"fr": ("ajouter", "écrire")},
-                args=(Arg("text", ArgType.TEXT, max_length=JOURNAL_MAX_LENGTH),),
                 handler=journal.add,
                 enrols=False,
             ),
@@ -276,7 +194,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="delete",
                 help_key="help.journal.delete",
                 aliases={"fr": ("supprimer", "effacer")},
-                args=(Arg("which", ArgType.WORD, max_length=20),),
                 handler=journal.delete,
                 enrols=False,
             ),
@@ -284,7 +201,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="prompt",
                 help_key="help.journal.prompt",
                 aliases={"fr": ("invitation",)},
-                args=(ON_OFF,),
                 handler=journal.prompt,
             ),
         ),
@@ -315,15 +231,6 @@ COMMANDS: tuple[Command, ...] = (
         name="forget-me",
         help_key="help.forget-me",
         aliases={"fr": ("oublie-moi", "oubliez-moi")},
-        args=(
-            Arg(
-                "confirm",
-                ArgType.CHOICE,
-                required=False,
-                choices=("confirm",),
-                aliases={"confirmer": "confirm", "oui": "confirm", "yes": "confirm"},
-            ),
-        ),
         handler=privacy.forget_me,
         discreet=True,
         enrols=False,
@@ -339,7 +246,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.start",
                 aliases={"fr": ("ouvrir", "commencer", "début")},
                 permission=MODERATOR,
-                args=(Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),),
                 handler=session.start,
             ),
             Command(
@@ -347,7 +253,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.break",
                 aliases={"fr": ("pause",)},
                 permission=MODERATOR,
-                args=(Arg("minutes", ArgType.MINUTES, required=False, minimum=1, maximum=60),),
                 handler=session.take_break,
             ),
             Command(
@@ -369,19 +274,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.schedule",
                 aliases={"fr": ("planifier", "programmer")},
                 permission=MODERATOR,
-                args=(
-                    Arg("date", ArgType.WORD, max_length=20),
-                    Arg("time", ArgType.WORD, max_length=10),
-                    Arg("duration", ArgType.MINUTES, required=False, minimum=15, maximum=240),
-                    Arg(
-                        "repeat",
-                        ArgType.CHOICE,
-                        required=False,
-                        choices=("weekly", "biweekly", "monthly"),
-                        aliases=RECURRENCE_WORDS,
-                    ),
-                    Arg("title", ArgType.TEXT, required=False, max_length=200),
-                ),
                 handler=schedule.schedule,
             ),
             Command(
@@ -389,16 +281,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.session.cancel",
                 aliases={"fr": ("annuler",)},
                 permission=MODERATOR,
-                args=(
-                    SESSION_ID,
-                    Arg(
-                        "scope",
-                        ArgType.CHOICE,
-                        required=False,
-                        choices=("all",),
-                        aliases={"tout": "all", "toutes": "all", "serie": "all", "series": "all"},
-                    ),
-                ),
                 handler=schedule.cancel,
             ),
             Command(
@@ -421,7 +303,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.next",
                 aliases={"fr": ("suivant",)},
                 permission=MODERATOR,
-                args=(Arg("member", ArgType.MEMBER, required=False),),
                 handler=stick.next_,
             ),
             Command(
@@ -429,7 +310,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.give",
                 aliases={"fr": ("donner",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.give,
             ),
             Command(
@@ -437,7 +317,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.skip",
                 aliases={"fr": ("sauter",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.skip,
             ),
             Command(
@@ -445,7 +324,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.remove",
                 aliases={"fr": ("retirer",)},
                 permission=MODERATOR,
-                args=(MEMBER,),
                 handler=stick.remove,
             ),
             Command(
@@ -453,7 +331,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.move",
                 aliases={"fr": ("déplacer",)},
                 permission=MODERATOR,
-                args=(MEMBER, Arg("position", ArgType.INT, minimum=1, maximum=500)),
                 handler=stick.move,
             ),
             Command(
@@ -475,7 +352,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.stick.timer",
                 aliases={"fr": ("minuteur",)},
                 permission=MODERATOR,
-                args=(Arg("minutes", ArgType.WORD),),
                 handler=stick.timer,
             ),
         ),
@@ -491,15 +367,6 @@ COMMANDS: tuple[Command, ...] = (
                 help_key="help.group.set",
                 aliases={"fr": ("régler", "définir")},
                 permission=MODERATOR,
-                args=(
-                    Arg(
-                        "key",
-                        ArgType.CHOICE,
-                        choices=group.SETTING_KEYS,
-                        aliases=group.SETTING_ALIASES,
-                    ),
-                    Arg("value", ArgType.TEXT),
-                ),
                 handler=group.set_,
             ),
             Command(

@@ -21,8 +21,9 @@ from discord import app_commands
 
 from adapters.discord.lines import OptionValue
 from adapters.discord.translator import localized
+from bot.commands.arguments import Arg, ArgType
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission, effective_permission
+from bot.commands.spec import Command, Permission, effective_permission
 from bot.i18n import translate
 
 log = logging.getLogger("cercle.discord")

@@ -8,11 +8,21 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from bot.commands.args import Args, parse_int, parse_minutes
-from bot.commands.spec import Arg, ArgType, Command
+from bot.commands.args import (
+    DATE_SHAPE,
+    TIME_SHAPE,
+    parse_date,
+    parse_int,
+    parse_minutes,
+    parse_time,
+)
+from bot.commands.arguments import Arg, ArgType, build
+from bot.commands.spec import Command
 from bot.errors import NotFound, UsageError
 from bot.i18n import translate
+from bot.replies import UserText
 
 
 def fold(word: str) -> str:
@@ -25,7 +35,8 @@ def fold(word: str) -> str:
 class Invocation:
     path: tuple[Command, ...]
     """The command and, for groups such as ``stick``, the subcommand: the last one runs."""
-    args: Args
+    args: Any
+    """An instance of the command's arguments class (``command.arguments``)."""
 
     @property
     def command(self) -> Command:
@@ -160,10 +171,11 @@ def shown_choices(arg: Arg, language: str) -> tuple[str, ...]:
     return tuple(first.get(choice, choice) for choice in arg.choices)
 
 
-def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, language: str) -> Args:
-    specs = path[-1].args
+def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, language: str) -> Any:
+    command = path[-1]
+    specs = command.args
     tokens = rest.split()
-    values: dict[str, str | int] = {}
+    values: dict[str, object] = {}
     index = 0
     for position, spec in enumerate(specs):
         if index >= len(tokens):
@@ -200,7 +212,7 @@ def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, langua
             "error.too_many_arguments",
             {"extra": " ".join(tokens[index:]), "usage": usage(path, language)},
         )
-    return Args(values)
+    return build(command.arguments, specs, values)
 
 
 def _choice_at(spec: Arg, tokens: Sequence[str], index: int) -> tuple[str, int] | None:
@@ -244,7 +256,7 @@ _NEAR_MISS_LENGTH = 4
 
 def _convert(
     registry: Registry, spec: Arg, raw: str, path: tuple[Command, ...], language: str
-) -> str | int:
+) -> object:
     name = translate(f"arg.{spec.name}", language)
     common = {"argument": name, "value": raw[:50], "usage": usage(path, language)}
     if spec.type in (ArgType.TEXT, ArgType.MEMBER, ArgType.WORD):
@@ -260,6 +272,8 @@ def _convert(
             if fold(alias) == folded:
                 return choice
         raise UsageError("error.bad_choice", {**common, "choices": shown_choices(spec, language)})
+    if spec.type in (ArgType.DATE, ArgType.TIME):
+        return _date_or_time(spec, raw)
     number = parse_minutes(raw) if spec.type is ArgType.MINUTES else parse_int(raw)
     if number is None:
         key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"
@@ -282,6 +296,18 @@ def _convert(
     return number
 
 
+def _date_or_time(spec: Arg, raw: str) -> object:
+    read = parse_date if spec.type is ArgType.DATE else parse_time
+    shape = "error.bad_date" if spec.type is ArgType.DATE else "error.bad_time"
+    try:
+        value = read(raw)
+    except ValueError as error:  # the right shape, but no such day or time of day
+        raise UsageError("error.impossible_date", {"value": UserText(raw[:40])}) from error
+    if value is None:
+        raise UsageError(shape, {"value": UserText(raw[:30])})
+    return value
+
+
 def _fits(spec: Arg, raw: str) -> bool:
     """Whether ``raw`` has the shape of this argument (its range is checked later)."""
     if spec.type is ArgType.MINUTES:
@@ -291,6 +317,10 @@ def _fits(spec: Arg, raw: str) -> bool:
     if spec.type is ArgType.CHOICE:
         folded = fold(raw)
         return any(fold(c) == folded for c in (*spec.choices, *spec.aliases))
+    if spec.type is ArgType.DATE:
+        return DATE_SHAPE.match(raw) is not None
+    if spec.type is ArgType.TIME:
+        return TIME_SHAPE.match(raw) is not None
     return True
 
 

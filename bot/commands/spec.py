@@ -5,52 +5,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from bot.commands.arguments import Arg, NoArgs, declared_by, read
 
 if TYPE_CHECKING:
-    from bot.commands.args import Args
     from bot.commands.context import Context
     from bot.replies import Reply
 
-Handler = Callable[["Context", "Args"], Awaitable[list["Reply"]]]
+Handler = Callable[["Context", Any], Awaitable[list["Reply"]]]
+"""``async def move(ctx: Context, args: Move) -> list[Reply]``: ``Move`` declares the arguments."""
 
 
 class Permission(StrEnum):
     EVERYONE = "everyone"
     MODERATOR = "moderator"
-
-
-class ArgType(StrEnum):
-    WORD = "word"
-    """One word."""
-    TEXT = "text"
-    """The rest of the line, spaces included."""
-    INT = "int"
-    MINUTES = "minutes"
-    """A length: ``90``, ``90m``, ``1h30``, ``2h``."""
-    MEMBER = "member"
-    """A member's name or id; may contain spaces when nothing follows but numbers."""
-    CHOICE = "choice"
-
-
-@dataclass(frozen=True, slots=True)
-class Arg:
-    name: str
-    """Canonical (English) name; shown translated through the message key ``arg.<name>``."""
-    type: ArgType
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    """Other words accepted for a choice (e.g. French), mapped to the canonical choice."""
-    minimum: int | None = None
-    maximum: int | None = None
-    max_length: int = 2000
-    unknown: str | None = None
-    """For a number that names something (a theme, a session): the message key of "no such
-    thing", given instead of a range error when the number is out of range — such a thing cannot
-    exist, and the person only needs to know that."""
-    listing: tuple[str, ...] = ()
-    """The command that lists those things, shown in the ``unknown`` message (``theme list``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,8 +29,11 @@ class Command:
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per language; the first alias of a language is the name shown in that language."""
     permission: Permission = Permission.EVERYONE
-    args: tuple[Arg, ...] = ()
     handler: Handler | None = None
+    args: tuple[Arg, ...] = field(init=False)
+    """Read from the handler's arguments class (see :mod:`bot.commands.arguments`)."""
+    arguments: type[object] = field(init=False)
+    """The class the handler's ``args`` is an instance of."""
     subcommands: tuple[Command, ...] = ()
     discreet: bool = False
     """Using it says something private (``concern``, ``my-data``…): typed where the room sees it,
@@ -71,6 +43,11 @@ class Command:
     Commands that only read, or act on what a person keeps across groups (journal, my-data,
     forget-me), do not: someone who asked to be forgotten is not written down again by a private
     ``help`` or ``my-data``.  (Any command typed in the room, where everyone saw it, enrols.)"""
+
+    def __post_init__(self) -> None:
+        arguments = NoArgs if self.handler is None else declared_by(self.handler)
+        object.__setattr__(self, "arguments", arguments)
+        object.__setattr__(self, "args", read(arguments))
 
     def display_name(self, language: str) -> str:
         names = self.aliases.get(language, ())

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands.args import Args
+from bot.commands.arguments import NoArgs
 from bot.commands.context import Context
 from bot.domain import AccompanyingPolicy, Member, Role
 from bot.errors import PermissionDenied, StateError
-from bot.handlers.common import find_member, notify_moderators, ref
+from bot.handlers.common import OneMember, find_member, notify_moderators, ref
 from bot.i18n import translate
 from bot.replies import Choice, Reply, private, room
 
 
-async def on(ctx: Context, args: Args) -> list[Reply]:
+async def on(ctx: Context, args: NoArgs) -> list[Reply]:
     if ctx.member.role is Role.ACCOMPANYING:
         raise StateError("error.accompanying_already")
     policy = ctx.group.accompanying
@@ -44,7 +44,7 @@ async def on(ctx: Context, args: Args) -> list[Reply]:
     return [private(ctx.user_id, "accompanying.asked"), *told]
 
 
-async def off(ctx: Context, args: Args) -> list[Reply]:
+async def off(ctx: Context, args: NoArgs) -> list[Reply]:
     if ctx.member.role is not Role.ACCOMPANYING and ctx.member.accompanying_requested_at is None:
         raise StateError("error.accompanying_not")
     # A request withdrawn changes nothing else: an observer who asked stays an observer.
@@ -54,12 +54,12 @@ async def off(ctx: Context, args: Args) -> list[Reply]:
     return [private(ctx.user_id, "accompanying.off")]
 
 
-async def admit(ctx: Context, args: Args) -> list[Reply]:
+async def admit(ctx: Context, args: OneMember) -> list[Reply]:
     member = await _requester(ctx, args)
     return await _become(ctx, member)
 
 
-async def decline(ctx: Context, args: Args) -> list[Reply]:
+async def decline(ctx: Context, args: OneMember) -> list[Reply]:
     member = await _requester(ctx, args)
     await ctx.uow.members.update(replace(member, accompanying_requested_at=None))
     return [
@@ -68,8 +68,8 @@ async def decline(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def _requester(ctx: Context, args: Args) -> Member:
-    member = await find_member(ctx, args.require_text("member"))
+async def _requester(ctx: Context, args: OneMember) -> Member:
+    member = await find_member(ctx, args.member)
     if member.accompanying_requested_at is None:
         raise StateError("error.accompanying_no_request", {"member": ref(member)})
     return member

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from bot.commands.args import ID_MAX
+from bot.commands.arguments import MemberName, Number, OneOf
 from bot.commands.context import Context
 from bot.commands.parser import Registry, command_line, fold
 from bot.domain import Group, Member, Session
@@ -9,6 +14,29 @@ from bot.errors import NotFound, StateError
 from bot.i18n import translate
 from bot.ports import UnitOfWork
 from bot.replies import Audience, Choice, Param, Reply, UserRef, UserText, room
+
+
+@dataclass(frozen=True, slots=True)
+class OnOff:
+    """``observer on``, ``rappels non``…"""
+
+    state: Annotated[
+        Literal["on", "off"], OneOf(aliases={"oui": "on", "non": "off", "yes": "on", "no": "off"})
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class OneMember:
+    """``stick give Ann``, ``accompagnant admettre Lou``…"""
+
+    member: Annotated[str, MemberName()]
+
+
+ANONYMOUS = OneOf(aliases={"anonyme": "anon", "anonymous": "anon"})
+"""``pause anon``, ``inquiet anonyme``: the moderators are not told who asked."""
+
+SESSION_ID = Number(minimum=1, maximum=ID_MAX, unknown="error.session_not_found")
+"""A session's number: one out of range is "no such session"."""
 
 
 def ref(member: Member) -> UserRef:

@@ -7,18 +7,28 @@ limit lives in the process's memory only, like that of break requests."""
 
 from __future__ import annotations
 
-from bot.commands.args import Args
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from bot.commands.arguments import MemberName
 from bot.commands.context import Context
-from bot.handlers.common import find_member, notify_moderators, ref
+from bot.handlers.common import ANONYMOUS, find_member, notify_moderators, ref
 from bot.handlers.directory import crisis_lines
 from bot.replies import Key, Param, Reply, private
 
 
-async def concern(ctx: Context, args: Args) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Concern:
+    mode: Annotated[Literal["anon"] | None, ANONYMOUS]
+    member: Annotated[str | None, MemberName()]
+    """Who they worry about; themselves when left out."""
+
+
+async def concern(ctx: Context, args: Concern) -> list[Reply]:
     if ctx.concerns.recent(ctx.group.id, ctx.user_id, ctx.now):
         return [private(ctx.user_id, "concern.already", resources=crisis_lines(ctx))]
-    anonymous = args.text("mode") == "anon"
-    named = args.text("member")
+    anonymous = args.mode == "anon"
+    named = args.member
     about = await find_member(ctx, named) if named else None
     who: Param = Key("concern.someone") if anonymous else ref(ctx.member)
     if about is None or about.user_id == ctx.user_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot.commands.args import Args
+from bot.commands.arguments import NoArgs
 from bot.commands.context import Context
 from bot.domain import Group
 from bot.i18n import how_many_fit, translate
@@ -14,7 +14,7 @@ from bot.resources import country_of_zone, lines_for
 MAX_LISTED = 25
 
 
-async def groups(ctx: Context, args: Args) -> list[Reply]:
+async def groups(ctx: Context, args: NoArgs) -> list[Reply]:
     every = list(await ctx.uow.groups.listed(ctx.group.platform))
     listed = every[:MAX_LISTED]
     if not listed:
@@ -50,7 +50,7 @@ async def _entry(ctx: Context, group: Group) -> Key:
     )
 
 
-async def resources(ctx: Context, args: Args) -> list[Reply]:
+async def resources(ctx: Context, args: NoArgs) -> list[Reply]:
     lines = crisis_lines(ctx)
     return [private(ctx.user_id, lines.key, **lines.params)]
 

@@ -6,11 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Annotated
 
 from babel import Locale, localedata
 
 from bot import planning
-from bot.commands.args import Args, parse_minutes
+from bot.commands.args import parse_minutes
+from bot.commands.arguments import NoArgs, OneOf, Text
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
@@ -340,9 +342,15 @@ SETTING_ALIASES = {s.french: s.key for s in SETTINGS}
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
-async def set_(ctx: Context, args: Args) -> list[Reply]:
-    setting = _BY_KEY[args.require_text("key")]
-    value = setting.parse(args.require_text("value"))
+@dataclass(frozen=True, slots=True)
+class Set:
+    key: Annotated[str, OneOf(choices=SETTING_KEYS, aliases=SETTING_ALIASES)]
+    value: Annotated[str, Text()]
+
+
+async def set_(ctx: Context, args: Set) -> list[Reply]:
+    setting = _BY_KEY[args.key]
+    value = setting.parse(args.value)
     before, ctx.group = ctx.group, setting.apply(ctx.group, value)
     await ctx.uow.groups.update(ctx.group)
     replies = [
@@ -361,7 +369,7 @@ async def set_(ctx: Context, args: Args) -> list[Reply]:
     return replies
 
 
-async def show(ctx: Context, args: Args) -> list[Reply]:
+async def show(ctx: Context, args: NoArgs) -> list[Reply]:
     params: dict[str, Param] = {
         s.key.replace("-", "_"): s.show(ctx.group, ctx.language) for s in SETTINGS
     }

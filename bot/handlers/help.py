@@ -3,7 +3,10 @@ commands; ``help settings`` for every group setting with its value; ``help <comm
 
 from __future__ import annotations
 
-from bot.commands.args import Args
+from dataclasses import dataclass
+from typing import Annotated
+
+from bot.commands.arguments import Text
 from bot.commands.context import Context
 from bot.commands.parser import Registry, fold, usage
 from bot.commands.spec import Command, Permission, effective_permission
@@ -83,9 +86,15 @@ def _settings_reply(ctx: Context) -> Reply:
     return private(ctx.user_id, "help.settings", settings=values, command=command)
 
 
-async def help_(ctx: Context, args: Args) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Help:
+    command: Annotated[str | None, Text(max_length=100)]
+    """A command, ``facilitation`` or ``settings``; the member's overview when left out."""
+
+
+async def help_(ctx: Context, args: Help) -> list[Reply]:
     registry = ctx.registry
-    wanted = args.text("command")
+    wanted = args.command
     language = ctx.language
     if wanted is None:
         return [private(ctx.user_id, "help.overview", commands=member_overview(registry, language))]

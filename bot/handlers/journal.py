@@ -5,14 +5,18 @@ Answers that hold notes are marked confidential so adapters keep no copy of them
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from bot.commands.args import ID_MAX, Args, parse_int
+from bot.commands.args import ID_MAX, parse_int
+from bot.commands.arguments import NoArgs, Text, Word
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import Job, JobKind, JournalEntry, Session
+from bot.domain.care import JOURNAL_MAX_LENGTH
 from bot.errors import NotFound, UsageError
+from bot.handlers.common import OnOff
 from bot.i18n import format_when, how_many_fit, translate
 from bot.i18n.cleaning import one_line, shorten
 from bot.replies import Attachment, Key, Lines, Reply, UserText, private
@@ -32,8 +36,19 @@ def _confidential(reply: Reply) -> Reply:
     return replace(reply, confidential=True)
 
 
-async def add(ctx: Context, args: Args) -> list[Reply]:
-    text = args.require_text("text").strip()
+@dataclass(frozen=True, slots=True)
+class Note:
+    text: Annotated[str, Text(max_length=JOURNAL_MAX_LENGTH)]
+
+
+@dataclass(frozen=True, slots=True)
+class Which:
+    which: Annotated[str, Word(max_length=20)]
+    """A note's number, or ``all``."""
+
+
+async def add(ctx: Context, args: Note) -> list[Reply]:
+    text = args.text.strip()
     if not text:
         raise UsageError("error.journal_empty")
     entry = await ctx.uow.journal.add(
@@ -45,7 +60,7 @@ async def add(ctx: Context, args: Args) -> list[Reply]:
     return replies
 
 
-async def list_(ctx: Context, args: Args) -> list[Reply]:
+async def list_(ctx: Context, args: NoArgs) -> list[Reply]:
     entries = await ctx.uow.journal.list(ctx.group.platform, ctx.user_id)
     if not entries:
         return [private(ctx.user_id, "journal.empty", command=_add_line(ctx))]
@@ -81,7 +96,7 @@ def _add_line(ctx: Context) -> str:
     return ctx.command_line("journal", "add")
 
 
-async def export(ctx: Context, args: Args) -> list[Reply]:
+async def export(ctx: Context, args: NoArgs) -> list[Reply]:
     entries = await ctx.uow.journal.list(ctx.group.platform, ctx.user_id)
     if not entries:
         return [private(ctx.user_id, "journal.empty", command=_add_line(ctx))]
@@ -96,8 +111,8 @@ async def export(ctx: Context, args: Args) -> list[Reply]:
     return [_confidential(replace(reply, attachment=attachment))]
 
 
-async def delete(ctx: Context, args: Args) -> list[Reply]:
-    which = args.require_text("which").strip()
+async def delete(ctx: Context, args: Which) -> list[Reply]:
+    which = args.which.strip()
     platform = ctx.group.platform
     if fold(which) in _ALL:
         count = await ctx.uow.journal.delete(platform, ctx.user_id, None)
@@ -114,8 +129,8 @@ async def delete(ctx: Context, args: Args) -> list[Reply]:
     return [private(ctx.user_id, "journal.deleted", number=number)]
 
 
-async def prompt(ctx: Context, args: Args) -> list[Reply]:
-    wanted = args.text("state") == "on"
+async def prompt(ctx: Context, args: OnOff) -> list[Reply]:
+    wanted = args.state == "on"
     ctx.member = replace(ctx.member, journal_prompt=wanted)
     await ctx.uow.members.update(ctx.member)
     return [private(ctx.user_id, "journal.prompt_on" if wanted else "journal.prompt_off")]

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands.args import Args
 from bot.commands.context import Context
 from bot.domain import stick as rules
 from bot.domain.member import Role
 from bot.errors import StateError
-from bot.handlers.common import ref
+from bot.handlers.common import OnOff, ref
 from bot.handlers.stick_flow import apply_change, load_stick
 from bot.replies import Reply, room
 
 
-async def observer(ctx: Context, args: Args) -> list[Reply]:
-    turning_on = args.text("state") == "on"
+async def observer(ctx: Context, args: OnOff) -> list[Reply]:
+    turning_on = args.state == "on"
     wanted = Role.OBSERVER if turning_on else Role.PARTICIPANT
     if ctx.member.role is wanted:
         raise StateError(

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from bot.commands.args import Args
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
 from bot.commands.context import Context
 from bot.domain import PauseRequest
 from bot.domain.session import SessionState
 from bot.errors import StateError
-from bot.handlers.common import active_session, notify_moderators, ref
+from bot.handlers.common import ANONYMOUS, active_session, notify_moderators, ref
 from bot.replies import Choice, Key, Param, Reply, private, room
 
 
-async def request(ctx: Context, args: Args) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Ask:
+    mode: Annotated[Literal["anon"] | None, ANONYMOUS]
+
+
+async def request(ctx: Context, args: Ask) -> list[Reply]:
     session = await active_session(ctx)
     if session.state is SessionState.ON_BREAK:
         raise StateError("error.already_on_break")
-    anonymous = args.text("mode") == "anon"
+    anonymous = args.mode == "anon"
     if ctx.pending_asks.has_asked(session.id, ctx.user_id):
         # Already asked and waiting: tell them it was heard, tell nobody again.
         return [private(ctx.user_id, "pause.already_asked")]

@@ -4,11 +4,11 @@ confirmation), across every group of the platform the command came from."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from bot.commands.args import Args
+from bot.commands.arguments import NoArgs, OneOf
 from bot.commands.context import Context
 from bot.domain import Group, Member
 from bot.domain import stick as rules
@@ -125,7 +125,7 @@ def in_language(data: Any, language: str) -> Any:
     return shown
 
 
-async def my_data(ctx: Context, args: Args) -> list[Reply]:
+async def my_data(ctx: Context, args: NoArgs) -> list[Reply]:
     platform = ctx.group.platform
     record = await ctx.uow.personal_data.collect(platform, ctx.user_id)
     exported = in_language(export(record, platform, ctx.user_id, ctx.now), ctx.language)
@@ -142,8 +142,16 @@ async def my_data(ctx: Context, args: Args) -> list[Reply]:
     return [replace(reply, attachment=attachment, confidential=True)]
 
 
-async def forget_me(ctx: Context, args: Args) -> list[Reply]:
-    if args.text("confirm") != _CONFIRM:
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    confirm: Annotated[
+        Literal["confirm"] | None,
+        OneOf(aliases={"confirmer": "confirm", "oui": "confirm", "yes": "confirm"}),
+    ]
+
+
+async def forget_me(ctx: Context, args: ForgetMe) -> list[Reply]:
+    if args.confirm != _CONFIRM:
         line = f"{ctx.command_line('forget-me')} {_confirm_word(ctx)}"
         ask = private(ctx.user_id, "privacy.forget_confirm", command=line)
         return [replace(ask, choices=(Choice(line, line),))]

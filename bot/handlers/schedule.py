@@ -2,44 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from bot import calendar, planning
-from bot.commands.args import Args
+from bot.commands.arguments import Minutes, NoArgs, OneOf, Text
 from bot.commands.context import Context
 from bot.domain import Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
+from bot.handlers.common import SESSION_ID, OnOff
 from bot.i18n import defuse, format_duration, format_when, translate
 from bot.recurrence import Frequency, Gap, frequency_of, place, rule_for
 from bot.replies import Attachment, Duration, Key, Reply, UserText, private, room
 
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
-_TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})?$", re.ASCII)
 LISTED = 6
+RECURRENCE_WORDS = {
+    "hebdo": "weekly",
+    "hebdomadaire": "weekly",
+    "chaque-semaine": "weekly",
+    "chaque semaine": "weekly",
+    "toutes les semaines": "weekly",
+    "every week": "weekly",
+    "each week": "weekly",
+    "quinzaine": "biweekly",
+    "toutes-les-deux-semaines": "biweekly",
+    "toutes les deux semaines": "biweekly",
+    "une semaine sur deux": "biweekly",
+    "tous les quinze jours": "biweekly",
+    "every other week": "biweekly",
+    "every two weeks": "biweekly",
+    "fortnightly": "biweekly",
+    "mensuel": "monthly",
+    "mensuelle": "monthly",
+    "chaque mois": "monthly",
+    "tous les mois": "monthly",
+    "every month": "monthly",
+    "each month": "monthly",
+}
+"""How people write a recurrence, in both languages, for ``session schedule``."""
 
 
-def _local_start(raw_date: str, raw_time: str) -> datetime:
-    date = _DATE.match(raw_date.strip())
-    if date is None:
-        raise UsageError("error.bad_date", {"value": UserText(raw_date[:30])})
-    year, month, day = (date[1], date[2], date[3]) if date[1] else (date[6], date[5], date[4])
-    time = _TIME.match(raw_time.strip())
-    if time is None:
-        raise UsageError("error.bad_time", {"value": UserText(raw_time[:30])})
-    try:
-        # A wall-clock time, placed in the group's zone by the caller.
-        return datetime(int(year), int(month), int(day), int(time[1]), int(time[2] or 0))  # noqa: DTZ001
-    except ValueError as error:
-        raise UsageError(
-            "error.impossible_date", {"value": UserText(f"{raw_date} {raw_time}"[:40])}
-        ) from error
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """``session schedule 2026-12-01 19:30 [90] [weekly] [title…]``"""
+
+    date: dt.date
+    time: dt.time
+    """A wall-clock time, placed in the group's zone."""
+    duration: Annotated[int | None, Minutes(15, 240)]
+    repeat: Annotated[Frequency | None, OneOf(aliases=RECURRENCE_WORDS)]
+    title: Annotated[str | None, Text(max_length=200)]
 
 
-async def schedule(ctx: Context, args: Args) -> list[Reply]:
-    local = _local_start(args.require_text("date"), args.require_text("time"))
+async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
+    local = dt.datetime.combine(args.date, args.time)
     zone = ZoneInfo(ctx.group.timezone)
     limit = ctx.now.astimezone(zone).replace(tzinfo=None) + planning.FURTHEST_AHEAD
     if local > limit:
@@ -56,11 +75,11 @@ async def schedule(ctx: Context, args: Args) -> list[Reply]:
         )
     if placed <= ctx.now:
         raise UsageError("error.date_in_past", {"when": placed})
-    minutes = args.int("duration") or ctx.group.session_minutes
-    title = args.text("title")
+    minutes = args.duration or ctx.group.session_minutes
+    title = args.title
     titled = Key("schedule.titled", {"title": UserText(title)}) if title else ""
-    repeat = args.text("repeat")
-    if repeat is None:
+    frequency = args.repeat
+    if frequency is None:
         one_off = Session.scheduled(ctx.group.id, placed, minutes, title)
         session = await ctx.uow.sessions.add(one_off)
         await planning.plan(ctx.uow, ctx.group, [session], ctx.now)
@@ -73,7 +92,6 @@ async def schedule(ctx: Context, args: Args) -> list[Reply]:
                 titled=titled,
             )
         ]
-    frequency = Frequency(repeat)
     series = await ctx.uow.series.add(
         Series(
             id=0,
@@ -99,12 +117,23 @@ async def schedule(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def cancel(ctx: Context, args: Args) -> list[Reply]:
-    session_id = args.int("id") or 0
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """``session cancel 12 [all]``"""
+
+    id: Annotated[int, SESSION_ID]
+    scope: Annotated[
+        Literal["all"] | None,
+        OneOf(aliases={"tout": "all", "toutes": "all", "serie": "all", "series": "all"}),
+    ]
+
+
+async def cancel(ctx: Context, args: Cancel) -> list[Reply]:
+    session_id = args.id
     session = await ctx.uow.sessions.get(session_id)
     if session is None or session.group_id != ctx.group.id:
         raise NotFound("error.session_not_found", {"id": session_id})
-    if args.text("scope") == "all":
+    if args.scope == "all":
         if session.series_id is None:
             raise StateError("error.not_a_series", {"id": session_id})
         series = await ctx.uow.series.get(session.series_id)
@@ -132,7 +161,7 @@ async def _cancel_one(ctx: Context, session: Session) -> None:
     await ctx.uow.jobs.cancel_for_session(session.id)
 
 
-async def upcoming(ctx: Context, args: Args) -> list[Reply]:
+async def upcoming(ctx: Context, args: NoArgs) -> list[Reply]:
     sessions = await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, LISTED)
     if not sessions:
         return [private(ctx.user_id, "sessions.none")]
@@ -159,7 +188,7 @@ def _line(ctx: Context, session: Session, series: dict[int, Series]) -> str:
     return "• " + defuse(" · ".join(parts))
 
 
-async def ics(ctx: Context, args: Args) -> list[Reply]:
+async def ics(ctx: Context, args: NoArgs) -> list[Reply]:
     series = await ctx.uow.series.of_group(ctx.group.id)
     sessions: list[Session] = []
     for item in series:
@@ -177,8 +206,8 @@ async def ics(ctx: Context, args: Args) -> list[Reply]:
     return [replace(reply, attachment=attachment)]
 
 
-async def remind(ctx: Context, args: Args) -> list[Reply]:
-    wanted = args.text("state") == "on"
+async def remind(ctx: Context, args: OnOff) -> list[Reply]:
+    wanted = args.state == "on"
     ctx.member = replace(ctx.member, dm_reminders=wanted)
     await ctx.uow.members.update(ctx.member)
     return [private(ctx.user_id, "remind.on" if wanted else "remind.off")]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from bot.commands.args import Args
+from bot.commands.arguments import Minutes, NoArgs
 from bot.commands.context import Context
 from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
@@ -71,10 +73,21 @@ async def open_session(
     return opened_replies(group, opened, stick)
 
 
-async def start(ctx: Context, args: Args) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Start:
+    duration: Annotated[int | None, Minutes(15, 240)]
+    """The group's usual length when left out (or the planned one, for a planned session)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    minutes: Annotated[int | None, Minutes(1, 60)]
+
+
+async def start(ctx: Context, args: Start) -> list[Reply]:
     if await ctx.uow.sessions.active(ctx.group.id) is not None:
         raise StateError("error.session_already_open")
-    minutes = args.int("duration")
+    minutes = args.duration
     near = [
         s
         for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now - ATTACH_WINDOW, 3)
@@ -88,9 +101,9 @@ async def start(ctx: Context, args: Args) -> list[Reply]:
     return await open_session(ctx.uow, ctx.group, session, ctx.now, minutes)
 
 
-async def take_break(ctx: Context, args: Args) -> list[Reply]:
+async def take_break(ctx: Context, args: Break) -> list[Reply]:
     session = await active_session(ctx)
-    minutes = args.int("minutes") or ctx.group.break_minutes
+    minutes = args.minutes or ctx.group.break_minutes
     on_break = session.start_break(ctx.now, minutes)
     await ctx.uow.sessions.update(on_break)
     ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
@@ -114,7 +127,7 @@ async def take_break(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def resume(ctx: Context, args: Args) -> list[Reply]:
+async def resume(ctx: Context, args: NoArgs) -> list[Reply]:
     session = await active_session(ctx)
     resumed = session.resume()
     if session.break_ends_at is not None:
@@ -123,7 +136,7 @@ async def resume(ctx: Context, args: Args) -> list[Reply]:
     return [room("session.resumed"), charter_reply(ctx, "charter.after_break")]
 
 
-async def end(ctx: Context, args: Args) -> list[Reply]:
+async def end(ctx: Context, args: NoArgs) -> list[Reply]:
     session = await active_session(ctx)
     closed = session.close(ctx.now)
     await ctx.uow.sessions.update(closed)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Annotated
 
-from bot.commands.args import Args, parse_minutes
+from bot.commands.args import parse_minutes
+from bot.commands.arguments import MemberName, NoArgs, Number
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
 from bot.domain.member import Member, Role
 from bot.errors import StateError, UsageError
-from bot.handlers.common import find_member, ref
+from bot.handlers.common import OneMember, find_member, ref
 from bot.handlers.stick_flow import (
     apply_change,
     ensure_may_take_stick,
@@ -42,7 +44,7 @@ STALE_NEXT_WINDOW = timedelta(seconds=10)
 double press and refused: it would otherwise end the turn of someone who just started."""
 
 
-async def hand(ctx: Context, args: Args) -> list[Reply]:
+async def hand(ctx: Context, args: NoArgs) -> list[Reply]:
     session, stick = await open_stick(ctx)
     ensure_may_take_stick(ctx, ctx.member, self_request=True)
     change = rules.raise_hand(
@@ -55,7 +57,7 @@ async def hand(ctx: Context, args: Args) -> list[Reply]:
     return replies
 
 
-async def lower(ctx: Context, args: Args) -> list[Reply]:
+async def lower(ctx: Context, args: NoArgs) -> list[Reply]:
     session, stick = await open_stick(ctx)
     change = rules.lower_hand(stick, ctx.user_id)
     return [
@@ -64,7 +66,7 @@ async def lower(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def pass_(ctx: Context, args: Args) -> list[Reply]:
+async def pass_(ctx: Context, args: NoArgs) -> list[Reply]:
     session, stick = await open_stick(ctx)
     was_holder = stick.holder == ctx.user_id
     change = rules.pass_turn(stick, ctx.user_id, ctx.now)
@@ -72,20 +74,38 @@ async def pass_(ctx: Context, args: Args) -> list[Reply]:
     return [room(key, member=ref(ctx.member)), *await apply_change(ctx, session, change)]
 
 
-async def show_queue(ctx: Context, args: Args) -> list[Reply]:
+async def show_queue(ctx: Context, args: NoArgs) -> list[Reply]:
     _, stick = await open_stick(ctx)
     members = await members_named(ctx, stick)
     return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
 
 
-async def next_(ctx: Context, args: Args) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Next:
+    member: Annotated[str | None, MemberName()]
+    """Who is expected to hold the stick: a ``next`` typed too late changes nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    member: Annotated[str, MemberName()]
+    position: Annotated[int, Number(minimum=1, maximum=500)]
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    minutes: str
+    """A length (``3``, ``2m30``… from 1 to 60 minutes) or ``off``."""
+
+
+async def next_(ctx: Context, args: Next) -> list[Reply]:
     session, stick = await open_stick(ctx)
     if stick.holder is None:
         raise StateError("error.nobody_holds_stick")
     members = await members_named(ctx, stick)
     holder = members.get(stick.holder)
     holder_ref = ref(holder) if holder else UserRef(stick.holder, stick.holder)
-    named = args.text("member")
+    named = args.member
     if named is not None:
         expected = await find_member(ctx, named)
         if expected.user_id != stick.holder:
@@ -99,9 +119,9 @@ async def next_(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def give(ctx: Context, args: Args) -> list[Reply]:
+async def give(ctx: Context, args: OneMember) -> list[Reply]:
     session, stick = await open_stick(ctx)
-    member = await find_member(ctx, args.require_text("member"))
+    member = await find_member(ctx, args.member)
     ensure_may_take_stick(ctx, member, self_request=False)
     with _about(member):
         change = rules.give(stick, member.user_id, ctx.now)
@@ -118,26 +138,26 @@ async def give(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def skip(ctx: Context, args: Args) -> list[Reply]:
+async def skip(ctx: Context, args: OneMember) -> list[Reply]:
     session, stick = await open_stick(ctx)
-    member = await find_member(ctx, args.require_text("member"))
+    member = await find_member(ctx, args.member)
     with _about(member):
         change = rules.skip(stick, member.user_id, ctx.now)
     return [room("stick.skipped", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
-async def remove(ctx: Context, args: Args) -> list[Reply]:
+async def remove(ctx: Context, args: OneMember) -> list[Reply]:
     session, stick = await open_stick(ctx)
-    member = await find_member(ctx, args.require_text("member"))
+    member = await find_member(ctx, args.member)
     with _about(member):
         change = rules.remove(stick, member.user_id, ctx.now)
     return [room("stick.removed", member=ref(member)), *await apply_change(ctx, session, change)]
 
 
-async def move(ctx: Context, args: Args) -> list[Reply]:
+async def move(ctx: Context, args: Move) -> list[Reply]:
     session, stick = await open_stick(ctx)
-    member = await find_member(ctx, args.require_text("member"))
-    position = args.int("position") or 1
+    member = await find_member(ctx, args.member)
+    position = args.position
     with _about(member):
         change = rules.move(stick, member.user_id, position)
     actual = change.stick.queue.index(member.user_id) + 1
@@ -147,13 +167,13 @@ async def move(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def clear(ctx: Context, args: Args) -> list[Reply]:
+async def clear(ctx: Context, args: NoArgs) -> list[Reply]:
     session, stick = await open_stick(ctx)
     change = rules.clear(stick)
     return [room("stick.cleared"), *await apply_change(ctx, session, change)]
 
 
-async def round_(ctx: Context, args: Args) -> list[Reply]:
+async def round_(ctx: Context, args: NoArgs) -> list[Reply]:
     """Tour de table: queue every participant present in this session, observers excluded."""
     session, stick = await open_stick(ctx)
     opened = session.opened_at or session.planned_start
@@ -179,9 +199,9 @@ async def round_(ctx: Context, args: Args) -> list[Reply]:
 OFF_WORDS = frozenset({"off", "non", "no", "stop", "arret", "aucun", "none", "0"})
 
 
-async def timer(ctx: Context, args: Args) -> list[Reply]:
+async def timer(ctx: Context, args: Timer) -> list[Reply]:
     """A turn guideline: the holder gets a private, gentle nudge after it; nobody is cut off."""
-    raw = args.require_text("minutes")
+    raw = args.minutes
     minutes: int | None = None
     if fold(raw) not in OFF_WORDS:
         minutes = parse_minutes(raw)

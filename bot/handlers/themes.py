@@ -6,21 +6,45 @@ proposed it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Annotated
 
-from bot.commands.args import Args
+from bot.commands.args import ID_MAX
+from bot.commands.arguments import NoArgs, Number, Text
 from bot.commands.context import Context
 from bot.domain import RankedTheme, Session, SessionState, Theme, ThemeVote
+from bot.domain.care import THEME_MAX_LENGTH
 from bot.errors import NotFound, StateError, UsageError
+from bot.handlers.common import SESSION_ID
 from bot.i18n import format_when, how_many_fit, translate
 from bot.replies import Key, Lines, Reply, UserText, private, room
 
 MIN_LENGTH = 3
 MAX_LISTED = 25
+THEME_ID = Number(
+    minimum=1, maximum=ID_MAX, unknown="error.theme_not_found", listing=("theme", "list")
+)
+"""A theme's number: one out of range is "no such theme"."""
 
 
-async def propose(ctx: Context, args: Args) -> list[Reply]:
-    text = " ".join(args.require_text("text").split())
+@dataclass(frozen=True, slots=True)
+class Propose:
+    text: Annotated[str, Text(max_length=THEME_MAX_LENGTH)]
+
+
+@dataclass(frozen=True, slots=True)
+class OneTheme:
+    id: Annotated[int, THEME_ID]
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    id: Annotated[int, THEME_ID]
+    session: Annotated[int | None, SESSION_ID]
+
+
+async def propose(ctx: Context, args: Propose) -> list[Reply]:
+    text = " ".join(args.text.split())
     if len(text) < MIN_LENGTH:
         raise UsageError("error.theme_too_short", {"min": MIN_LENGTH})
     theme = await ctx.uow.themes.add(Theme(0, ctx.group.id, ctx.user_id, text, ctx.now))
@@ -31,7 +55,7 @@ async def propose(ctx: Context, args: Args) -> list[Reply]:
     ]
 
 
-async def list_(ctx: Context, args: Args) -> list[Reply]:
+async def list_(ctx: Context, args: NoArgs) -> list[Reply]:
     ranked = await ctx.uow.themes.ranked(ctx.group.id, ctx.user_id)
     if not ranked:
         line = ctx.command_line("theme", "propose")
@@ -79,9 +103,7 @@ def _line(ctx: Context, item: RankedTheme, picked: dict[int, Session]) -> Key:
     )
 
 
-async def _theme(ctx: Context, args: Args) -> Theme:
-    theme_id = args.int("id")
-    assert theme_id is not None
+async def _theme(ctx: Context, theme_id: int) -> Theme:
     theme = await ctx.uow.themes.get(ctx.group.id, theme_id)
     if theme is None:
         line = ctx.command_line("theme", "list")
@@ -89,8 +111,8 @@ async def _theme(ctx: Context, args: Args) -> Theme:
     return theme
 
 
-async def vote(ctx: Context, args: Args) -> list[Reply]:
-    theme = await _theme(ctx, args)
+async def vote(ctx: Context, args: OneTheme) -> list[Reply]:
+    theme = await _theme(ctx, args.id)
     if not await ctx.uow.themes.vote(ThemeVote(theme.id, ctx.user_id, ctx.now)):
         line = ctx.command_line("theme", "unvote")
         raise StateError(
@@ -99,16 +121,16 @@ async def vote(ctx: Context, args: Args) -> list[Reply]:
     return [private(ctx.user_id, "theme.voted", id=theme.id, theme=UserText(theme.text))]
 
 
-async def unvote(ctx: Context, args: Args) -> list[Reply]:
-    theme = await _theme(ctx, args)
+async def unvote(ctx: Context, args: OneTheme) -> list[Reply]:
+    theme = await _theme(ctx, args.id)
     if not await ctx.uow.themes.unvote(theme.id, ctx.user_id):
         raise StateError("error.theme_not_voted", {"id": theme.id})
     return [private(ctx.user_id, "theme.unvoted", id=theme.id)]
 
 
-async def pick(ctx: Context, args: Args) -> list[Reply]:
-    theme = await _theme(ctx, args)
-    session = await _target_session(ctx, args.int("session"))
+async def pick(ctx: Context, args: Pick) -> list[Reply]:
+    theme = await _theme(ctx, args.id)
+    session = await _target_session(ctx, args.session)
     for other in await ctx.uow.themes.ranked(ctx.group.id, ctx.user_id):
         if other.theme.session_id == session.id and other.theme.id != theme.id:
             await ctx.uow.themes.update(replace(other.theme, session_id=None))

@@ -6,6 +6,10 @@ import pytest
 
 from bot.commands.args import parse_minutes
 from bot.errors import UsageError
+from bot.handlers.group import Set
+from bot.handlers.pause import Ask
+from bot.handlers.session import Start
+from bot.handlers.stick import Move
 from bot.registry import REGISTRY
 
 
@@ -55,14 +59,13 @@ def test_unreadable_minutes(text: str) -> None:
 
 def test_typed_arguments() -> None:
     invocation = REGISTRY.parse("stick move Marie Claire 2", "en")
-    assert invocation.args.text("member") == "Marie Claire"
-    assert invocation.args.int("position") == 2
-    assert REGISTRY.parse("session start 1h30", "en").args.int("duration") == 90
-    assert REGISTRY.parse("pause anonyme", "fr").args.text("mode") == "anon"
-    assert REGISTRY.parse("group set charter  Be kind,  always. ", "en").args.text("value") == (
-        "Be kind,  always."
+    assert invocation.args == Move(member="Marie Claire", position=2)
+    assert REGISTRY.parse("session start 1h30", "en").args == Start(duration=90)
+    assert REGISTRY.parse("pause anonyme", "fr").args == Ask(mode="anon")
+    assert REGISTRY.parse("group set charter  Be kind,  always. ", "en").args == Set(
+        key="charter", value="Be kind,  always."
     )
-    assert REGISTRY.parse("group set fuseau Europe/Paris", "fr").args.text("key") == "timezone"
+    assert REGISTRY.parse("group set fuseau Europe/Paris", "fr").args.key == "timezone"
 
 
 def _error(line: str, language: str = "en") -> UsageError:

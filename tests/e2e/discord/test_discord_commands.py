@@ -9,7 +9,8 @@ from typing import Any
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World, texts
 
-from bot.commands.spec import ArgType, Command, Permission
+from bot.commands.arguments import ArgType
+from bot.commands.spec import Command, Permission
 
 MANAGE_CHANNELS = str(1 << 4)
 

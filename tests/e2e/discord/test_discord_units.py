@@ -3,8 +3,9 @@ a registry with awkward declarations."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import discord
 from discord import app_commands
@@ -14,10 +15,26 @@ from adapters.discord.commands import build_commands
 from adapters.discord.lines import command_line
 from adapters.discord.render import nonce, panel_embed, text
 from adapters.discord.translator import RegistryTranslator
+from bot.commands.arguments import OneOf, Text
+from bot.commands.context import Context
 from bot.commands.parser import Registry
-from bot.commands.spec import Arg, ArgType, Command, Permission
+from bot.commands.spec import Command, Permission
 from bot.registry import REGISTRY
-from bot.replies import Outgoing, TimeOfDay, room
+from bot.replies import Outgoing, Reply, TimeOfDay, room
+
+MANY = tuple(f"c{i}" for i in range(30))
+
+
+@dataclass(frozen=True, slots=True)
+class Odd:
+    interaction: str
+    """The name discord.py gives the callback's first parameter."""
+    pick: Annotated[str, OneOf(choices=MANY)]
+    note: Annotated[str | None, Text(max_length=9000)]
+
+
+async def odd(ctx: Context, args: Odd) -> list[Reply]:
+    return []
 
 
 def test_an_interaction_becomes_a_command_line() -> None:
@@ -61,7 +78,6 @@ async def _payload(registry: Registry) -> list[dict[str, Any]]:
 
 
 async def test_awkward_declarations_still_make_valid_commands() -> None:
-    many = tuple(f"c{i}" for i in range(30))
     registry = Registry(
         (
             Command(name="Bad Name", help_key="help.help"),
@@ -74,15 +90,7 @@ async def test_awkward_declarations_still_make_valid_commands() -> None:
                     Command(name="pick", help_key="help.help", permission=Permission.MODERATOR),
                 ),
             ),
-            Command(
-                name="odd",
-                help_key="help.help",
-                args=(
-                    Arg("from", ArgType.WORD),
-                    Arg("pick", ArgType.CHOICE, choices=many),
-                    Arg("note", ArgType.TEXT, required=False, max_length=9000),
-                ),
-            ),
+            Command(name="odd", help_key="help.help", handler=odd),
         )
     )
     payload = {item["name"]: item for item in await _payload(registry)}
@@ -90,7 +98,7 @@ async def test_awkward_declarations_still_make_valid_commands() -> None:
     assert payload["theme"]["default_member_permissions"] is None, "members use some of it"
     assert payload["theme"]["name_localizations"] == {"fr": "thème"}
     options = {o["name"]: o for o in payload["odd"]["options"]}
-    assert set(options) == {"from", "pick", "note"}
+    assert set(options) == {"interaction", "pick", "note"}
     assert options["pick"]["autocomplete"] is True, "more than 25 choices: suggested instead"
     assert "choices" not in options["pick"]
     assert options["note"]["max_length"] == 6000
