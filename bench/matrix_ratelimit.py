@@ -127,8 +127,9 @@ async def run(folder: Path) -> str:
             "",
             *lines,
             "",
-            f"Hands announced: {len(hands)} places ({sorted(hands) == list(range(1, 13))} "
-            f"that each of 1–12 appears once), in {hand_messages} messages.",
+            f"Hands announced: {len(hands)} places, each of 1–12 once: "
+            f"{sorted(hands) == list(range(1, 13))}; in {hand_messages} message(s) "
+            "(the twelve acknowledgements were merged while the bot waited for its budget).",
             "",
             f"12 private reminders (and the room's), relative to their due time: earliest "
             f"{lateness[0]:+.1f} s, latest {lateness[-1]:+.1f} s (negative: early); "
