@@ -17,6 +17,10 @@ MAX_LEARNED_INTERVAL = 60.0
 """Seconds: a longer wait asked once (an outage, an admin's throttle) is not taken as the pace."""
 
 
+SLOW_DOWN = 0.8
+"""How much a learned pace slows at each further refusal."""
+
+
 class Urgency(IntEnum):
     """Lower goes first."""
 
@@ -33,7 +37,8 @@ class Budget:
 
     With no configured rate, the bucket is unlimited until the platform first refuses a
     message; the pace is then learned from how long it asks to wait (the longest wait it asked,
-    which for a token bucket is the time one message takes to come back)."""
+    which for a token bucket is the time one message takes to come back), and slowed down each
+    time the homeserver refuses again: Synapse often asks for less than its full interval."""
 
     def __init__(
         self,
@@ -84,8 +89,10 @@ class Budget:
         self._tokens = 0.0
         self._hold_until = max(self._hold_until, now + retry_after)
         if not self.configured and 0 < retry_after <= MAX_LEARNED_INTERVAL:
+            # The wait asked is at most the time one message takes to come back: a first
+            # guess.  Each later refusal means the guess was too fast: slow down by a fifth.
             learned = 1 / retry_after
-            self.rate = learned if self.rate is None else min(self.rate, learned)
+            self.rate = learned if self.rate is None else min(learned, self.rate * SLOW_DOWN)
 
     def seconds_for(self, messages: int) -> float:
         """How long ``messages`` take to leave at the pace (0 while the pace is unknown); the

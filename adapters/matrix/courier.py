@@ -40,6 +40,7 @@ log = logging.getLogger("cercle.matrix")
 
 DEFAULT_RETRY_AFTER_MS = 1000
 MAX_LOCAL_FAILURES = 5
+SPARE_MESSAGES = 2
 ASSUMED_RATE = 0.2
 """Messages per second Synapse allows by default (``rc_message``), until the homeserver's own
 pace is known."""
@@ -80,11 +81,13 @@ class Courier:
         """How many 429s were waited out (for tests and logs)."""
 
     def time_for(self, messages: int) -> timedelta:
-        """How long ``messages`` take at the homeserver's pace: Synapse's default until the
-        homeserver shows its own (starting a reminder early does no harm; late does)."""
+        """How long ``messages`` take at the homeserver's pace, with room for two more (the
+        budget may be spent when they start; someone's answer may pass before them).  Until the
+        homeserver shows its own pace, Synapse's default: early does no harm, late does."""
+        wanted = messages + SPARE_MESSAGES
         if self.budget.rate is None:
-            return timedelta(seconds=messages / ASSUMED_RATE)
-        return timedelta(seconds=self.budget.seconds_for(messages))
+            return timedelta(seconds=wanted / ASSUMED_RATE)
+        return timedelta(seconds=self.budget.seconds_for(wanted))
 
     async def deliver(self, item: Delivery) -> None:
         self.languages[item.room_id] = item.language

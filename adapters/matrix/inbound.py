@@ -288,7 +288,8 @@ class Inbound:
             _name(room, user_id),
             is_moderator=await self._moderator(room, user_id),
         )
-        await self.outbox.submit(replies)
+        # Joining is the newcomer's own act: their welcome is an answer, not a bulk message.
+        await self.outbox.submit(replies, Urgency.ANSWER)
         await self.state.mark_done(event.event_id)
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
