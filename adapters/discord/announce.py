@@ -146,8 +146,10 @@ class Announcer:
                     self._run(room_id, channel), name="cercle-discord-announce"
                 )
             waiting.append(done)
-        for done in waiting:
-            await done
+        outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _again(self, record: MergedRecord) -> None:
         """A reply the core sends again was carried by a merged message: post that one again
@@ -180,10 +182,13 @@ class Announcer:
             parts = self._take(channel)
             try:
                 await self._post(room_id, channel, parts)
-            except Exception as error:
+            except BaseException as error:  # cancelled too: nobody waits for them forever
+                failure = error if isinstance(error, Exception) else ConnectionError("stopped")
                 for part in parts:
                     if not part.done.done():
-                        part.done.set_exception(error)
+                        part.done.set_exception(failure)
+                if not isinstance(error, Exception):
+                    raise
             else:
                 for part in parts:
                     if not part.done.done():
