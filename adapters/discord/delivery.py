@@ -10,6 +10,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.announce import Announcer, coalescible
 from adapters.discord.direct import DirectChannels
 from adapters.discord.events import EventMirror, changes_sessions
 from adapters.discord.lanes import Lanes
@@ -68,6 +69,7 @@ class Delivery:
         *,
         direct: DirectChannels,
         lanes: Lanes,
+        announcer: Announcer,
     ) -> None:
         self.client = client
         self.watch = watch
@@ -75,12 +77,14 @@ class Delivery:
         self.state = state
         self.direct = direct
         self.lanes = lanes
+        self.announcer = announcer
 
     # --- replies to an interaction --------------------------------------------------------------
     async def answer(
         self, interaction: discord.Interaction, found: Plan, room_id: int, *, deferred: bool
     ) -> None:
         """Acknowledge (when not done yet) and say everything meant for the conversation."""
+        self._hold_back(found, room_id, deferred=deferred)
         rest = list(found.conversation)
         component = interaction.type is discord.InteractionType.component
         if not deferred:
@@ -106,10 +110,28 @@ class Delivery:
                 **message(item, room_id).kwargs(), ephemeral=is_private(item)
             )
 
+    def _hold_back(self, found: Plan, room_id: int, *, deferred: bool) -> None:
+        """The interaction's own answer never waits (Discord does not limit it).  Its public
+        follow-ups count against the channel (Discord limits them there too); while the
+        channel is busy (a burst, a 429), an announcement among them that reads well merged (a
+        hand raised…) joins the room's queue instead: it is said there with the others
+        waiting, in order, and the interaction is closed at once."""
+        kept: list[Outgoing] = []
+        for item in found.conversation:
+            own_answer = not deferred and not kept
+            if own_answer or is_private(item):
+                kept.append(item)
+            elif coalescible(item) and self.announcer.behind(room_id):
+                found.room.append(item)
+            else:
+                kept.append(item)
+                self.announcer.spent(room_id)
+        found.conversation = kept
+
     async def aftermath(self, room_id: int, found: Plan) -> None:
         """What follows an answer: room messages, direct messages, the panel, the event."""
-        for item in found.room:
-            await self.room_message(item)
+        if found.room:
+            await self.announcer.announce(found.room)
         for item in found.direct:
             await self.direct_message(item)
         if found.stick_changed:
@@ -134,12 +156,8 @@ class Delivery:
                 log.warning("mirroring sessions failed with %s", type(error).__name__)
 
     async def room_message(self, outgoing: Outgoing) -> None:
-        room_id = int(outgoing.room_id)
-        channel = self.client.get_partial_messageable(room_id)
-        async with self.lanes.room():
-            await channel.send(
-                **message(outgoing, room_id).kwargs(), nonce=nonce(outgoing.idempotency_key)
-            )
+        """A timed announcement: through the room's queue (the core may send it again)."""
+        await self.announcer.announce([outgoing], retried=True)
 
     async def direct_message(self, outgoing: Outgoing) -> None:
         """By the member's direct-message channel: the one known, else a new one, opened at

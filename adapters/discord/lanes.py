@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 
 class Lanes:
@@ -20,17 +18,16 @@ class Lanes:
         self._clear = asyncio.Event()
         self._clear.set()
 
-    @contextlib.asynccontextmanager
-    async def room(self) -> AsyncIterator[None]:
-        """Around sending a room announcement."""
+    def enter(self) -> None:
+        """A room announcement is handed over (call before awaiting anything, so that bulk
+        handed over after it waits for it); :meth:`leave` once it is out."""
         self._rooms += 1
         self._clear.clear()
-        try:
-            yield
-        finally:
-            self._rooms -= 1
-            if self._rooms == 0:
-                self._clear.set()
+
+    def leave(self) -> None:
+        self._rooms -= 1
+        if self._rooms == 0:
+            self._clear.set()
 
     async def after_rooms(self) -> None:
         """Before sending bulk: wait until no room announcement is on its way."""

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import discord
 
 from adapters.config import DiscordConfig
+from adapters.discord.announce import Announcer
 from adapters.discord.autocomplete import Suggestions
 from adapters.discord.buttons import choice_button, panel_view
 from adapters.discord.client import CercleClient
@@ -79,8 +81,15 @@ class _Parts:
         self.direct = DirectChannels(
             client, self.state, self.lanes, per_second=config.new_dms_per_second
         )
+        self.announcer = Announcer(client, self.state, self.lanes)
         self.delivery = Delivery(
-            client, self.watch, self.events, self.state, direct=self.direct, lanes=self.lanes
+            client,
+            self.watch,
+            self.events,
+            self.state,
+            direct=self.direct,
+            lanes=self.lanes,
+            announcer=self.announcer,
         )
 
 
@@ -253,6 +262,10 @@ class DiscordPlatform:
         """Bring every room the adapter kept something for in line with the core: panels edited
         or closed, mutes left by a crash lifted, scheduled events reconciled."""
         parts = self.parts
+        try:
+            await parts.state.prune_merged(time.time())
+        except Exception as error:
+            log_failure("forgetting old merged messages", error)
         for room_id in sorted(
             await parts.state.rooms_with_panels() | {m.room_id for m in await parts.state.mutes()}
         ):
@@ -300,6 +313,7 @@ class DiscordPlatform:
                     await task
         self._events_task = self._look_task = None
         if self._parts is not None:
+            await self._parts.announcer.close()
             await self._parts.direct.close()
         if self._client is not None and not self._client.is_closed():
             await self._client.close()

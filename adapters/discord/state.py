@@ -6,7 +6,7 @@ last synced."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Protocol
 
 PANEL = "panel:"
@@ -59,6 +59,26 @@ class MuteRecord:
     user_id: int
 
 
+MERGED = "merged:"
+"""``merged:{nonce}``: a merged room message and the replies it carries."""
+COVERED = "covered:"
+"""``covered:{idempotency key}``: the nonce of the merged message that carries this reply."""
+KEEP_MERGED = 86400.0
+"""Seconds a merged message's record is kept (the core sends a reply again within its lease)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergedRecord:
+    nonce: str
+    room_id: int
+    content: str
+    covers: tuple[str, ...]
+    """The idempotency keys of the replies it carries."""
+    at: float
+    """When it was written (``time.time``)."""
+    sent: bool = False
+
+
 DM = "dm:"
 """``dm:{user}``: the member's direct-message channel with the bot (it never changes)."""
 UNREACHABLE = "unreachable:"
@@ -85,6 +105,37 @@ class AdapterState:
     async def forget_person(self, user_id: int) -> None:
         await self.store.delete(f"{UNREACHABLE}{user_id}")
         await self.store.delete(f"{DM}{user_id}")
+
+    # --- merged room messages (see adapters.discord.announce) ----------------------------------
+    async def put_merged(self, record: MergedRecord) -> None:
+        """Written before the message is posted: the message first, then what it carries."""
+        await self.store.put(f"{MERGED}{record.nonce}", json.dumps(asdict(record)))
+        for key in record.covers:
+            await self.store.put(f"{COVERED}{key}", record.nonce)
+
+    async def merged_covering(self, key: str) -> MergedRecord | None:
+        """The merged message that carries the reply with this idempotency key, if any."""
+        found = await self.store.get(f"{COVERED}{key}")
+        if found is None:
+            return None
+        raw = await self.store.get(f"{MERGED}{found}")
+        return _merged_record(raw) if raw else None
+
+    async def merged_sent(self, record: MergedRecord) -> None:
+        sent = replace(record, sent=True)
+        await self.store.put(f"{MERGED}{record.nonce}", json.dumps(asdict(sent)))
+
+    async def prune_merged(self, now: float) -> int:
+        """Forget merged messages older than ``KEEP_MERGED``; returns how many."""
+        pruned = 0
+        for key, raw in (await self.store.with_prefix(MERGED)).items():
+            record = _merged_record(raw)
+            if now - record.at > KEEP_MERGED:
+                for covered in record.covers:
+                    await self.store.delete(f"{COVERED}{covered}")
+                await self.store.delete(key)
+                pruned += 1
+        return pruned
 
     # --- direct-message channels opened ---------------------------------------------------
     async def dm_channel(self, user_id: int) -> int | None:
@@ -179,6 +230,11 @@ class AdapterState:
         rooms |= await self.event_rooms()
         rooms |= {m.room_id for m in await self.mutes()}
         return rooms
+
+
+def _merged_record(raw: str) -> MergedRecord:
+    fields = json.loads(raw)
+    return MergedRecord(**{**fields, "covers": tuple(fields["covers"])})
 
 
 def _event_key(room_id: int, session_id: int | None) -> str:
