@@ -9,11 +9,13 @@ Start-up::
     await dispose(engine)
 """
 
+from storage.database import Database
 from storage.engine import create_engine, dispose
 from storage.migrate import current_revision, upgrade
 from storage.uow import SqlStore, SqlUnitOfWork
 
 __all__ = [
+    "Database",
     "SqlStore",
     "SqlUnitOfWork",
     "create_engine",

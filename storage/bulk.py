@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.dml import UpdateBase
 
 
@@ -85,14 +84,14 @@ def rows_for(
     ]
 
 
-async def execute_many(
-    connection: AsyncConnection, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]
+def execute_many(
+    connection: Connection, statement: UpdateBase, rows: Sequence[Mapping[str, Any]]
 ) -> None:
     """Execute ``statement`` (an INSERT without RETURNING) once per row, in one round trip."""
     if not rows:
         return
     if connection.dialect.name != "sqlite":
-        await connection.execute(statement, list(rows))
+        connection.execute(statement, list(rows))
         return
     sql, parameters = rows_for(statement, connection.dialect, rows)
-    await connection.exec_driver_sql(sql, parameters)
+    connection.exec_driver_sql(sql, parameters)
