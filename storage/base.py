@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.domain import Series, Session
-from storage.bulk import execute_many
 from storage.database import Transaction
+from storage.statements import execute_many, scalar
 from storage.tables import series, sessions
 
 
@@ -75,8 +75,8 @@ _INSERT_WITH_IDS = {t.name: insert(t) for t in (sessions, series)}
 _MAX_ID = {t.name: select(func.coalesce(func.max(t.c.id), 0)) for t in (sessions, series)}
 
 
-def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` in order and return their new ids: one statement for all the rows.
+def insert_many(connection: Connection, table: Table, values: list[dict[str, Any]]) -> list[int]:
+    """Insert ``values`` (a row each) in order and return their new ids: one statement.
 
     PostgreSQL: ``INSERT … RETURNING id`` sorted by parameter order.  SQLite cannot sort
     RETURNING rows that way (SQLAlchemy then sends one statement per row), so the ids are chosen
@@ -85,13 +85,13 @@ def insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]
     write lock, so no other writer can take them in between.
     """
     if connection.dialect.name != "sqlite":
-        result = connection.execute(_INSERT_RETURNING_IDS[table.name], rows)
+        result = connection.execute(_INSERT_RETURNING_IDS[table.name], values)
         return list(result.scalars().all())
-    last = connection.execute(_MAX_ID[table.name]).scalar_one()
-    new_ids = list(range(last + 1, last + 1 + len(rows)))
+    last = scalar(connection, _MAX_ID[table.name])
+    new_ids = list(range(last + 1, last + 1 + len(values)))
     execute_many(
         connection,
         _INSERT_WITH_IDS[table.name],
-        [{"id": i, **row} for i, row in zip(new_ids, rows, strict=True)],
+        [{"id": i, **row} for i, row in zip(new_ids, values, strict=True)],
     )
     return new_ids

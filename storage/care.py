@@ -20,6 +20,7 @@ from storage.base import Repository, upserts
 from storage.database import Transaction
 from storage.journal_crypto import JournalCipher, JournalKeyError
 from storage.rows import GROUP, JOURNAL, MEMBER, PAUSE, THEME, TURN, VOTE
+from storage.statements import execute, first, rows, scalar
 from storage.sticks import get_stick, save_stick
 from storage.tables import (
     groups,
@@ -64,35 +65,30 @@ _DELETE_VOTE = delete(theme_votes).where(
 
 
 def _add_theme(connection: Connection, theme: Theme) -> Theme:
-    result = connection.execute(_ADD_THEME, THEME.values(theme, without={"id"}))
-    return replace(theme, id=result.scalar_one())
+    return replace(theme, id=scalar(connection, _ADD_THEME, THEME.values(theme, without={"id"})))
 
 
 def _get_theme(connection: Connection, group_id: int, theme_id: int) -> Theme | None:
-    result = connection.execute(_GET_THEME, {"group_id": group_id, "theme_id": theme_id})
-    row = result.mappings().first()
+    row = first(connection, _GET_THEME, {"group_id": group_id, "theme_id": theme_id})
     return None if row is None else THEME.load(row)
 
 
 def _update_theme(connection: Connection, theme: Theme) -> None:
-    connection.execute(_UPDATE_THEME, {"b_id": theme.id, **THEME.values(theme, without={"id"})})
+    execute(connection, _UPDATE_THEME, {"b_id": theme.id, **THEME.values(theme, without={"id"})})
 
 
 def _ranked(connection: Connection, group_id: int, user_id: str) -> list[RankedTheme]:
-    result = connection.execute(_RANKED, {"group_id": group_id, "user_id": user_id})
-    return [
-        RankedTheme(THEME.load(row), row["votes"], row["mine"] > 0) for row in result.mappings()
-    ]
+    found = rows(connection, _RANKED, {"group_id": group_id, "user_id": user_id})
+    return [RankedTheme(THEME.load(row), row["votes"], row["mine"] > 0) for row in found]
 
 
 def _vote(connection: Connection, vote: ThemeVote) -> bool:
     statement = _ADD_VOTE[connection.dialect.name]
-    return connection.execute(statement, VOTE.values(vote)).scalar() is not None
+    return scalar(connection, statement, VOTE.values(vote)) is not None
 
 
 def _unvote(connection: Connection, theme_id: int, user_id: str) -> bool:
-    result = connection.execute(_DELETE_VOTE, {"theme_id": theme_id, "user_id": user_id})
-    return result.rowcount > 0
+    return execute(connection, _DELETE_VOTE, {"theme_id": theme_id, "user_id": user_id}) > 0
 
 
 class SqlThemes(Repository):
@@ -134,22 +130,24 @@ _DELETE_NOTES = delete(journal_entries).where(_OWNER)
 
 def _add_note(connection: Connection, entry: JournalEntry, ciphertext: str) -> JournalEntry:
     owner = {"platform": entry.platform, "user_id": entry.user_id}
-    number = connection.execute(_NEXT_NUMBER, owner).scalar_one()
+    number = scalar(connection, _NEXT_NUMBER, owner)
     values = JOURNAL.values(entry, without={"id", "number"})
-    result = connection.execute(_ADD_NOTE, {**values, "number": number, "ciphertext": ciphertext})
-    return replace(entry, id=result.scalar_one(), number=number)
+    new_id = scalar(connection, _ADD_NOTE, {**values, "number": number, "ciphertext": ciphertext})
+    return replace(entry, id=new_id, number=number)
 
 
 def _notes(connection: Connection, platform: str, user_id: str) -> list[dict[str, Any]]:
-    result = connection.execute(_LIST_NOTES, {"platform": platform, "user_id": user_id})
-    return [dict(row) for row in result.mappings()]
+    return [
+        dict(row)
+        for row in rows(connection, _LIST_NOTES, {"platform": platform, "user_id": user_id})
+    ]
 
 
 def _delete_notes(connection: Connection, platform: str, user_id: str, number: int | None) -> int:
     owner: dict[str, Any] = {"platform": platform, "user_id": user_id}
     if number is None:
-        return connection.execute(_DELETE_NOTES, owner).rowcount
-    return connection.execute(_DELETE_NOTE, {**owner, "number": number}).rowcount
+        return execute(connection, _DELETE_NOTES, owner)
+    return execute(connection, _DELETE_NOTE, {**owner, "number": number})
 
 
 class SqlJournal(Repository):
@@ -264,25 +262,25 @@ def _collect(
 ) -> tuple[PersonalRecord, list[dict[str, Any]]]:
     """Everything but the journal, and the journal's rows (decrypted on the event loop)."""
     who = {"platform": platform, "user_id": user_id}
-    run = connection.execute
     places = []
-    for session_id, group_id, state in run(_STICKS_OF_PLATFORM, who).all():
-        if state not in ACTIVE_STATES:
+    for row in rows(connection, _STICKS_OF_PLATFORM, who):
+        if row["state"] not in ACTIVE_STATES:
             continue
-        stick = get_stick(connection, session_id)
+        stick = get_stick(connection, row["session_id"])
         if stick is not None and stick.involves(user_id):
-            places.append((group_id, stick))
+            places.append((row["group_id"], stick))
     record = PersonalRecord(
         memberships=[
             (GROUP.load(row), MEMBER.load(row, prefix="m_"))
-            for row in run(_MEMBERSHIPS, who).mappings()
+            for row in rows(connection, _MEMBERSHIPS, who)
         ],
-        themes=[THEME.load(row) for row in run(_THEMES_BY, who).mappings()],
+        themes=[THEME.load(row) for row in rows(connection, _THEMES_BY, who)],
         votes=[
-            (VOTE.load(row), THEME.load(row, prefix="t_")) for row in run(_VOTES_OF, who).mappings()
+            (VOTE.load(row), THEME.load(row, prefix="t_"))
+            for row in rows(connection, _VOTES_OF, who)
         ],
-        turns=[(row["group_id"], TURN.load(row)) for row in run(_TURNS_OF, who).mappings()],
-        pauses=[(row["group_id"], PAUSE.load(row)) for row in run(_PAUSES_OF, who).mappings()],
+        turns=[(row["group_id"], TURN.load(row)) for row in rows(connection, _TURNS_OF, who)],
+        pauses=[(row["group_id"], PAUSE.load(row)) for row in rows(connection, _PAUSES_OF, who)],
         places=places,
         journal=(),
     )
@@ -291,16 +289,17 @@ def _collect(
 
 def _erase(connection: Connection, platform: str, user_id: str) -> None:
     who = {"platform": platform, "user_id": user_id}
-    run = connection.execute
-    for session_id, _, _ in run(_STICKS_OF_PLATFORM, who).all():
-        stick = get_stick(connection, session_id)
+    for row in rows(connection, _STICKS_OF_PLATFORM, who):
+        stick = get_stick(connection, row["session_id"])
         if stick is not None and stick.involves(user_id):
             save_stick(connection, without(stick, user_id))
     nudges = [
-        job_id for job_id, payload in run(_NUDGES, who).all() if payload.get("holder") == user_id
+        row["id"]
+        for row in rows(connection, _NUDGES, who)
+        if row["payload"].get("holder") == user_id
     ]
     if nudges:
-        run(_ERASE_JOBS, {"ids": nudges})
+        execute(connection, _ERASE_JOBS, {"ids": nudges})
     for statement in (
         _ERASE_MEMBERS,
         _ERASE_TURNS,
@@ -310,7 +309,7 @@ def _erase(connection: Connection, platform: str, user_id: str) -> None:
         _ERASE_THEMES,
         _DELETE_NOTES,
     ):
-        run(statement, who)
+        execute(connection, statement, who)
 
 
 class SqlPersonalData(Repository):

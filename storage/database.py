@@ -26,10 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from queue import SimpleQueue
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import create_engine as create_sync_engine
@@ -38,6 +39,8 @@ from sqlalchemy.engine import URL, Connection, Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
+
+from storage.statements import LISTENERS, StatementListener, driver_statement
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
@@ -58,9 +61,39 @@ class Database(ABC):
     sync_engine: Engine
     """SQLAlchemy's engine: listen to its events (``before_cursor_execute``…) here."""
 
+    def __init__(self) -> None:
+        self._listeners: list[StatementListener] = []
+
     @property
     def dialect(self) -> Dialect:
         return self.sync_engine.dialect
+
+    def on_statement(self, listener: StatementListener) -> Callable[[], None]:
+        """Call ``listener(sql, parameters)`` for every statement sent to the database from
+        now on, whichever way it goes (tests and benchmarks record them); returns the function
+        that stops it.  Called on the thread that runs the statement."""
+        if not self._listeners:
+            event.listen(self.sync_engine, "before_cursor_execute", self._tell)
+        self._listeners.append(listener)
+
+        def stop() -> None:
+            self._listeners.remove(listener)
+            if not self._listeners:
+                event.remove(self.sync_engine, "before_cursor_execute", self._tell)
+
+        return stop
+
+    def _tell(
+        self,
+        _connection: Connection,
+        _cursor: Any,
+        statement: str,
+        parameters: Any,
+        _context: Any,
+        _executemany: bool,
+    ) -> None:
+        for listener in self._listeners:
+            listener(statement, parameters)
 
     @abstractmethod
     async def run(
@@ -148,14 +181,65 @@ def _rollback(connection: Connection) -> None:
 # --- SQLite ---------------------------------------------------------------------------------
 
 
+_Job = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Callable[..., Any], tuple[Any, ...]]
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():  # its caller was cancelled: the work was done all the same
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
+
+
+class _Thread:
+    """One thread running functions in the order they are given: the SQLite connection's.
+
+    A function is run even when its caller was cancelled meanwhile (what it does is then
+    undone by the next one, a rollback).  The thread is a daemon (a database nobody disposed
+    of must not keep the process alive); :meth:`stop` ends it and waits for it."""
+
+    def __init__(self) -> None:
+        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    async def call(self, work: Callable[..., _T], *args: Any) -> _T:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="cercle-sqlite", daemon=True)
+            self._thread.start()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_T] = loop.create_future()
+        self._jobs.put((loop, future, work, args))
+        return await future
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            loop, future, work, args = job
+            try:
+                result = work(*args)
+            except BaseException as error:
+                loop.call_soon_threadsafe(_settle, future, None, error)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, None)
+            del job, future, work, args  # nothing of the trip is kept until the next one
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+
+
 class SqliteDatabase(Database):
     """One ``sqlite3`` connection, used only on one thread of its own."""
 
     def __init__(self, url: URL, engine: Engine, busy_timeout: float) -> None:
+        super().__init__()
         self.url = url
         self.sync_engine = engine
         self._busy_timeout = busy_timeout
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cercle-sqlite")
+        self._thread = _Thread()
         self._connection: Connection | None = None  # opened and used on the thread only
         self._closed = False
         self._turn = asyncio.Lock()
@@ -167,6 +251,8 @@ class SqliteDatabase(Database):
             if self._closed:
                 raise DatabaseClosed("the database was closed")
             self._connection = self.sync_engine.connect()
+            # Statements run on the driver's connection tell the same listeners.
+            self._connection.info[LISTENERS] = self._listeners
         return self._connection
 
     def _on_thread(self, work: Callable[..., _T], *args: Any) -> _T:
@@ -187,8 +273,7 @@ class SqliteDatabase(Database):
         """``work(connection, *args)`` on the thread: one trip."""
         if self._closed:
             raise DatabaseClosed("the database was closed")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(self._on_thread, work, *args))
+        return await self._thread.call(self._on_thread, work, *args)
 
     async def take_turn(self) -> None:
         """Wait for the connection (held until :meth:`end_turn`), as long as SQLite's busy
@@ -223,10 +308,9 @@ class SqliteDatabase(Database):
     async def dispose(self) -> None:
         if self._closed:
             return
-        loop = asyncio.get_running_loop()
         # After whatever trip is under way (the thread runs them in order).
-        await loop.run_in_executor(self._executor, self._close_on_thread)
-        self._executor.shutdown(wait=True)  # the thread is idle: it ends at once
+        await self._thread.call(self._close_on_thread)
+        self._thread.stop()
 
 
 class SqliteTransaction(Transaction):
@@ -316,9 +400,9 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Connection
 def begin_immediate(connection: Connection) -> None:
     """Start every SQLite transaction by taking the write lock (a command reads then writes;
     a deferred transaction that tries to upgrade can fail instead of waiting).  SQLAlchemy's
-    documented recipe for pysqlite; it travels in the trip of the transaction's first
-    statement."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    documented recipe for pysqlite, sent on the driver's connection as the repositories'
+    statements are (:mod:`storage.statements`), in the trip of the transaction's first one."""
+    driver_statement(connection, "BEGIN IMMEDIATE")
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -328,6 +412,7 @@ class PostgresDatabase(Database):
     """asyncpg's pool, through SQLAlchemy's asyncio extension."""
 
     def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__()
         self.async_engine = engine
         self.url = engine.url
         self.sync_engine = engine.sync_engine

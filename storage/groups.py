@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, true, update
+from sqlalchemy import JSON, Select, bindparam, func, literal_column, select, true, update
 from sqlalchemy.engine import Connection
 
 from bot.domain import Group, Member
 from storage.base import Repository, chunks, ids, upserts
 from storage.rows import GROUP, MEMBER
+from storage.statements import execute, first, rows, scalar
 from storage.tables import groups, members
 
 # --- groups ---------------------------------------------------------------------------------
@@ -39,7 +41,7 @@ def get_group(
     connection: Connection, platform: str, room_id: str, for_update: bool = False
 ) -> Group | None:
     stmt = _GROUP_BY_ROOM_FOR_UPDATE if for_update else _GROUP_BY_ROOM
-    row = connection.execute(stmt, {"platform": platform, "room_id": room_id}).mappings().first()
+    row = first(connection, stmt, {"platform": platform, "room_id": room_id})
     return None if row is None else GROUP.load(row)
 
 
@@ -54,26 +56,26 @@ def _group_with_member(
 
 def _add_group(connection: Connection, group: Group) -> Group:
     statement = _ADD_GROUP[connection.dialect.name]
-    new_id = connection.execute(statement, GROUP.values(group, without={"id"})).scalar()
+    new_id = scalar(connection, statement, GROUP.values(group, without={"id"}))
     if new_id is None:
         raise ValueError("a group already exists for this room")
     return replace(group, id=new_id)
 
 
 def _update_group(connection: Connection, group: Group) -> None:
-    connection.execute(_UPDATE_GROUP, {"b_id": group.id, **GROUP.values(group, without={"id"})})
+    execute(connection, _UPDATE_GROUP, {"b_id": group.id, **GROUP.values(group, without={"id"})})
 
 
 def _listed(connection: Connection, platform: str) -> list[Group]:
-    result = connection.execute(_LISTED_GROUPS, {"platform": platform})
-    return [GROUP.load(row) for row in result.mappings()]
+    return [GROUP.load(row) for row in rows(connection, _LISTED_GROUPS, {"platform": platform})]
 
 
 def _groups_by_ids(connection: Connection, group_ids: Collection[int]) -> dict[int, Group]:
     found: dict[int, Group] = {}
     for chunk in chunks(group_ids):
-        result = connection.execute(_GROUPS_BY_IDS, {"ids": chunk})
-        found.update((row["id"], GROUP.load(row)) for row in result.mappings())
+        found.update(
+            (row["id"], GROUP.load(row)) for row in rows(connection, _GROUPS_BY_IDS, {"ids": chunk})
+        )
     return found
 
 
@@ -121,14 +123,25 @@ _LIST_MEMBERS = (
     .where(members.c.group_id == bindparam("group_id"))
     .order_by(members.c.joined_at, members.c.user_id)
 )
-_SOME_MEMBERS = (
-    select(members)
-    .where(
-        members.c.group_id == bindparam("group_id"),
-        members.c.user_id.in_(bindparam("user_ids", expanding=True)),
+
+
+def _members_among(user_ids: Any) -> Select[Any]:
+    return (
+        select(members)
+        .where(members.c.group_id == bindparam("group_id"), members.c.user_id.in_(user_ids))
+        .order_by(members.c.joined_at, members.c.user_id)
     )
-    .order_by(members.c.joined_at, members.c.user_id)
-)
+
+
+_SOME_MEMBERS = {
+    # SQLite: the ids as one JSON array, so that the statement is compiled once for any number.
+    "sqlite": _members_among(
+        select(literal_column("value")).select_from(
+            func.json_each(bindparam("user_ids", type_=JSON))
+        )
+    ),
+    "postgresql": _members_among(bindparam("user_ids", expanding=True)),
+}
 _MEMBERS_OF_GROUPS = (
     select(members)
     .where(members.c.group_id.in_(ids()))
@@ -137,8 +150,7 @@ _MEMBERS_OF_GROUPS = (
 
 
 def get_member(connection: Connection, group_id: int, user_id: str) -> Member | None:
-    result = connection.execute(_GET_MEMBER, {"group_id": group_id, "user_id": user_id})
-    row = result.mappings().first()
+    row = first(connection, _GET_MEMBER, {"group_id": group_id, "user_id": user_id})
     return None if row is None else MEMBER.load(row)
 
 
@@ -146,20 +158,20 @@ def some_members(connection: Connection, group_id: int, user_ids: Collection[str
     """Those of ``user_ids`` who are members of the group, in the order they joined."""
     if not user_ids:
         return []
-    result = connection.execute(
-        _SOME_MEMBERS, {"group_id": group_id, "user_ids": sorted(set(user_ids))}
-    )
-    return [MEMBER.load(row) for row in result.mappings()]
+    statement = _SOME_MEMBERS[connection.dialect.name]
+    found = rows(connection, statement, {"group_id": group_id, "user_ids": sorted(set(user_ids))})
+    return [MEMBER.load(row) for row in found]
 
 
 def _add_member(connection: Connection, member: Member) -> None:
     statement = _ADD_MEMBER[connection.dialect.name]
-    if connection.execute(statement, MEMBER.values(member)).scalar() is None:
+    if scalar(connection, statement, MEMBER.values(member)) is None:
         raise ValueError("member already exists")
 
 
 def _update_member(connection: Connection, member: Member) -> None:
-    connection.execute(
+    execute(
+        connection,
         _UPDATE_MEMBER,
         {
             "b_group_id": member.group_id,
@@ -170,8 +182,7 @@ def _update_member(connection: Connection, member: Member) -> None:
 
 
 def _list_members(connection: Connection, group_id: int) -> list[Member]:
-    result = connection.execute(_LIST_MEMBERS, {"group_id": group_id})
-    return [MEMBER.load(row) for row in result.mappings()]
+    return [MEMBER.load(row) for row in rows(connection, _LIST_MEMBERS, {"group_id": group_id})]
 
 
 def _members_of_groups(
@@ -179,7 +190,7 @@ def _members_of_groups(
 ) -> dict[int, list[Member]]:
     found: dict[int, list[Member]] = {}
     for chunk in chunks(group_ids):
-        for row in connection.execute(_MEMBERS_OF_GROUPS, {"ids": chunk}).mappings():
+        for row in rows(connection, _MEMBERS_OF_GROUPS, {"ids": chunk}):
             found.setdefault(row["group_id"], []).append(MEMBER.load(row))
     return found
 

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection
 
 from bot.domain import Job, JobState
 from storage.base import Repository, chunks, ids, upserts
-from storage.bulk import execute_many
 from storage.coltypes import UTCDateTime
 from storage.rows import JOB
+from storage.statements import execute, execute_many, rows, scalar
 from storage.tables import jobs
 
 _PENDING = JobState.PENDING.value
@@ -120,67 +120,62 @@ def _by_due(found: Sequence[Job]) -> list[Job]:
 
 
 def _jobs(connection: Connection, statement: Select[Any], parameters: dict[str, Any]) -> list[Job]:
-    return [JOB.load(row) for row in connection.execute(statement, parameters).mappings()]
+    return [JOB.load(row) for row in rows(connection, statement, parameters)]
 
 
 def _schedule(connection: Connection, job: Job) -> bool:
     values = JOB.values(job, without={"id", "claimed_until"})
-    return connection.execute(_SCHEDULE_JOB[connection.dialect.name], values).scalar() is not None
+    return scalar(connection, _SCHEDULE_JOB[connection.dialect.name], values) is not None
 
 
 def _schedule_many(connection: Connection, jobs_: Sequence[Job]) -> None:
-    rows = [
+    values = [
         {**JOB.values(job, without={"id"}), "state": _PENDING, "claimed_until": None}
         for job in jobs_
     ]
     dialect = connection.dialect.name
-    if dialect != "sqlite" or len(rows) == 1:
-        execute_many(connection, SCHEDULE_JOBS[dialect], rows)
+    if dialect != "sqlite" or len(values) == 1:
+        execute_many(connection, SCHEDULE_JOBS[dialect], values)
         return
     cancelled: set[str] = set()
-    for chunk in chunks([row["key"] for row in rows]):
-        cancelled.update(connection.execute(_CANCELLED_KEYS, {"ids": chunk}).scalars())
-    revived = [row for row in rows if row["key"] in cancelled]
+    for chunk in chunks([row["key"] for row in values]):
+        cancelled.update(row["key"] for row in rows(connection, _CANCELLED_KEYS, {"ids": chunk}))
+    revived = [row for row in values if row["key"] in cancelled]
     execute_many(connection, SCHEDULE_JOBS["sqlite"], revived)
-    execute_many(connection, _INSERT_NEW_JOBS, rows)
-
-
-def _execute(connection: Connection, statement: Any, parameters: dict[str, Any]) -> int:
-    """Runs a statement without rows; returns how many rows it changed."""
-    return connection.execute(statement, parameters).rowcount
+    execute_many(connection, _INSERT_NEW_JOBS, values)
 
 
 def _claim_due(
     connection: Connection, now: datetime, limit: int, lease_until: datetime
 ) -> list[Job]:
     parameters = {"now": now, "limit": limit, "lease_until": lease_until}
-    return _by_due([JOB.load(row) for row in connection.execute(_CLAIM_DUE, parameters).mappings()])
+    return _by_due([JOB.load(row) for row in rows(connection, _CLAIM_DUE, parameters)])
 
 
 def _note_applied(connection: Connection, job_id: int) -> None:
-    payload = dict(connection.execute(_GET_PAYLOAD, {"job_id": job_id}).scalar_one())
+    payload = dict(scalar(connection, _GET_PAYLOAD, {"job_id": job_id}))
     payload["applied"] = "1"
-    connection.execute(_MARK_JOB, {"b_id": job_id, "payload": payload})
+    execute(connection, _MARK_JOB, {"b_id": job_id, "payload": payload})
 
 
 def _mark(connection: Connection, job_id: int, state: JobState) -> None:
     parameters = {"b_id": job_id, "state": state.value, "claimed_until": None}
-    if connection.execute(_MARK_JOB, parameters).rowcount == 0:
+    if execute(connection, _MARK_JOB, parameters) == 0:
         raise KeyError(job_id)
 
 
 def _mark_many(connection: Connection, job_ids: Collection[int], state: JobState) -> None:
     marked = wanted = 0
     for chunk in chunks(job_ids):
-        result = connection.execute(_MARK_JOBS, {"ids": chunk, "b_state": state.value})
-        marked, wanted = marked + result.rowcount, wanted + len(chunk)
+        changed = execute(connection, _MARK_JOBS, {"ids": chunk, "b_state": state.value})
+        marked, wanted = marked + changed, wanted + len(chunk)
     if marked != wanted:
         raise KeyError(f"{wanted - marked} of {wanted} jobs do not exist")
 
 
 def _cancel_many(connection: Connection, keys: Collection[str]) -> None:
     for chunk in chunks(keys):
-        connection.execute(_CANCEL_JOBS, {"ids": chunk})
+        execute(connection, _CANCEL_JOBS, {"ids": chunk})
 
 
 def _pending_for_sessions(connection: Connection, session_ids: Collection[int]) -> list[Job]:
@@ -191,7 +186,7 @@ def _pending_for_sessions(connection: Connection, session_ids: Collection[int]) 
 
 
 def _next_due(connection: Connection) -> datetime | None:
-    due: datetime | None = connection.execute(_NEXT_DUE).scalar()
+    due: datetime | None = scalar(connection, _NEXT_DUE)
     return due
 
 
@@ -206,10 +201,10 @@ class SqlJobs(Repository):
             await self._tx.run(_schedule_many, jobs_)
 
     async def cancel(self, key: str) -> None:
-        await self._tx.run(_execute, _CANCEL_JOB, {"b_key": key})
+        await self._tx.run(execute, _CANCEL_JOB, {"b_key": key})
 
     async def cancel_for_session(self, session_id: int) -> None:
-        await self._tx.run(_execute, _CANCEL_SESSION_JOBS, {"b_session_id": session_id})
+        await self._tx.run(execute, _CANCEL_SESSION_JOBS, {"b_session_id": session_id})
 
     async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[Job]:
         return await self._tx.run(_claim_due, now, limit, lease_until)
@@ -218,7 +213,7 @@ class SqlJobs(Repository):
         await self._tx.run(_note_applied, job_id)
 
     async def release_claims(self) -> None:
-        await self._tx.run(_execute, _RELEASE_CLAIMS, {})
+        await self._tx.run(execute, _RELEASE_CLAIMS, {})
 
     async def pending_for_session(self, session_id: int) -> Sequence[Job]:
         return await self._tx.run(_jobs, _PENDING_FOR_SESSION, {"session_id": session_id})

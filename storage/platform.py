@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 
 from storage.base import Repository, upserts
+from storage.statements import execute, rows, scalar
 from storage.tables import handled_events, platform_state
 
 # --- events already handled -----------------------------------------------------------------
@@ -25,11 +26,11 @@ _FORGET_EVENTS = delete(handled_events).where(handled_events.c.handled_at < bind
 def _first_time(connection: Connection, platform: str, event_id: str, at: datetime) -> bool:
     statement = _RECORD_EVENT[connection.dialect.name]
     values = {"platform": platform, "event_id": event_id, "handled_at": at}
-    return connection.execute(statement, values).scalar() is not None
+    return scalar(connection, statement, values) is not None
 
 
 def _forget_before(connection: Connection, before: datetime) -> None:
-    connection.execute(_FORGET_EVENTS, {"before": before})
+    execute(connection, _FORGET_EVENTS, {"before": before})
 
 
 class SqlHandledEvents(Repository):
@@ -70,24 +71,22 @@ _STATE_WITH_PREFIX = (
 
 
 def _get_state(connection: Connection, platform: str, key: str) -> str | None:
-    value: str | None = connection.execute(
-        _GET_STATE, {"platform": platform, "key": key}
-    ).scalar_one_or_none()
+    value: str | None = scalar(connection, _GET_STATE, {"platform": platform, "key": key})
     return value
 
 
 def _put_state(connection: Connection, platform: str, key: str, value: str) -> None:
     statement = _PUT_STATE[connection.dialect.name]
-    connection.execute(statement, {"platform": platform, "key": key, "value": value})
+    execute(connection, statement, {"platform": platform, "key": key, "value": value})
 
 
 def _delete_state(connection: Connection, platform: str, key: str) -> None:
-    connection.execute(_DELETE_STATE, {"platform": platform, "key": key})
+    execute(connection, _DELETE_STATE, {"platform": platform, "key": key})
 
 
 def _with_prefix(connection: Connection, platform: str, prefix: str) -> dict[str, str]:
-    result = connection.execute(_STATE_WITH_PREFIX, {"platform": platform, "prefix": prefix})
-    return {row.key: row.value for row in result}
+    found = rows(connection, _STATE_WITH_PREFIX, {"platform": platform, "prefix": prefix})
+    return {row["key"]: row["value"] for row in found}
 
 
 class SqlPlatformState(Repository):

@@ -14,6 +14,7 @@ from bot.domain import Series, Session, SessionState
 from bot.domain.session import ACTIVE_STATES
 from storage.base import Repository, chunks, ids, insert_many, with_ids
 from storage.rows import SERIES, SESSION
+from storage.statements import execute, first, rows, scalar
 from storage.tables import series, sessions
 
 _NEW = {"id"}
@@ -69,25 +70,25 @@ _OF_SERIES = (
 
 def active_session(connection: Connection, group_id: int) -> Session | None:
     """The group's open or on-break session, if any."""
-    row = connection.execute(_ACTIVE_SESSION, {"group_id": group_id}).mappings().first()
+    row = first(connection, _ACTIVE_SESSION, {"group_id": group_id})
     return None if row is None else SESSION.load(row)
 
 
 def _get_session(connection: Connection, session_id: int) -> Session | None:
-    row = connection.execute(_GET_SESSION, {"session_id": session_id}).mappings().first()
+    row = first(connection, _GET_SESSION, {"session_id": session_id})
     return None if row is None else SESSION.load(row)
 
 
 def _sessions(
     connection: Connection, statement: Select[Any], parameters: dict[str, Any]
 ) -> list[Session]:
-    result = connection.execute(statement, parameters)
-    return [SESSION.load(row) for row in result.mappings()]
+    return [SESSION.load(row) for row in rows(connection, statement, parameters)]
 
 
 def _add_session(connection: Connection, session: Session) -> Session:
-    result = connection.execute(_ADD_SESSION, SESSION.values(session, without=_NEW))
-    return replace(session, id=result.scalar_one())
+    return replace(
+        session, id=scalar(connection, _ADD_SESSION, SESSION.values(session, without=_NEW))
+    )
 
 
 def _add_sessions(connection: Connection, items: Sequence[Session]) -> list[Session]:
@@ -97,20 +98,22 @@ def _add_sessions(connection: Connection, items: Sequence[Session]) -> list[Sess
 
 def _update_session(connection: Connection, session: Session) -> None:
     values = SESSION.values(session, without=_NEW)
-    connection.execute(_UPDATE_SESSION, {"b_id": session.id, **values})
+    execute(connection, _UPDATE_SESSION, {"b_id": session.id, **values})
 
 
 def _sessions_by_ids(connection: Connection, session_ids: Collection[int]) -> dict[int, Session]:
     found: dict[int, Session] = {}
     for chunk in chunks(session_ids):
-        result = connection.execute(_SESSIONS_BY_IDS, {"ids": chunk})
-        found.update((row["id"], SESSION.load(row)) for row in result.mappings())
+        found.update(
+            (row["id"], SESSION.load(row))
+            for row in rows(connection, _SESSIONS_BY_IDS, {"ids": chunk})
+        )
     return found
 
 
 def _mark_planned(connection: Connection, session_ids: Collection[int]) -> None:
     for chunk in chunks(session_ids):
-        connection.execute(_MARK_PLANNED, {"ids": chunk})
+        execute(connection, _MARK_PLANNED, {"ids": chunk})
 
 
 class SqlSessions(Repository):
@@ -172,8 +175,7 @@ _SERIES_BEHIND = (
 
 
 def _add_series(connection: Connection, item: Series) -> Series:
-    result = connection.execute(_ADD_SERIES, SERIES.values(item, without=_NEW))
-    return replace(item, id=result.scalar_one())
+    return replace(item, id=scalar(connection, _ADD_SERIES, SERIES.values(item, without=_NEW)))
 
 
 def _add_many_series(connection: Connection, items: Sequence[Series]) -> list[Series]:
@@ -182,24 +184,23 @@ def _add_many_series(connection: Connection, items: Sequence[Series]) -> list[Se
 
 
 def _get_series(connection: Connection, series_id: int) -> Series | None:
-    row = connection.execute(_GET_SERIES, {"series_id": series_id}).mappings().first()
+    row = first(connection, _GET_SERIES, {"series_id": series_id})
     return None if row is None else SERIES.load(row)
 
 
 def _update_series(connection: Connection, item: Series) -> None:
-    connection.execute(_UPDATE_SERIES, {"b_id": item.id, **SERIES.values(item, without=_NEW)})
+    execute(connection, _UPDATE_SERIES, {"b_id": item.id, **SERIES.values(item, without=_NEW)})
 
 
 def _many_series(
     connection: Connection, statement: Select[Any], parameters: dict[str, Any]
 ) -> list[Series]:
-    result = connection.execute(statement, parameters)
-    return [SERIES.load(row) for row in result.mappings()]
+    return [SERIES.load(row) for row in rows(connection, statement, parameters)]
 
 
 def _set_materialized(connection: Connection, series_ids: Collection[int], until: datetime) -> None:
     for chunk in chunks(series_ids):
-        connection.execute(_SET_MATERIALIZED, {"ids": chunk, "until": until})
+        execute(connection, _SET_MATERIALIZED, {"ids": chunk, "until": until})
 
 
 class SqlSeries(Repository):

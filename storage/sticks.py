@@ -15,6 +15,7 @@ from storage.base import Repository, upserts
 from storage.groups import some_members
 from storage.rows import PAUSE, STICK, TURN
 from storage.sessions import active_session
+from storage.statements import execute, rows, scalar
 from storage.tables import pause_requests, speaking_turns, sticks
 
 # --- sticks and the speaking log ------------------------------------------------------------
@@ -52,18 +53,17 @@ _LIST_TURNS = (
 
 def get_stick(connection: Connection, session_id: int) -> Stick | None:
     """The stick of a session, with ``spoken`` filled from the speaking log."""
-    rows = connection.execute(_GET_STICK, {"session_id": session_id}).mappings().all()
-    if not rows:
+    found = rows(connection, _GET_STICK, {"session_id": session_id})
+    if not found:
         return None
-    first = rows[0]
-    spoken = {row["spoken_by"] for row in rows if row["spoken_by"] is not None}
-    if first["holder"] is not None:
-        spoken.add(first["holder"])
-    return STICK.load(first, spoken=frozenset(spoken))
+    spoken = {row["spoken_by"] for row in found if row["spoken_by"] is not None}
+    if found[0]["holder"] is not None:
+        spoken.add(found[0]["holder"])
+    return STICK.load(found[0], spoken=frozenset(spoken))
 
 
 def save_stick(connection: Connection, stick: Stick) -> None:
-    connection.execute(_SAVE_STICK[connection.dialect.name], STICK.values(stick))
+    execute(connection, _SAVE_STICK[connection.dialect.name], STICK.values(stick))
 
 
 def _active_stick(connection: Connection, group_id: int) -> ActiveStick | None:
@@ -76,12 +76,11 @@ def _active_stick(connection: Connection, group_id: int) -> ActiveStick | None:
 
 
 def _add_turn(connection: Connection, turn: SpeakingTurn) -> None:
-    connection.execute(_ADD_TURN, TURN.values(turn))
+    execute(connection, _ADD_TURN, TURN.values(turn))
 
 
 def _turns(connection: Connection, session_id: int) -> list[SpeakingTurn]:
-    result = connection.execute(_LIST_TURNS, {"session_id": session_id})
-    return [TURN.load(row) for row in result.mappings()]
+    return [TURN.load(row) for row in rows(connection, _LIST_TURNS, {"session_id": session_id})]
 
 
 class SqlSticks(Repository):
@@ -110,8 +109,9 @@ _ADD_PAUSE = insert(pause_requests).returning(pause_requests.c.id)
 
 
 def _add_pause(connection: Connection, request: PauseRequest) -> PauseRequest:
-    result = connection.execute(_ADD_PAUSE, PAUSE.values(request, without={"id"}))
-    return replace(request, id=result.scalar_one())
+    return replace(
+        request, id=scalar(connection, _ADD_PAUSE, PAUSE.values(request, without={"id"}))
+    )
 
 
 class SqlPauses(Repository):

@@ -15,10 +15,10 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.domain import JobKind, JobState, Series, SessionState
 from bot.ports import UnitOfWorkFactory
-from storage.bulk import rows_for
 from storage.coltypes import UTCDateTime
 from storage.jobs import SCHEDULE_JOBS
 from storage.rows import SESSION
+from storage.statements import prepare
 from storage.tables import sessions as sessions_table
 from tests.storage.conftest import Backend
 from tests.storage.samples import (
@@ -223,7 +223,7 @@ async def test_more_ids_than_one_in_list_holds(store: UnitOfWorkFactory) -> None
 
 
 async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Backend) -> None:
-    """storage.bulk converts values itself on SQLite: exactly as SQLAlchemy would."""
+    """storage.statements converts values itself on SQLite: exactly as SQLAlchemy would."""
     engine = sqlite_backend.engine
     assert engine is not None
     g = await seed_group(sqlite_backend.store)
@@ -269,7 +269,10 @@ async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Back
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", record)
         ((sql, parameters),) = sent
-        assert rows_for(statement, engine.dialect, rows) == (sql, [tuple(p) for p in parameters])
+        prepared = prepare(statement, engine.dialect, tuple(rows[0]))
+        assert prepared is not None
+        assert prepared.sql == sql
+        assert [prepared.bind(row) for row in rows] == [tuple(p) for p in parameters]
 
 
 async def test_next_due_weighs_leases_against_the_first_free_job(store: UnitOfWorkFactory) -> None:

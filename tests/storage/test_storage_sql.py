@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import StatementError
 
 from bot.domain import SpeakingTurn, Stick
@@ -24,15 +23,15 @@ from tests.storage.samples import at, job, lease, member, seed_group, seed_sessi
 def recorded_statements(engine: Database) -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def record(statement: str, _parameters: Any) -> None:
         if statement != "BEGIN IMMEDIATE":  # SQLite's, with the first statement
             statements.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    stop = engine.on_statement(record)
     try:
         yield statements
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        stop()
 
 
 async def test_other_time_zones_are_stored_as_the_same_instant(sql_backend: Backend) -> None:
