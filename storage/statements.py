@@ -156,31 +156,34 @@ def _raise(error: Exception, sql: str, parameters: Any) -> NoReturn:
     raise exc.StatementError(f"({type(error).__name__}) {error}", sql, parameters, error)
 
 
-def _driver(connection: Connection) -> tuple[sqlite3.Connection, Sequence[StatementListener]]:
-    """The sqlite3 connection, in the SQLAlchemy connection's transaction (begun if not yet)."""
-    if not connection.in_transaction():
-        connection.begin()
-    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
-    return driver, connection.info.get(LISTENERS, ())
-
-
-def _run(
-    connection: Connection, statement: Executable, parameters: Mapping[str, Any]
+def _on_driver(
+    connection: Connection,
+    statement: Executable,
+    parameters: Sequence[Mapping[str, Any]],
+    many: bool = False,
 ) -> tuple[Prepared | None, sqlite3.Cursor | None]:
-    prepared = prepare(statement, connection.dialect, tuple(parameters))
+    """Bind ``parameters`` (one row of them, or ``many``) and run the statement on the sqlite3
+    connection, in the SQLAlchemy connection's transaction (begun if not yet); (None, None)
+    when the statement must go through SQLAlchemy."""
+    prepared = prepare(statement, connection.dialect, tuple(parameters[0]))
     if prepared is None:
         return None, None
     try:
-        bound = prepared.bind(parameters)
+        bound = [prepared.bind(row) for row in parameters]
     except (ValueError, TypeError) as error:
         _raise(error, prepared.sql, parameters)
-    driver, listeners = _driver(connection)
-    for listener in listeners:
-        listener(prepared.sql, bound)
+    if not connection.in_transaction():
+        connection.begin()
+    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    sent: Any = bound if many else bound[0]
+    for listener in connection.info.get(LISTENERS, ()):
+        listener(prepared.sql, sent)
     try:
-        return prepared, driver.execute(prepared.sql, bound)
+        if many:
+            return prepared, driver.executemany(prepared.sql, bound)
+        return prepared, driver.execute(prepared.sql, sent)
     except sqlite3.Error as error:
-        _raise(error, prepared.sql, bound)
+        _raise(error, prepared.sql, sent)
 
 
 def rows(
@@ -188,7 +191,7 @@ def rows(
 ) -> list[Row]:
     """Every row of a SELECT, or of a statement with RETURNING."""
     if connection.dialect.name == "sqlite":
-        prepared, cursor = _run(connection, statement, parameters or {})
+        prepared, cursor = _on_driver(connection, statement, [parameters or {}])
         if prepared is not None and cursor is not None:
             try:
                 return prepared.read(cursor.fetchall())  # type: ignore[return-value]
@@ -218,7 +221,7 @@ def execute(
 ) -> int:
     """A statement without rows; how many rows it changed."""
     if connection.dialect.name == "sqlite":
-        _, cursor = _run(connection, statement, parameters or {})
+        _, cursor = _on_driver(connection, statement, [parameters or {}])
         if cursor is not None:
             try:
                 return cursor.rowcount
@@ -237,20 +240,9 @@ def execute_many(
     machinery (~20 µs a row, when sqlite3 itself inserts a row of the outbox in ~5 µs)."""
     if not parameters:
         return
-    prepared = None
     if connection.dialect.name == "sqlite":
-        prepared = prepare(statement, connection.dialect, tuple(parameters[0]))
-    if prepared is None:
-        connection.execute(statement, list(parameters))
-        return
-    try:
-        bound = [prepared.bind(row) for row in parameters]
-    except (ValueError, TypeError) as error:
-        _raise(error, prepared.sql, parameters)
-    driver, listeners = _driver(connection)
-    for listener in listeners:
-        listener(prepared.sql, bound)
-    try:
-        driver.executemany(prepared.sql, bound).close()
-    except sqlite3.Error as error:
-        _raise(error, prepared.sql, bound)
+        _, cursor = _on_driver(connection, statement, parameters, many=True)
+        if cursor is not None:
+            cursor.close()
+            return
+    connection.execute(statement, list(parameters))

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.domain import JobState, PauseRequest, SpeakingTurn, Stick
+from bot.domain import JobState, PauseRequest, Role, SpeakingTurn, Stick
 from bot.domain.stick import raise_hand
-from storage import Database, SqlStore, create_engine, current_revision, dispose, upgrade
+from storage import (
+    Database,
+    SqlStore,
+    create_engine,
+    current_revision,
+    dispose,
+    statements,
+    upgrade,
+)
 from storage.database import DatabaseClosed, SqliteDatabase
 from storage.errors import DatabaseError
+from storage.rows import MEMBER
+from storage.tables import members, metadata
 from tests.storage.conftest import Backend, query, stored_pauses
 from tests.storage.samples import at, group, job, member, opened, seed_group, seed_session
 from tests.storage.test_storage_migrations import head
@@ -380,3 +394,56 @@ async def test_a_unit_of_work_waits_for_the_connection_as_long_as_the_busy_timeo
             assert await third.groups.get("matrix", group().room_id) is not None
     finally:
         assert await dispose(engine)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+async def test_the_driver_path_reads_and_writes_what_sqlalchemy_does(
+    sqlite_backend: Backend,
+) -> None:
+    """storage.statements runs statements on the sqlite3 connection and converts values with
+    the column types' own processors: every row of every table reads back as SQLAlchemy reads
+    it, and a row written either way is stored the same."""
+    engine, store = sqlite_backend.engine, sqlite_backend.store
+    assert engine is not None
+    g = await seed_group(store)
+    session = await seed_session(store, g.id)
+    when = datetime(2026, 12, 1, 18, 30, 15, 123456, tzinfo=PARIS)
+    ana = replace(
+        member(g.id, "@ana:x"),
+        display_name="Zoé « Z »",
+        role=Role.OBSERVER,
+        is_moderator=True,
+        charter_accepted_at=when,
+        accompanying_requested_at=when + timedelta(days=200),  # summer time in Paris
+        language="fr",
+    )
+    async with store() as uow:
+        await uow.members.add(ana)
+        await uow.sticks.save(Stick(session.id, "@zoé:x", when, ("@ana:x", "@bøb:x"), 5))
+        await uow.sticks.add_turn(SpeakingTurn(session.id, "@ana:x", when, at(3)))
+        await uow.jobs.schedule(replace(job(g.id, "k", 5), payload={"lead": "15"}))
+        await uow.commit()
+
+    def compare(connection: Connection) -> None:
+        for table in metadata.sorted_tables:
+            statement = select(table)
+            expected = [dict(row) for row in connection.execute(statement).mappings()]
+            assert statements.rows(connection, statement) == expected, table.name
+        bob = replace(ana, user_id="@bob:x")
+        insert_member = insert(members)
+        statements.execute(connection, insert_member, MEMBER.values(bob))
+        connection.execute(insert_member, MEMBER.values(replace(bob, user_id="@cy:x")))
+        stored = connection.exec_driver_sql(
+            "SELECT * FROM members WHERE user_id IN ('@bob:x', '@cy:x') ORDER BY user_id"
+        ).all()
+        assert [row[2:] for row in stored] == [stored[0][2:]] * 2
+        assert (
+            stored[0][2:]
+            == connection.exec_driver_sql("SELECT * FROM members WHERE user_id = '@ana:x'").one()[
+                2:
+            ]
+        )
+
+    await engine.run(compare)
