@@ -24,7 +24,6 @@ log = logging.getLogger("cercle.startup")
 DISPOSE_TIMEOUT = 5.0
 
 QUIET_LIBRARIES = {
-    "aiosqlite": logging.WARNING,
     "sqlalchemy": logging.WARNING,
     "asyncpg": logging.WARNING,
     "alembic": logging.WARNING,

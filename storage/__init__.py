@@ -1,8 +1,8 @@
-"""SQLAlchemy 2 (async) implementation of the core's storage ports, with Alembic migrations.
+"""SQLAlchemy 2 (Core) implementation of the core's storage ports, with Alembic migrations.
 
 Start-up::
 
-    engine = create_engine(config.database_url)
+    engine = create_engine(config.database_url)   # a storage.Database
     await upgrade(engine)
     store = SqlStore(engine)          # a bot.ports.UnitOfWorkFactory
     ...
