@@ -20,7 +20,7 @@ from storage.base import Repository, upserts
 from storage.database import Transaction
 from storage.journal_crypto import JournalCipher, JournalKeyError
 from storage.rows import GROUP, JOURNAL, MEMBER, PAUSE, THEME, TURN, VOTE
-from storage.statements import execute, first, rows, scalar
+from storage.statements import execute, fetch, one, rows, scalar
 from storage.sticks import get_stick, save_stick
 from storage.tables import (
     groups,
@@ -69,8 +69,7 @@ def _add_theme(connection: Connection, theme: Theme) -> Theme:
 
 
 def _get_theme(connection: Connection, group_id: int, theme_id: int) -> Theme | None:
-    row = first(connection, _GET_THEME, {"group_id": group_id, "theme_id": theme_id})
-    return None if row is None else THEME.load(row)
+    return one(connection, _GET_THEME, {"group_id": group_id, "theme_id": theme_id}, THEME)
 
 
 def _update_theme(connection: Connection, theme: Theme) -> None:
@@ -274,7 +273,7 @@ def _collect(
             (GROUP.load(row), MEMBER.load(row, prefix="m_"))
             for row in rows(connection, _MEMBERSHIPS, who)
         ],
-        themes=[THEME.load(row) for row in rows(connection, _THEMES_BY, who)],
+        themes=fetch(connection, _THEMES_BY, who, THEME),
         votes=[
             (VOTE.load(row), THEME.load(row, prefix="t_"))
             for row in rows(connection, _VOTES_OF, who)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from bot.domain import Group, Member
 from storage.base import Repository, chunks, ids, upserts
 from storage.rows import GROUP, MEMBER
-from storage.statements import execute, first, rows, scalar
+from storage.statements import execute, fetch, one, scalar
 from storage.tables import groups, members
 
 # --- groups ---------------------------------------------------------------------------------
@@ -41,8 +41,7 @@ def get_group(
     connection: Connection, platform: str, room_id: str, for_update: bool = False
 ) -> Group | None:
     stmt = _GROUP_BY_ROOM_FOR_UPDATE if for_update else _GROUP_BY_ROOM
-    row = first(connection, stmt, {"platform": platform, "room_id": room_id})
-    return None if row is None else GROUP.load(row)
+    return one(connection, stmt, {"platform": platform, "room_id": room_id}, GROUP)
 
 
 def _group_with_member(
@@ -67,15 +66,13 @@ def _update_group(connection: Connection, group: Group) -> None:
 
 
 def _listed(connection: Connection, platform: str) -> list[Group]:
-    return [GROUP.load(row) for row in rows(connection, _LISTED_GROUPS, {"platform": platform})]
+    return fetch(connection, _LISTED_GROUPS, {"platform": platform}, GROUP)
 
 
 def _groups_by_ids(connection: Connection, group_ids: Collection[int]) -> dict[int, Group]:
     found: dict[int, Group] = {}
     for chunk in chunks(group_ids):
-        found.update(
-            (row["id"], GROUP.load(row)) for row in rows(connection, _GROUPS_BY_IDS, {"ids": chunk})
-        )
+        found.update((g.id, g) for g in fetch(connection, _GROUPS_BY_IDS, {"ids": chunk}, GROUP))
     return found
 
 
@@ -150,8 +147,7 @@ _MEMBERS_OF_GROUPS = (
 
 
 def get_member(connection: Connection, group_id: int, user_id: str) -> Member | None:
-    row = first(connection, _GET_MEMBER, {"group_id": group_id, "user_id": user_id})
-    return None if row is None else MEMBER.load(row)
+    return one(connection, _GET_MEMBER, {"group_id": group_id, "user_id": user_id}, MEMBER)
 
 
 def some_members(connection: Connection, group_id: int, user_ids: Collection[str]) -> list[Member]:
@@ -159,8 +155,8 @@ def some_members(connection: Connection, group_id: int, user_ids: Collection[str
     if not user_ids:
         return []
     statement = _SOME_MEMBERS[connection.dialect.name]
-    found = rows(connection, statement, {"group_id": group_id, "user_ids": sorted(set(user_ids))})
-    return [MEMBER.load(row) for row in found]
+    parameters = {"group_id": group_id, "user_ids": sorted(set(user_ids))}
+    return fetch(connection, statement, parameters, MEMBER)
 
 
 def _add_member(connection: Connection, member: Member) -> None:
@@ -182,7 +178,7 @@ def _update_member(connection: Connection, member: Member) -> None:
 
 
 def _list_members(connection: Connection, group_id: int) -> list[Member]:
-    return [MEMBER.load(row) for row in rows(connection, _LIST_MEMBERS, {"group_id": group_id})]
+    return fetch(connection, _LIST_MEMBERS, {"group_id": group_id}, MEMBER)
 
 
 def _members_of_groups(
@@ -190,8 +186,8 @@ def _members_of_groups(
 ) -> dict[int, list[Member]]:
     found: dict[int, list[Member]] = {}
     for chunk in chunks(group_ids):
-        for row in rows(connection, _MEMBERS_OF_GROUPS, {"ids": chunk}):
-            found.setdefault(row["group_id"], []).append(MEMBER.load(row))
+        for member in fetch(connection, _MEMBERS_OF_GROUPS, {"ids": chunk}, MEMBER):
+            found.setdefault(member.group_id, []).append(member)
     return found
 
 

@@ -14,7 +14,7 @@ from bot.domain import Job, JobState
 from storage.base import Repository, chunks, ids, upserts
 from storage.coltypes import UTCDateTime
 from storage.rows import JOB
-from storage.statements import execute, execute_many, rows, scalar
+from storage.statements import execute, execute_many, fetch, rows, scalar
 from storage.tables import jobs
 
 _PENDING = JobState.PENDING.value
@@ -120,7 +120,7 @@ def _by_due(found: Sequence[Job]) -> list[Job]:
 
 
 def _jobs(connection: Connection, statement: Select[Any], parameters: dict[str, Any]) -> list[Job]:
-    return [JOB.load(row) for row in rows(connection, statement, parameters)]
+    return fetch(connection, statement, parameters, JOB)
 
 
 def _schedule(connection: Connection, job: Job) -> bool:
@@ -149,7 +149,7 @@ def _claim_due(
     connection: Connection, now: datetime, limit: int, lease_until: datetime
 ) -> list[Job]:
     parameters = {"now": now, "limit": limit, "lease_until": lease_until}
-    return _by_due([JOB.load(row) for row in rows(connection, _CLAIM_DUE, parameters)])
+    return _by_due(fetch(connection, _CLAIM_DUE, parameters, JOB))
 
 
 def _note_applied(connection: Connection, job_id: int) -> None:

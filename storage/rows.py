@@ -19,7 +19,7 @@ to a dataclass and the column of the same name to its table is all a repository 
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from enum import Enum
@@ -129,6 +129,33 @@ class RowMap(Generic[T]):
             for name, load in self._loads
         }
         return self.cls(**values, **given)
+
+    def reader(self, columns: Sequence[tuple[str, Convert | None]]) -> Callable[[Sequence[Any]], T]:
+        """A function from a driver's row to the value, for a statement whose result has
+        ``columns`` (each column's key and the conversion its type makes of the driver's
+        value): both conversions in one step and no mapping in between, for the statements
+        every command makes on SQLite.  Generated once per statement, as :mod:`dataclasses`
+        generates ``__init__``, from the field names and the positions of their columns."""
+        if self.given:
+            raise TypeError(f"{self.cls.__name__} needs {sorted(self.given)} from the caller")
+        keys = [key for key, _ in columns]
+        namespace: dict[str, Any] = {"cls": self.cls}
+        arguments = []
+        for name, load in self._loads:
+            index = keys.index(name)
+            value = f"row[{index}]"
+            processor = columns[index][1]
+            if processor is not None:
+                namespace[f"p{index}"] = processor
+                value = f"(None if {value} is None else p{index}({value}))"
+            if load is not None:
+                namespace[f"l{index}"] = load
+                value = f"l{index}({value})"
+            arguments.append(f"{name}={value}")
+        source = f"def read(row):\n    return cls({', '.join(arguments)})\n"
+        exec(source, namespace)  # noqa: S102 (names and numbers of our own, as above)
+        read: Callable[[Sequence[Any]], T] = namespace["read"]
+        return read
 
     def values(self, item: T, *, without: Collection[str] = ()) -> dict[str, Any]:
         """The columns' values for ``item`` (bound parameters named as the columns), but for

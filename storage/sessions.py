@@ -14,7 +14,7 @@ from bot.domain import Series, Session, SessionState
 from bot.domain.session import ACTIVE_STATES
 from storage.base import Repository, chunks, ids, insert_many, with_ids
 from storage.rows import SERIES, SESSION
-from storage.statements import execute, first, rows, scalar
+from storage.statements import execute, fetch, one, scalar
 from storage.tables import series, sessions
 
 _NEW = {"id"}
@@ -70,19 +70,17 @@ _OF_SERIES = (
 
 def active_session(connection: Connection, group_id: int) -> Session | None:
     """The group's open or on-break session, if any."""
-    row = first(connection, _ACTIVE_SESSION, {"group_id": group_id})
-    return None if row is None else SESSION.load(row)
+    return one(connection, _ACTIVE_SESSION, {"group_id": group_id}, SESSION)
 
 
 def _get_session(connection: Connection, session_id: int) -> Session | None:
-    row = first(connection, _GET_SESSION, {"session_id": session_id})
-    return None if row is None else SESSION.load(row)
+    return one(connection, _GET_SESSION, {"session_id": session_id}, SESSION)
 
 
 def _sessions(
     connection: Connection, statement: Select[Any], parameters: dict[str, Any]
 ) -> list[Session]:
-    return [SESSION.load(row) for row in rows(connection, statement, parameters)]
+    return fetch(connection, statement, parameters, SESSION)
 
 
 def _add_session(connection: Connection, session: Session) -> Session:
@@ -105,8 +103,7 @@ def _sessions_by_ids(connection: Connection, session_ids: Collection[int]) -> di
     found: dict[int, Session] = {}
     for chunk in chunks(session_ids):
         found.update(
-            (row["id"], SESSION.load(row))
-            for row in rows(connection, _SESSIONS_BY_IDS, {"ids": chunk})
+            (s.id, s) for s in fetch(connection, _SESSIONS_BY_IDS, {"ids": chunk}, SESSION)
         )
     return found
 
@@ -184,8 +181,7 @@ def _add_many_series(connection: Connection, items: Sequence[Series]) -> list[Se
 
 
 def _get_series(connection: Connection, series_id: int) -> Series | None:
-    row = first(connection, _GET_SERIES, {"series_id": series_id})
-    return None if row is None else SERIES.load(row)
+    return one(connection, _GET_SERIES, {"series_id": series_id}, SERIES)
 
 
 def _update_series(connection: Connection, item: Series) -> None:
@@ -195,7 +191,7 @@ def _update_series(connection: Connection, item: Series) -> None:
 def _many_series(
     connection: Connection, statement: Select[Any], parameters: dict[str, Any]
 ) -> list[Series]:
-    return [SERIES.load(row) for row in rows(connection, statement, parameters)]
+    return fetch(connection, statement, parameters, SERIES)
 
 
 def _set_materialized(connection: Connection, series_ids: Collection[int], until: datetime) -> None:

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, NoReturn
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
@@ -38,6 +38,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
 Row = Mapping[str, Any]
+T_co = TypeVar("T_co", covariant=True)
 Processor = Callable[[Any], Any]
 StatementListener = Callable[[str, Any], None]
 LISTENERS = "cercle.statement_listeners"
@@ -57,6 +58,8 @@ class Prepared:
     """A constant's bound value; for a parameter, what its processor makes of None."""
     columns: tuple[tuple[str, Processor | None], ...]
     """The result's keys and their conversions."""
+    readers: dict[int, Callable[[Sequence[Any]], Any]] = field(default_factory=dict)
+    """Row readers of :func:`fetch`, by id of the entity's mapping."""
 
     def bind(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         bound: list[Any] = []
@@ -201,10 +204,46 @@ def rows(
     return found
 
 
-def first(
-    connection: Connection, statement: Executable, parameters: Mapping[str, Any] | None = None
-) -> Row | None:
-    found = rows(connection, statement, parameters)
+class Entity(Protocol[T_co]):
+    """How rows become values (a :class:`storage.rows.RowMap`)."""
+
+    def load(self, row: Mapping[Any, Any]) -> T_co: ...
+
+    def reader(
+        self, columns: Sequence[tuple[str, Processor | None]]
+    ) -> Callable[[Sequence[Any]], T_co]: ...
+
+
+def fetch(
+    connection: Connection,
+    statement: Executable,
+    parameters: Mapping[str, Any] | None,
+    entity: Entity[T_co],
+) -> list[T_co]:
+    """The rows of a SELECT (or a statement with RETURNING) that selects ``entity``'s columns,
+    as values: on SQLite, read from the driver's rows in one step."""
+    if connection.dialect.name == "sqlite":
+        prepared, cursor = _on_driver(connection, statement, [parameters or {}])
+        if prepared is not None and cursor is not None:
+            try:
+                raw = cursor.fetchall()
+            finally:
+                cursor.close()
+            read = prepared.readers.get(id(entity))
+            if read is None:
+                read = prepared.readers[id(entity)] = entity.reader(prepared.columns)
+            return [read(row) for row in raw]
+    return [entity.load(row) for row in connection.execute(statement, parameters).mappings()]
+
+
+def one(
+    connection: Connection,
+    statement: Executable,
+    parameters: Mapping[str, Any] | None,
+    entity: Entity[T_co],
+) -> T_co | None:
+    """The first row of :func:`fetch`, or None."""
+    found = fetch(connection, statement, parameters, entity)
     return found[0] if found else None
 
 

@@ -15,7 +15,7 @@ from storage.base import Repository, upserts
 from storage.groups import some_members
 from storage.rows import PAUSE, STICK, TURN
 from storage.sessions import active_session
-from storage.statements import execute, rows, scalar
+from storage.statements import execute, fetch, rows, scalar
 from storage.tables import pause_requests, speaking_turns, sticks
 
 # --- sticks and the speaking log ------------------------------------------------------------
@@ -80,7 +80,7 @@ def _add_turn(connection: Connection, turn: SpeakingTurn) -> None:
 
 
 def _turns(connection: Connection, session_id: int) -> list[SpeakingTurn]:
-    return [TURN.load(row) for row in rows(connection, _LIST_TURNS, {"session_id": session_id})]
+    return fetch(connection, _LIST_TURNS, {"session_id": session_id}, TURN)
 
 
 class SqlSticks(Repository):
