@@ -152,6 +152,11 @@ class Transaction(ABC):
     async def close(self) -> None:
         """Roll back what was not committed and give the connection back."""
 
+    @property
+    @abstractmethod
+    def open(self) -> bool:
+        """Whether it holds a connection or writes to send (:meth:`close` has work to do)."""
+
 
 def _trip(
     connection: Connection,
@@ -362,6 +367,10 @@ class SqliteTransaction(Transaction):
         with contextlib.suppress(DatabaseClosed):  # disposed of: nothing is left open
             await self.rollback()
 
+    @property
+    def open(self) -> bool:
+        return self._holding or bool(self._deferred)
+
 
 def sqlite_database(
     url: URL, path: str, busy_timeout: float, connect_args: dict[str, Any], echo: bool
@@ -488,3 +497,7 @@ class PostgresTransaction(Transaction):
         connection, self._connection = self._connection, None
         if connection is not None:
             await self._database.give_back(connection)
+
+    @property
+    def open(self) -> bool:
+        return self._connection is not None or bool(self._deferred)

@@ -86,7 +86,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         transaction, self._transaction = self._transaction, None
-        if transaction is not None:
+        if transaction is not None and transaction.open:
             # Rolls back whatever was not committed and gives the connection back.  Shielded:
             # a command cancelled (timeout, shutdown) must not leak it.
             await asyncio.shield(transaction.close())
