@@ -222,12 +222,13 @@ class _Thread:
         while (job := self._jobs.get()) is not None:
             loop, future, work, args = job
             try:
-                result = work(*args)
+                outcome: tuple[Any, BaseException | None] = (work(*args), None)
             except BaseException as error:
-                loop.call_soon_threadsafe(_settle, future, None, error)
-            else:
-                loop.call_soon_threadsafe(_settle, future, result, None)
-            del job, future, work, args  # nothing of the trip is kept until the next one
+                outcome = (None, error)
+            # (A loop closed meanwhile has nobody waiting: the work is done all the same.)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_settle, future, *outcome)
+            del job, future, work, args, outcome  # nothing of a trip is kept until the next
 
     def stop(self) -> None:
         if self._thread is not None:
