@@ -85,13 +85,13 @@ class Prepared:
         ]
 
 
-_PREPARED: dict[tuple[int, tuple[str, ...]], tuple[Executable, Prepared | None]] = {}
+_PREPARED: dict[tuple[int, str, tuple[str, ...]], tuple[Executable, Prepared | None]] = {}
 
 
 def prepare(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> Prepared | None:
     """``statement`` compiled for ``dialect`` with parameters ``keys`` (cached); None when it
     binds an ``IN`` list at execution."""
-    cache_key = (id(statement), keys)
+    cache_key = (id(statement), dialect.name, keys)
     cached = _PREPARED.get(cache_key)
     if cached is not None and cached[0] is statement:
         return cached[1]
