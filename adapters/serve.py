@@ -105,8 +105,9 @@ async def serve(
             await timer_task
         if http is not None:
             await http.stop()
-        # Every command committed already: closing the database may give up early (aiosqlite
-        # has been seen to hang while closing), so SIGTERM ends the process within seconds.
+        # Every command committed already: closing the database may give up early (a SQLite
+        # trip stuck behind another process's lock, a PostgreSQL server gone), so SIGTERM ends
+        # the process within seconds.
         runtime.dispose_timeout = SHUTDOWN_DISPOSE
         await runtime.close()
     if starter.failures:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self, TextIO
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from adapters.config import Config, ConfigError
 from adapters.logs import FORMATTERS, Redact
 from bot.app import Cercle
 from bot.ports import Clock
+from storage.database import Database
 from storage.engine import create_engine, dispose
 from storage.journal_crypto import JournalKeyError
 from storage.journal_key import open_journal
@@ -25,7 +24,6 @@ log = logging.getLogger("cercle.startup")
 DISPOSE_TIMEOUT = 5.0
 
 QUIET_LIBRARIES = {
-    "aiosqlite": logging.WARNING,
     "sqlalchemy": logging.WARNING,
     "asyncpg": logging.WARNING,
     "alembic": logging.WARNING,
@@ -42,7 +40,7 @@ class Runtime:
 
     config: Config
     cercle: Cercle
-    engine: AsyncEngine
+    engine: Database
     clock: Clock
     dispose_timeout: float = DISPOSE_TIMEOUT
 

@@ -182,9 +182,10 @@ class StickRepository(Protocol):
 
 
 class PauseRepository(Protocol):
-    async def add(self, request: PauseRequest) -> PauseRequest: ...
-
-    async def for_session(self, session_id: int) -> Sequence[PauseRequest]: ...
+    async def add(self, request: PauseRequest) -> PauseRequest:
+        """Store a pause request (anonymous when ``requested_by`` is None); returns it with
+        its id.  Read back only as part of one person's data."""
+        ...
 
 
 class JobRepository(Protocol):

@@ -4,33 +4,24 @@ here, so the database never holds a note's text), and everything about one perso
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 
-from bot.domain import (
-    JobKind,
-    JournalEntry,
-    PauseRequest,
-    RankedTheme,
-    SpeakingTurn,
-    Theme,
-    ThemeVote,
-)
+from bot.domain import JobKind, JournalEntry, RankedTheme, Theme, ThemeVote
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.errors import NotesUnreadable
-from bot.ports import PersonalRecord, StickRepository
+from bot.ports import PersonalRecord
+from storage.base import Repository, upserts
+from storage.database import Transaction
 from storage.journal_crypto import JournalCipher, JournalKeyError
-from storage.repositories import (
-    ConnectionSource,
-    _by_dialect,
-    _group,
-    _member,
-    _Repository,
-)
+from storage.rows import GROUP, JOURNAL, MEMBER, PAUSE, THEME, TURN, VOTE
+from storage.statements import execute, fetch, one, rows, scalar
+from storage.sticks import get_stick, save_stick
 from storage.tables import (
     groups,
     jobs,
@@ -44,19 +35,7 @@ from storage.tables import (
     themes,
 )
 
-# --- themes -------------------------------------------------------------------------------
-
-
-def _theme(row: Mapping[Any, Any]) -> Theme:
-    return Theme(
-        id=row["id"],
-        group_id=row["group_id"],
-        author_id=row["author_id"],
-        text=row["text"],
-        created_at=row["created_at"],
-        session_id=row["session_id"],
-    )
-
+# --- themes ---------------------------------------------------------------------------------
 
 _ADD_THEME = insert(themes).returning(themes.c.id)
 _GET_THEME = select(themes).where(
@@ -78,70 +57,62 @@ _ADD_VOTE = {
     name: stmt.on_conflict_do_nothing(
         index_elements=[theme_votes.c.theme_id, theme_votes.c.user_id]
     ).returning(theme_votes.c.theme_id)
-    for name, stmt in _by_dialect(theme_votes).items()
+    for name, stmt in upserts(theme_votes).items()
 }
 _DELETE_VOTE = delete(theme_votes).where(
     theme_votes.c.theme_id == bindparam("theme_id"), theme_votes.c.user_id == bindparam("user_id")
 )
 
 
-class SqlThemes(_Repository):
+def _add_theme(connection: Connection, theme: Theme) -> Theme:
+    return replace(theme, id=scalar(connection, _ADD_THEME, THEME.values(theme, without={"id"})))
+
+
+def _get_theme(connection: Connection, group_id: int, theme_id: int) -> Theme | None:
+    return one(connection, _GET_THEME, {"group_id": group_id, "theme_id": theme_id}, THEME)
+
+
+def _update_theme(connection: Connection, theme: Theme) -> None:
+    execute(connection, _UPDATE_THEME, {"b_id": theme.id, **THEME.values(theme, without={"id"})})
+
+
+def _ranked(connection: Connection, group_id: int, user_id: str) -> list[RankedTheme]:
+    found = rows(connection, _RANKED, {"group_id": group_id, "user_id": user_id})
+    return [RankedTheme(THEME.load(row), row["votes"], row["mine"] > 0) for row in found]
+
+
+def _vote(connection: Connection, vote: ThemeVote) -> bool:
+    statement = _ADD_VOTE[connection.dialect.name]
+    return scalar(connection, statement, VOTE.values(vote)) is not None
+
+
+def _unvote(connection: Connection, theme_id: int, user_id: str) -> bool:
+    return execute(connection, _DELETE_VOTE, {"theme_id": theme_id, "user_id": user_id}) > 0
+
+
+class SqlThemes(Repository):
     __slots__ = ()
 
     async def add(self, theme: Theme) -> Theme:
-        result = await self._uow.connection.execute(
-            _ADD_THEME,
-            {
-                "group_id": theme.group_id,
-                "author_id": theme.author_id,
-                "text": theme.text,
-                "created_at": theme.created_at,
-                "session_id": theme.session_id,
-            },
-        )
-        return replace(theme, id=result.scalar_one())
+        return await self._tx.run(_add_theme, theme)
 
     async def get(self, group_id: int, theme_id: int) -> Theme | None:
-        result = await self._uow.connection.execute(
-            _GET_THEME, {"group_id": group_id, "theme_id": theme_id}
-        )
-        row = result.mappings().first()
-        return None if row is None else _theme(row)
+        return await self._tx.run(_get_theme, group_id, theme_id)
 
     async def update(self, theme: Theme) -> None:
-        await self._uow.connection.execute(
-            _UPDATE_THEME,
-            {
-                "b_id": theme.id,
-                "author_id": theme.author_id,
-                "text": theme.text,
-                "session_id": theme.session_id,
-            },
-        )
+        await self._tx.run(_update_theme, theme)
 
     async def ranked(self, group_id: int, user_id: str) -> Sequence[RankedTheme]:
-        result = await self._uow.connection.execute(
-            _RANKED, {"group_id": group_id, "user_id": user_id}
-        )
-        return [
-            RankedTheme(_theme(row), row["votes"], row["mine"] > 0) for row in result.mappings()
-        ]
+        return await self._tx.run(_ranked, group_id, user_id)
 
     async def vote(self, vote: ThemeVote) -> bool:
-        result = await self._uow.connection.execute(
-            _ADD_VOTE[self._uow.dialect],
-            {"theme_id": vote.theme_id, "user_id": vote.user_id, "voted_at": vote.voted_at},
-        )
-        return result.scalar() is not None
+        return await self._tx.run(_vote, vote)
 
     async def unvote(self, theme_id: int, user_id: str) -> bool:
-        result = await self._uow.connection.execute(
-            _DELETE_VOTE, {"theme_id": theme_id, "user_id": user_id}
-        )
-        return result.rowcount > 0
+        return await self._tx.run(_unvote, theme_id, user_id)
 
 
-# --- journal ------------------------------------------------------------------------------
+# --- journal --------------------------------------------------------------------------------
 
 _OWNER = and_(
     journal_entries.c.platform == bindparam("platform"),
@@ -156,11 +127,33 @@ _DELETE_NOTE = delete(journal_entries).where(
 _DELETE_NOTES = delete(journal_entries).where(_OWNER)
 
 
-class SqlJournal(_Repository):
+def _add_note(connection: Connection, entry: JournalEntry, ciphertext: str) -> JournalEntry:
+    owner = {"platform": entry.platform, "user_id": entry.user_id}
+    number = scalar(connection, _NEXT_NUMBER, owner)
+    values = JOURNAL.values(entry, without={"id", "number"})
+    new_id = scalar(connection, _ADD_NOTE, {**values, "number": number, "ciphertext": ciphertext})
+    return replace(entry, id=new_id, number=number)
+
+
+def _notes(connection: Connection, platform: str, user_id: str) -> list[dict[str, Any]]:
+    return [
+        dict(row)
+        for row in rows(connection, _LIST_NOTES, {"platform": platform, "user_id": user_id})
+    ]
+
+
+def _delete_notes(connection: Connection, platform: str, user_id: str, number: int | None) -> int:
+    owner: dict[str, Any] = {"platform": platform, "user_id": user_id}
+    if number is None:
+        return execute(connection, _DELETE_NOTES, owner)
+    return execute(connection, _DELETE_NOTE, {**owner, "number": number})
+
+
+class SqlJournal(Repository):
     __slots__ = ("_cipher",)
 
-    def __init__(self, uow: ConnectionSource, cipher: JournalCipher | None) -> None:
-        super().__init__(uow)
+    def __init__(self, transaction: Transaction, cipher: JournalCipher | None) -> None:
+        super().__init__(transaction)
         self._cipher = cipher
 
     @property
@@ -170,53 +163,24 @@ class SqlJournal(_Repository):
         return self._cipher
 
     async def add(self, entry: JournalEntry) -> JournalEntry:
-        owner = {"platform": entry.platform, "user_id": entry.user_id}
-        ciphertext = self.cipher.encrypt(entry.text)
-        number = (await self._uow.connection.execute(_NEXT_NUMBER, owner)).scalar_one()
-        result = await self._uow.connection.execute(
-            _ADD_NOTE,
-            {
-                **owner,
-                "number": number,
-                "group_id": entry.group_id,
-                "ciphertext": ciphertext,
-                "created_at": entry.created_at,
-            },
-        )
-        return replace(entry, id=result.scalar_one(), number=number)
+        return await self._tx.run(_add_note, entry, self.cipher.encrypt(entry.text))
 
-    async def list(self, platform: str, user_id: str) -> Sequence[JournalEntry]:
-        result = await self._uow.connection.execute(
-            _LIST_NOTES, {"platform": platform, "user_id": user_id}
-        )
-        rows = result.mappings().all()
+    def read(self, rows: Sequence[dict[str, Any]]) -> list[JournalEntry]:
+        """The notes of these rows, decrypted (:class:`NotesUnreadable` if the key cannot)."""
         try:
             texts = [self.cipher.decrypt(row["ciphertext"]) for row in rows]
         except JournalKeyError:
             raise NotesUnreadable(len(rows)) from None
-        return [
-            JournalEntry(
-                id=row["id"],
-                platform=row["platform"],
-                user_id=row["user_id"],
-                number=row["number"],
-                group_id=row["group_id"],
-                text=text,
-                created_at=row["created_at"],
-            )
-            for row, text in zip(rows, texts, strict=True)
-        ]
+        return [JOURNAL.load(row, text=text) for row, text in zip(rows, texts, strict=True)]
+
+    async def list(self, platform: str, user_id: str) -> Sequence[JournalEntry]:
+        return self.read(await self._tx.run(_notes, platform, user_id))
 
     async def delete(self, platform: str, user_id: str, number: int | None) -> int:
-        owner: dict[str, Any] = {"platform": platform, "user_id": user_id}
-        if number is None:
-            result = await self._uow.connection.execute(_DELETE_NOTES, owner)
-        else:
-            result = await self._uow.connection.execute(_DELETE_NOTE, {**owner, "number": number})
-        return result.rowcount
+        return await self._tx.run(_delete_notes, platform, user_id, number)
 
 
-# --- one person's data --------------------------------------------------------------------
+# --- one person's data ----------------------------------------------------------------------
 
 _PLATFORM_GROUPS = select(groups.c.id).where(groups.c.platform == bindparam("platform"))
 _PLATFORM_SESSIONS = select(sessions.c.id).where(sessions.c.group_id.in_(_PLATFORM_GROUPS))
@@ -292,97 +256,74 @@ _ERASE_THEMES = delete(themes).where(_OWN_THEMES)
 _ERASE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def _prefixed(row: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
-    """The columns of a joined table, selected under ``prefix`` (``m_user_id``…), unprefixed."""
-    return {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
+def _collect(
+    connection: Connection, platform: str, user_id: str
+) -> tuple[PersonalRecord, list[dict[str, Any]]]:
+    """Everything but the journal, and the journal's rows (decrypted on the event loop)."""
+    who = {"platform": platform, "user_id": user_id}
+    places = []
+    for row in rows(connection, _STICKS_OF_PLATFORM, who):
+        if row["state"] not in ACTIVE_STATES:
+            continue
+        stick = get_stick(connection, row["session_id"])
+        if stick is not None and stick.involves(user_id):
+            places.append((row["group_id"], stick))
+    record = PersonalRecord(
+        memberships=[
+            (GROUP.load(row), MEMBER.load(row, prefix="m_"))
+            for row in rows(connection, _MEMBERSHIPS, who)
+        ],
+        themes=fetch(connection, _THEMES_BY, who, THEME),
+        votes=[
+            (VOTE.load(row), THEME.load(row, prefix="t_"))
+            for row in rows(connection, _VOTES_OF, who)
+        ],
+        turns=[(row["group_id"], TURN.load(row)) for row in rows(connection, _TURNS_OF, who)],
+        pauses=[(row["group_id"], PAUSE.load(row)) for row in rows(connection, _PAUSES_OF, who)],
+        places=places,
+        journal=(),
+    )
+    return record, _notes(connection, platform, user_id)
 
 
-class SqlPersonalData(_Repository):
-    __slots__ = ("_journal", "_sticks")
+def _erase(connection: Connection, platform: str, user_id: str) -> None:
+    who = {"platform": platform, "user_id": user_id}
+    for row in rows(connection, _STICKS_OF_PLATFORM, who):
+        stick = get_stick(connection, row["session_id"])
+        if stick is not None and stick.involves(user_id):
+            save_stick(connection, without(stick, user_id))
+    nudges = [
+        row["id"]
+        for row in rows(connection, _NUDGES, who)
+        if row["payload"].get("holder") == user_id
+    ]
+    if nudges:
+        execute(connection, _ERASE_JOBS, {"ids": nudges})
+    for statement in (
+        _ERASE_MEMBERS,
+        _ERASE_TURNS,
+        _ERASE_PAUSES,
+        _ERASE_VOTES,
+        _ANONYMISE_THEMES,
+        _ERASE_THEMES,
+        _DELETE_NOTES,
+    ):
+        execute(connection, statement, who)
 
-    def __init__(
-        self, uow: ConnectionSource, journal: SqlJournal, sticks_: StickRepository
-    ) -> None:
-        super().__init__(uow)
+
+class SqlPersonalData(Repository):
+    __slots__ = ("_journal",)
+
+    def __init__(self, transaction: Transaction, journal: SqlJournal) -> None:
+        super().__init__(transaction)
         self._journal = journal
-        self._sticks = sticks_
 
     async def collect(self, platform: str, user_id: str) -> PersonalRecord:
-        who = {"platform": platform, "user_id": user_id}
-        run = self._uow.connection.execute
-        memberships = [
-            (_group(row), _member(_prefixed(row, "m_")))
-            for row in (await run(_MEMBERSHIPS, who)).mappings()
-        ]
-        own_themes = [_theme(row) for row in (await run(_THEMES_BY, who)).mappings()]
-        votes = [
-            (
-                ThemeVote(row["theme_id"], row["user_id"], row["voted_at"]),
-                _theme(_prefixed(row, "t_")),
-            )
-            for row in (await run(_VOTES_OF, who)).mappings()
-        ]
-        turns = [
-            (
-                row["group_id"],
-                SpeakingTurn(row["session_id"], row["user_id"], row["started_at"], row["ended_at"]),
-            )
-            for row in (await run(_TURNS_OF, who)).mappings()
-        ]
-        pauses = [
-            (
-                row["group_id"],
-                PauseRequest(
-                    row["id"], row["session_id"], row["requested_by"], row["requested_at"]
-                ),
-            )
-            for row in (await run(_PAUSES_OF, who)).mappings()
-        ]
-        places = []
-        for session_id, group_id, state in (await run(_STICKS_OF_PLATFORM, who)).all():
-            if state not in ACTIVE_STATES:
-                continue
-            stick = await self._sticks.get(session_id)
-            if stick is not None and stick.involves(user_id):
-                places.append((group_id, stick))
-        journal: Sequence[JournalEntry] = ()
-        unreadable = 0
+        record, notes = await self._tx.run(_collect, platform, user_id)
         try:
-            journal = await self._journal.list(platform, user_id)
+            return replace(record, journal=self._journal.read(notes))
         except NotesUnreadable as error:  # everything else is still theirs to see
-            unreadable = error.count
-        return PersonalRecord(
-            memberships=memberships,
-            themes=own_themes,
-            votes=votes,
-            turns=turns,
-            pauses=pauses,
-            places=places,
-            journal=journal,
-            unreadable_notes=unreadable,
-        )
+            return replace(record, unreadable_notes=error.count)
 
     async def erase(self, platform: str, user_id: str) -> None:
-        who = {"platform": platform, "user_id": user_id}
-        run = self._uow.connection.execute
-        for session_id, _, _ in (await run(_STICKS_OF_PLATFORM, who)).all():
-            stick = await self._sticks.get(session_id)
-            if stick is not None and stick.involves(user_id):
-                await self._sticks.save(without(stick, user_id))
-        nudges = [
-            job_id
-            for job_id, payload in (await run(_NUDGES, who)).all()
-            if payload.get("holder") == user_id
-        ]
-        if nudges:
-            await run(_ERASE_JOBS, {"ids": nudges})
-        for statement in (
-            _ERASE_MEMBERS,
-            _ERASE_TURNS,
-            _ERASE_PAUSES,
-            _ERASE_VOTES,
-            _ANONYMISE_THEMES,
-            _ERASE_THEMES,
-            _DELETE_NOTES,
-        ):
-            await run(statement, who)
+        await self._tx.run(_erase, platform, user_id)

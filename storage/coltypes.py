@@ -46,6 +46,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
         return to_sqlite_text
 
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def from_sqlite_text(value: str | None) -> datetime | None:
+            # SQLite's DATETIME text, then process_result_value, in one step.
+            return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+        return from_sqlite_text
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.database import Database
 from storage.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -49,26 +49,20 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: Database, revision: str = "head") -> None:
     """Bring the database schema up to ``revision`` in one transaction; a database that
     cannot be reached, written or understood is a :class:`DatabaseError` saying what to do."""
     try:
-        if revision == "head" and await _at_head(engine):
+        if revision == "head" and await engine.run(_at_head):
             return
-        async with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                await connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}
-                )
-            await _refuse_newer(connection)
-            await connection.run_sync(_upgrade, revision)
+        await engine.run(_upgrade, revision)
     except DBAPIError as error:
         raise DatabaseError(_explain(engine, error.orig)) from None
     except OSError as error:  # the server does not answer
         raise DatabaseError(_explain(engine, error), transient=True) from None
 
 
-def _explain(engine: AsyncEngine, cause: BaseException | None) -> str:
+def _explain(engine: Database, cause: BaseException | None) -> str:
     """What went wrong, from the driver's own words (the statement is left out: it says nothing
     useful to the person running the bot, and could hold data)."""
     where = engine.url.render_as_string(hide_password=True)
@@ -84,12 +78,12 @@ def _explain(engine: AsyncEngine, cause: BaseException | None) -> str:
     )
 
 
-async def _refuse_newer(connection: AsyncConnection) -> None:
+def _refuse_newer(connection: Connection) -> None:
     """A schema this version does not know was written by a newer Cercle: migrating it (or
     running on it) could lose data, so stop and say so."""
-    if not await _has_version_table(connection):
+    if not _has_version_table(connection):
         return
-    result = await connection.execute(text("SELECT version_num FROM alembic_version"))
+    result = connection.execute(text("SELECT version_num FROM alembic_version"))
     unknown = sorted(set(result.scalars()) - _known_revisions())
     if unknown:
         raise DatabaseError(
@@ -107,6 +101,9 @@ def _known_revisions() -> frozenset[str]:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    _refuse_newer(connection)
     from alembic import command
 
     command.upgrade(alembic_config(connection), revision)
@@ -134,33 +131,29 @@ def script_heads() -> frozenset[str] | None:
     return frozenset(heads) if heads and parents <= revisions else None
 
 
-async def _at_head(engine: AsyncEngine) -> bool:
+def _at_head(connection: Connection) -> bool:
     """Whether the database is already at the head of ``versions/`` (cheaply; False when in
     doubt, and Alembic then looks itself)."""
     heads = script_heads()
-    if heads is None:
+    if heads is None or not _has_version_table(connection):
         return False
-    async with engine.connect() as connection:
-        if not await _has_version_table(connection):
-            return False
-        result = await connection.execute(text("SELECT version_num FROM alembic_version"))
-        return frozenset(result.scalars()) == heads
+    result = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return frozenset(result.scalars()) == heads
 
 
-async def _has_version_table(connection: AsyncConnection) -> bool:
+def _has_version_table(connection: Connection) -> bool:
     if connection.dialect.name == "sqlite":
         query = (
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         )
     else:  # in the connection's search path, as Alembic looks for it
         query = "SELECT to_regclass('alembic_version') IS NOT NULL"
-    return bool((await connection.execute(text(query))).scalar())
+    return bool(connection.execute(text(query)).scalar())
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
+async def current_revision(engine: Database) -> str | None:
     """The revision the database is at, or None before the first migration."""
-    async with engine.connect() as connection:
-        return await connection.run_sync(_current_revision)
+    return await engine.run(_current_revision)
 
 
 def _current_revision(connection: Connection) -> str | None:

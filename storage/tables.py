@@ -1,7 +1,8 @@
 """The database schema as SQLAlchemy Core tables.
 
-The domain's frozen dataclasses are not mapped: :mod:`storage.repositories` converts rows to
-values and back.  Enumerations are stored as their string values, lists as JSON, instants as
+The domain's frozen dataclasses are not mapped by an ORM: :mod:`storage.rows` converts rows to
+values and back, derived from the dataclass's fields and these columns (a field and its column
+share their name).  Enumerations are stored as their string values, lists as JSON, instants as
 UTC.  A change here needs a new migration in ``storage/migrations/versions`` (a test compares
 the migrated schema with this metadata).
 """

@@ -6,9 +6,6 @@ import asyncio
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from bot.ports import (
     GroupRepository,
     HandledEventRepository,
@@ -23,31 +20,22 @@ from bot.ports import (
     StickRepository,
     ThemeRepository,
 )
-from storage import sqlite_fast
 from storage.care import SqlJournal, SqlPersonalData, SqlThemes
-from storage.engine import begin_immediate
+from storage.database import Database, Transaction
+from storage.groups import SqlGroups, SqlMembers
+from storage.jobs import SqlJobs
 from storage.journal_crypto import JournalCipher
-from storage.repositories import (
-    SqlGroups,
-    SqlHandledEvents,
-    SqlJobs,
-    SqlMembers,
-    SqlPauses,
-    SqlPlatformState,
-    SqlSeries,
-    SqlSessions,
-    SqlSticks,
-)
-
-SUPPORTED_DIALECTS = ("sqlite", "postgresql")
+from storage.platform import SqlHandledEvents, SqlPlatformState
+from storage.sessions import SqlSeries, SqlSessions
+from storage.sticks import SqlPauses, SqlSticks
 
 
 class SqlUnitOfWork:
     """Implements :class:`bot.ports.UnitOfWork`.
 
-    Entering checks a connection out of the pool; the transaction begins with the first
-    statement (``BEGIN IMMEDIATE`` on SQLite).  ``commit()`` ends it, and a later statement
-    starts a new one.  Leaving the block without committing rolls back, exception or not.
+    The transaction begins with the first statement (``BEGIN IMMEDIATE`` on SQLite).
+    ``commit()`` ends it, and a later statement starts a new one.  Leaving the block without
+    committing rolls back, exception or not.
     """
 
     groups: GroupRepository
@@ -63,43 +51,32 @@ class SqlUnitOfWork:
     journal: JournalRepository
     personal_data: PersonalDataRepository
 
-    def __init__(self, engine: AsyncEngine, cipher: JournalCipher | None = None) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-        self.groups = SqlGroups(self)
-        self.members = SqlMembers(self)
-        self.sessions = SqlSessions(self)
-        self.series = SqlSeries(self)
-        self.sticks = SqlSticks(self)
-        self.handled = SqlHandledEvents(self)
-        if engine.dialect.name == "sqlite":  # the hot statements skip SQLAlchemy's execution
-            self.handled = sqlite_fast.FastHandledEvents(self)
-            self.groups = sqlite_fast.FastGroups(self)
-            self.members = sqlite_fast.FastMembers(self)
-            self.sessions = sqlite_fast.FastSessions(self)
-            self.sticks = sqlite_fast.FastSticks(self)
-        self.pauses = SqlPauses(self)
-        self.jobs = SqlJobs(self)
-        self.platform_state = SqlPlatformState(self)
-        self.themes = SqlThemes(self)
-        journal = SqlJournal(self, cipher)
+    def __init__(self, database: Database, cipher: JournalCipher | None = None) -> None:
+        self._database = database
+        self._transaction: Transaction | None = None
+        self.transaction = database.transaction()
+        self.groups = SqlGroups(self.transaction)
+        self.members = SqlMembers(self.transaction)
+        self.sessions = SqlSessions(self.transaction)
+        self.series = SqlSeries(self.transaction)
+        self.sticks = SqlSticks(self.transaction)
+        self.pauses = SqlPauses(self.transaction)
+        self.jobs = SqlJobs(self.transaction)
+        self.platform_state = SqlPlatformState(self.transaction)
+        self.handled = SqlHandledEvents(self.transaction)
+        self.themes = SqlThemes(self.transaction)
+        journal = SqlJournal(self.transaction, cipher)
         self.journal = journal
-        self.personal_data = SqlPersonalData(self, journal, self.sticks)
+        self.personal_data = SqlPersonalData(self.transaction, journal)
 
     @property
     def dialect(self) -> str:
-        return self._engine.dialect.name
-
-    @property
-    def connection(self) -> AsyncConnection:
-        if self._connection is None:
-            raise RuntimeError("use the unit of work inside 'async with'")
-        return self._connection
+        return self._database.dialect.name
 
     async def __aenter__(self) -> Self:
-        if self._connection is not None:
+        if self._transaction is not None:
             raise RuntimeError("this unit of work is already in use")
-        self._connection = await self._engine.connect()
+        self._transaction = self.transaction
         return self
 
     async def __aexit__(
@@ -108,32 +85,29 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            # Closing rolls back whatever was not committed and returns the connection to the
-            # pool.  Shielded: a command cancelled (timeout, shutdown) must not leak it.
-            await asyncio.shield(connection.close())
+        transaction, self._transaction = self._transaction, None
+        if transaction is not None and transaction.open:
+            # Rolls back whatever was not committed and gives the connection back.  Shielded:
+            # a command cancelled (timeout, shutdown) must not leak it.
+            await asyncio.shield(transaction.close())
 
     async def commit(self) -> None:
-        await self.connection.commit()
+        await self.transaction.commit()
 
     async def rollback(self) -> None:
-        await self.connection.rollback()
+        await self.transaction.rollback()
 
 
 class SqlStore:
     """A :data:`bot.ports.UnitOfWorkFactory`: ``store()`` returns a new unit of work."""
 
-    def __init__(self, engine: AsyncEngine, cipher: JournalCipher | None = None) -> None:
+    def __init__(self, database: Database, cipher: JournalCipher | None = None) -> None:
         """``cipher`` encrypts journal notes; without one the journal refuses to work."""
-        dialect = engine.dialect.name
-        if dialect not in SUPPORTED_DIALECTS:
-            raise ValueError(f"unsupported database {dialect!r}: SQLite or PostgreSQL")
-        if dialect == "sqlite" and not event.contains(engine.sync_engine, "begin", begin_immediate):
-            # Without BEGIN IMMEDIATE concurrent commands fail with "database is locked".
-            raise ValueError("create SQLite engines with storage.create_engine()")
-        self.engine = engine
+        if not isinstance(database, Database):
+            # (An engine of SQLAlchemy's own would lack BEGIN IMMEDIATE and the SQLite thread.)
+            raise TypeError("open the database with storage.create_engine()")
+        self.database = database
         self.cipher = cipher
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.cipher)
+        return SqlUnitOfWork(self.database, self.cipher)

@@ -279,9 +279,6 @@ class _Pauses(_Repo):
         self.t.pauses[stored.id] = stored
         return stored
 
-    async def for_session(self, session_id: int) -> Sequence[PauseRequest]:
-        return [p for p in self.t.pauses.values() if p.session_id == session_id]
-
 
 class _Jobs(_Repo):
     async def schedule(self, job: Job) -> bool:

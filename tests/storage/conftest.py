@@ -9,14 +9,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, Row, select, text
 
+from bot.domain import PauseRequest
 from bot.ports import UnitOfWorkFactory
-from storage import SqlStore, create_engine, dispose, upgrade
+from storage import Database, SqlStore, create_engine, dispose, upgrade
 from storage.journal_crypto import JournalCipher
+from storage.rows import PAUSE
+from storage.tables import pause_requests
 from tests.fakes import InMemoryStore
 
 POSTGRES_URL = os.environ.get("CERCLE_TEST_POSTGRES_URL", "")
@@ -30,12 +33,41 @@ NO_POSTGRES = (
 class Backend:
     name: str
     store: UnitOfWorkFactory
-    engine: AsyncEngine | None = None
+    engine: Database | None = None
     """None for the in-memory fake."""
 
 
+async def query(engine: Database, sql: str) -> list[Row[Any]]:
+    """The rows of a raw SQL query, in a transaction of its own."""
+
+    def rows(connection: Connection) -> list[Row[Any]]:
+        result = connection.execute(text(sql))
+        return list(result.all()) if result.returns_rows else []
+
+    return await engine.run(rows)
+
+
+async def stored_pauses(backend: Backend, session_id: int) -> list[PauseRequest]:
+    """The pause requests stored for a session, oldest first.  (No port reads them back: an
+    anonymous request is never shown to anyone, a named one only in its author's data.)"""
+    if backend.engine is None:
+        assert isinstance(backend.store, InMemoryStore)
+        found = backend.store.tables.pauses.values()
+        return sorted((p for p in found if p.session_id == session_id), key=lambda p: p.id)
+
+    def read(connection: Connection) -> list[PauseRequest]:
+        statement = (
+            select(pause_requests)
+            .where(pause_requests.c.session_id == session_id)
+            .order_by(pause_requests.c.id)
+        )
+        return [PAUSE.load(row) for row in connection.execute(statement).mappings()]
+
+    return await backend.engine.run(read)
+
+
 @asynccontextmanager
-async def sqlite_engine(path: Path) -> AsyncIterator[AsyncEngine]:
+async def sqlite_engine(path: Path) -> AsyncIterator[Database]:
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     try:
         yield engine
@@ -44,15 +76,14 @@ async def sqlite_engine(path: Path) -> AsyncIterator[AsyncEngine]:
 
 
 @asynccontextmanager
-async def postgres_engine() -> AsyncIterator[AsyncEngine]:
+async def postgres_engine() -> AsyncIterator[Database]:
     """An engine whose connections live in a schema of their own, dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
     schema = f"cercle_test_{uuid.uuid4().hex}"
     admin = create_engine(POSTGRES_URL)
     try:
-        async with admin.begin() as connection:
-            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await query(admin, f'CREATE SCHEMA "{schema}"')
         engine = create_engine(
             POSTGRES_URL, connect_args={"server_settings": {"search_path": schema}}
         )
@@ -60,8 +91,7 @@ async def postgres_engine() -> AsyncIterator[AsyncEngine]:
             yield engine
         finally:
             assert await dispose(engine)
-            async with admin.begin() as connection:
-                await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            await query(admin, f'DROP SCHEMA "{schema}" CASCADE')
     finally:
         assert await dispose(admin)
 

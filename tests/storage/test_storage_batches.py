@@ -9,15 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import Connection, event, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeDecorator
 
 from bot.domain import JobKind, JobState, Series, SessionState
 from bot.ports import UnitOfWorkFactory
-from storage.bulk import rows_for
 from storage.coltypes import UTCDateTime
-from storage.repositories import _SCHEDULE_JOBS, _session_values
+from storage.jobs import SCHEDULE_JOBS
+from storage.rows import SESSION
+from storage.statements import prepare
 from storage.tables import sessions as sessions_table
 from tests.storage.conftest import Backend
 from tests.storage.samples import (
@@ -222,14 +223,14 @@ async def test_more_ids_than_one_in_list_holds(store: UnitOfWorkFactory) -> None
 
 
 async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Backend) -> None:
-    """storage.bulk converts values itself on SQLite: exactly as SQLAlchemy would."""
+    """storage.statements converts values itself on SQLite: exactly as SQLAlchemy would."""
     engine = sqlite_backend.engine
     assert engine is not None
     g = await seed_group(sqlite_backend.store)
     s = await seed_session(sqlite_backend.store, g.id)
     paris = datetime(2026, 12, 1, 18, 30, 15, 123456, tzinfo=ZoneInfo("Europe/Paris"))
     cases = {
-        _SCHEDULE_JOBS["sqlite"]: [
+        SCHEDULE_JOBS["sqlite"]: [
             {
                 "key": f"k{n}",
                 "kind": "reminder",
@@ -243,26 +244,35 @@ async def test_bulk_rows_are_bound_as_sqlalchemy_binds_them(sqlite_backend: Back
             for n in range(3)
         ],
         insert(sessions_table): [
-            {"id": 5 + n, **_session_values(replace(opened(g.id), reminders_planned=bool(n)))}
+            {
+                "id": 5 + n,
+                **SESSION.values(replace(opened(g.id), reminders_planned=bool(n)), without={"id"}),
+            }
             for n in range(2)
         ],
     }
     sent: list[tuple[str, Any]] = []
 
+    def insert_and_forget(connection: Connection, statement: Any, rows: Any) -> None:
+        connection.execute(statement, rows)
+        connection.rollback()
+
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        sent.append((statement, parameters))
+        if statement != "BEGIN IMMEDIATE":
+            sent.append((statement, parameters))
 
     for statement, rows in cases.items():
         sent.clear()
         event.listen(engine.sync_engine, "before_cursor_execute", record)
         try:
-            async with engine.connect() as connection:
-                await connection.execute(statement, rows)
-                await connection.rollback()
+            await engine.run(insert_and_forget, statement, rows)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", record)
         ((sql, parameters),) = sent
-        assert rows_for(statement, engine.dialect, rows) == (sql, [tuple(p) for p in parameters])
+        prepared = prepare(statement, engine.dialect, tuple(rows[0]))
+        assert prepared is not None
+        assert prepared.sql == sql
+        assert [prepared.bind(row) for row in rows] == [tuple(p) for p in parameters]
 
 
 async def test_next_due_weighs_leases_against_the_first_free_job(store: UnitOfWorkFactory) -> None:

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import text
 
 from bot.domain import JobKind, JournalEntry, PauseRequest, SpeakingTurn, Stick, Theme, ThemeVote
 from bot.errors import NotesUnreadable
 from bot.ports import UnitOfWorkFactory
 from storage.journal_crypto import KEY_VARIABLE, JournalCipher, JournalKeyError, load_cipher
-from tests.storage.conftest import Backend
+from tests.storage.conftest import Backend, query, stored_pauses
 from tests.storage.samples import (
     T0,
     at,
@@ -106,8 +105,7 @@ async def test_the_database_never_holds_a_note_in_clear(sql_backend: Backend) ->
         await uow.journal.add(note("@ann:x", secret))
         await uow.commit()
     assert sql_backend.engine is not None
-    async with sql_backend.engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT * FROM journal_entries"))).all()
+    rows = await query(sql_backend.engine, "SELECT * FROM journal_entries")
     assert len(rows) == 1
     assert "SECRET" not in repr(rows)
     async with sql_backend.store() as uow:
@@ -140,7 +138,8 @@ async def test_notes_written_with_another_key_cannot_be_read(sqlite_backend: Bac
 # --- one person's data --------------------------------------------------------------------
 
 
-async def test_collect_and_erase_everything_about_one_person(store: UnitOfWorkFactory) -> None:
+async def test_collect_and_erase_everything_about_one_person(backend: Backend) -> None:
+    store = backend.store
     g = await seed_group(store)
     other = await seed_group(store, "!other:example.org")
     async with store() as uow:
@@ -200,7 +199,8 @@ async def test_collect_and_erase_everything_about_one_person(store: UnitOfWorkFa
         kept = await uow.sticks.get(session.id)
         assert kept is not None and kept.holder == bob and kept.queue == ()
         assert [t.user_id for t in await uow.sticks.turns(session.id)] == [bob]
-        assert [p.requested_by for p in await uow.pauses.for_session(session.id)] == [None]
+    assert [p.requested_by for p in await stored_pauses(backend, session.id)] == [None]
+    async with store() as uow:
         themes_left = {r.theme.text: r for r in await uow.themes.ranked(g.id, bob)}
         assert set(themes_left) == {"voted by bob", "bob's"}
         assert themes_left["voted by bob"].theme.author_id is None

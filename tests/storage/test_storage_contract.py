@@ -25,6 +25,7 @@ from bot.domain import (
 )
 from bot.domain.stick import raise_hand
 from bot.ports import ActiveStick, UnitOfWorkFactory
+from tests.storage.conftest import Backend, stored_pauses
 from tests.storage.samples import (
     T0,
     at,
@@ -397,12 +398,13 @@ async def test_turns_in_logged_order_for_one_session(store: UnitOfWorkFactory) -
 # --- pause requests -----------------------------------------------------------------------
 
 
-async def test_pause_requests_named_and_anonymous(store: UnitOfWorkFactory) -> None:
+async def test_pause_requests_named_and_anonymous(backend: Backend) -> None:
+    store = backend.store
     g = await seed_group(store)
     session = await seed_session(store, g.id)
     elsewhere = await seed_session(store, g.id, open_now=False)
+    assert await stored_pauses(backend, session.id) == []
     async with store() as uow:
-        assert await uow.pauses.for_session(session.id) == []
         named = await uow.pauses.add(PauseRequest(0, session.id, "@ana:example.org", at(20)))
         anonymous = await uow.pauses.add(PauseRequest(0, session.id, None, at(25)))
         await uow.pauses.add(PauseRequest(0, elsewhere.id, None, at(25)))
@@ -410,8 +412,10 @@ async def test_pause_requests_named_and_anonymous(store: UnitOfWorkFactory) -> N
     assert named.id > 0
     assert anonymous.id != named.id
     assert anonymous == PauseRequest(anonymous.id, session.id, None, at(25))
-    async with store() as uow:
-        assert list(await uow.pauses.for_session(session.id)) == [named, anonymous]
+    assert await stored_pauses(backend, session.id) == [named, anonymous]
+    async with store() as uow:  # the named one is its author's to see, not the other
+        record = await uow.personal_data.collect("matrix", "@ana:example.org")
+    assert list(record.pauses) == [(g.id, named)]
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -668,7 +672,8 @@ async def test_rollback_discards_and_the_unit_of_work_goes_on(store: UnitOfWorkF
         assert (await uow.groups.get_many([kept.id])).get(kept.id) == kept
 
 
-async def test_datetimes_come_back_aware_utc(store: UnitOfWorkFactory) -> None:
+async def test_datetimes_come_back_aware_utc(backend: Backend) -> None:
+    store = backend.store
     g = await seed_group(store)
     session = await seed_session(store, g.id)
     async with store() as uow:
@@ -684,9 +689,9 @@ async def test_datetimes_come_back_aware_utc(store: UnitOfWorkFactory) -> None:
         stored_session = await uow.sessions.get(session.id)
         stick = await uow.sticks.get(session.id)
         (turn,) = await uow.sticks.turns(session.id)
-        (pause,) = await uow.pauses.for_session(session.id)
         (stored_job,) = await uow.jobs.list(g.id)
         next_due = await uow.jobs.next_due()
+    (pause,) = await stored_pauses(backend, session.id)
     assert stored_group is not None
     assert ana is not None
     assert stored_session is not None

@@ -12,7 +12,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain import (
     AccompanyingPolicy,
@@ -32,7 +31,7 @@ from bot.domain import (
     Theme,
     ThemeVote,
 )
-from storage import current_revision, tables, upgrade
+from storage import Database, current_revision, tables, upgrade
 from storage.migrate import alembic_config
 from storage.tables import metadata
 from tests.storage.conftest import Backend
@@ -54,13 +53,12 @@ TABLES = {
 }
 
 
-async def schema_diffs(engine: AsyncEngine, target: MetaData) -> list[Any]:
+async def schema_diffs(engine: Database, target: MetaData) -> list[Any]:
     def compare(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, target))
 
-    async with engine.connect() as connection:
-        return await connection.run_sync(compare)
+    return await engine.run(compare)
 
 
 def head() -> str | None:
@@ -109,14 +107,11 @@ async def test_downgrade_to_base_and_back(sql_backend: Backend) -> None:
     def table_names(connection: Connection) -> set[str]:
         return set(inspect(connection).get_table_names())
 
-    async with engine.begin() as connection:
-        await connection.run_sync(downgrade)
-    async with engine.connect() as connection:
-        assert await connection.run_sync(table_names) == {"alembic_version"}
+    await engine.run(downgrade)
+    assert await engine.run(table_names) == {"alembic_version"}
     assert await current_revision(engine) is None
     await upgrade(engine)
-    async with engine.connect() as connection:
-        assert await connection.run_sync(table_names) == {*TABLES, "alembic_version"}
+    assert await engine.run(table_names) == {*TABLES, "alembic_version"}
 
 
 def test_every_table_is_in_the_metadata() -> None:

@@ -6,11 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from bot.domain import JobState
 from storage import SqlStore, create_engine, dispose
-from tests.storage.conftest import Backend
+from tests.storage.conftest import Backend, query
 from tests.storage.samples import at, job, lease, seed_group
 
 pytestmark = pytest.mark.postgres
@@ -96,8 +95,7 @@ async def test_two_bot_processes_send_each_due_reminder_exactly_once(
         await uow.commit()
     clock = ManualClock(now + timedelta(minutes=1))
     first = Cercle(store, clock)
-    async with postgres_backend.engine.connect() as connection:
-        schema = (await connection.execute(text("SHOW search_path"))).scalar_one()
+    ((schema,),) = await query(postgres_backend.engine, "SHOW search_path")
     other = create_engine(
         str(postgres_backend.engine.url.render_as_string(hide_password=False)),
         connect_args={"server_settings": {"search_path": schema}},

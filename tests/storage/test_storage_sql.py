@@ -11,27 +11,27 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import StatementError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain import SpeakingTurn, Stick
+from storage import Database
 from tests.storage.conftest import Backend
 from tests.storage.samples import at, job, lease, member, seed_group, seed_session
 
 
 @contextmanager
-def recorded_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+def recorded_statements(engine: Database) -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
+    def record(statement: str, _parameters: Any) -> None:
+        if statement != "BEGIN IMMEDIATE":  # SQLite's, with the first statement
+            statements.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    stop = engine.on_statement(record)
     try:
         yield statements
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        stop()
 
 
 async def test_other_time_zones_are_stored_as_the_same_instant(sql_backend: Backend) -> None:
@@ -98,8 +98,7 @@ async def test_a_hand_command_is_one_statement_per_call(sql_backend: Backend) ->
             assert stick is not None
             await uow.sticks.save(Stick(session.id, "@ana:x", at(1)))
             await uow.commit()
-    # No statement of its own for BEGIN: asyncpg starts transactions itself, and on SQLite
-    # BEGIN IMMEDIATE travels with the first statement (see storage.sqlite_driver).
+    # (asyncpg starts transactions itself; SQLite's BEGIN IMMEDIATE is left out above.)
     assert len(statements) == 5
     if sql_backend.engine.dialect.name == "postgresql":
         assert statements[0].rstrip().endswith("FOR UPDATE")
@@ -138,10 +137,10 @@ async def test_a_cancelled_command_rolls_back_and_returns_its_connection(
 
     task = asyncio.create_task(command())
     await started.wait()
-    assert engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    assert engine.connections_in_use() == 1
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert engine.connections_in_use() == 0
     async with sql_backend.store() as uow:
         assert await uow.jobs.list(g.id) == []

@@ -3,37 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.domain import JobState, PauseRequest, Role, SpeakingTurn, Stick
 from bot.domain.stick import raise_hand
-from storage import SqlStore, create_engine, current_revision, dispose, upgrade
+from storage import (
+    Database,
+    SqlStore,
+    create_engine,
+    current_revision,
+    dispose,
+    statements,
+    upgrade,
+)
+from storage.database import DatabaseClosed, SqliteDatabase
 from storage.errors import DatabaseError
-from storage.repositories import SqlGroups, SqlMembers, SqlSessions, SqlSticks
-from storage.sqlite_fast import FastGroups, FastMembers, FastSessions, FastSticks
-from storage.uow import SqlUnitOfWork
-from tests.storage.conftest import Backend
+from storage.rows import MEMBER
+from storage.tables import members, metadata
+from tests.storage.conftest import Backend, query, stored_pauses
 from tests.storage.samples import at, group, job, member, opened, seed_group, seed_session
 from tests.storage.test_storage_migrations import head
 
 
 async def test_connections_use_wal_and_foreign_keys(sqlite_backend: Backend) -> None:
     assert sqlite_backend.engine is not None
-    async with sqlite_backend.engine.connect() as connection:
-        pragmas = {
-            name: (await connection.execute(text(f"PRAGMA {name}"))).scalar()
-            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
-        }
+    pragmas = {
+        name: (await query(sqlite_backend.engine, f"PRAGMA {name}"))[0][0]
+        for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+    }
     assert pragmas == {
         "journal_mode": "wal",
         "synchronous": 1,  # NORMAL
@@ -79,10 +86,10 @@ def test_unsupported_urls_are_refused(url: str, complaint: str) -> None:
 async def test_sqlite_engines_must_come_from_create_engine(tmp_path: Path) -> None:
     engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'plain.db'}")
     try:
-        with pytest.raises(ValueError, match=r"storage\.create_engine"):
-            SqlStore(engine)
+        with pytest.raises(TypeError, match=r"storage\.create_engine"):
+            SqlStore(engine)  # type: ignore[arg-type]
     finally:
-        await dispose(engine)
+        await engine.dispose()
 
 
 async def test_concurrent_writers_queue_instead_of_failing(sqlite_backend: Backend) -> None:
@@ -130,11 +137,24 @@ async def test_the_first_statement_takes_the_write_lock(
         assert await dispose(impatient)
 
 
+def count_trips(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every trip to the SQLite thread from now on (the work it ran)."""
+    trips: list[object] = []
+    call = SqliteDatabase.call
+
+    async def counted(self: SqliteDatabase, work: Any, *args: Any) -> Any:
+        trips.append(work)
+        return await call(self, work, *args)
+
+    monkeypatch.setattr(SqliteDatabase, "call", counted)
+    return trips
+
+
 async def test_a_hand_command_makes_five_trips_to_the_sqlite_thread(
     sqlite_backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each trip to aiosqlite's worker thread costs a thread hand-off and a loop wake-up:
-    one per read (BEGIN travels with the first), and the write travels with COMMIT."""
+    """Each trip to the SQLite thread costs a thread hand-off and a loop wake-up: one per
+    read (BEGIN travels with the first), and the write travels with COMMIT."""
     store = sqlite_backend.store
     async with store() as uow:
         g = await uow.groups.add(group())
@@ -142,14 +162,7 @@ async def test_a_hand_command_makes_five_trips_to_the_sqlite_thread(
         session = await uow.sessions.add(opened(g.id))
         await uow.sticks.save(Stick(session.id))
         await uow.commit()
-    trips: list[object] = []
-    execute = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(fn)
-        return await execute(self, fn, *args)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    trips = count_trips(monkeypatch)
     async with store() as uow:
         assert await uow.groups.get("matrix", g.room_id, for_update=True) == g
         assert await uow.members.get(g.id, "@ana:x") is not None
@@ -173,14 +186,7 @@ async def test_a_folded_hand_command_makes_three_trips_to_the_sqlite_thread(
         session = await uow.sessions.add(opened(g.id))
         await uow.sticks.save(Stick(session.id, "@bob:x", at(0), ("@cy:x",)))
         await uow.commit()
-    trips: list[object] = []
-    execute = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(fn)
-        return await execute(self, fn, *args)
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    trips = count_trips(monkeypatch)
     async with store() as uow:
         locked, ana = await uow.groups.get_with_member("matrix", g.room_id, "@ana:x")
         assert locked == g
@@ -194,75 +200,6 @@ async def test_a_folded_hand_command_makes_three_trips_to_the_sqlite_thread(
         )
         await uow.commit()
     assert len(trips) == 3
-
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-async def test_the_fast_path_stores_and_reads_what_sqlalchemy_does(
-    sqlite_backend: Backend,
-) -> None:
-    """storage.sqlite_fast converts values by hand: the rows it writes are the rows SQLAlchemy
-    writes for the same values, and it reads back the same objects."""
-    store = sqlite_backend.store
-    g = await seed_group(store)
-    first = await seed_session(store, g.id)
-    second = await seed_session(store, g.id, open_now=False)
-    when = datetime(2026, 12, 1, 18, 30, 15, 123456, tzinfo=PARIS)
-    async with store() as uow:
-        assert isinstance(uow, SqlUnitOfWork)
-        slow_members, fast_members = SqlMembers(uow), FastMembers(uow)
-        slow_sticks, fast_sticks = SqlSticks(uow), FastSticks(uow)
-        for user in ("@ana:x", "@bob:x"):
-            await slow_members.add(member(g.id, user))
-        change = {
-            "display_name": "Zoé « Z »",
-            "role": Role.OBSERVER,
-            "is_moderator": True,
-            "charter_accepted_at": when,
-            "dm_reminders": True,
-            "journal_prompt": True,
-            "accompanying_requested_at": when,
-            "language": "fr",
-            "last_seen_at": when + timedelta(days=200),  # summer time in Paris
-        }
-        await slow_members.update(replace(member(g.id, "@ana:x"), **change))
-        await fast_members.update(replace(member(g.id, "@bob:x"), **change))
-        stick = Stick(0, "@zoé:x", when, ("@ana:x", "@bøb:x"), turn_minutes=5)
-        await slow_sticks.save(replace(stick, session_id=first.id))
-        await fast_sticks.save(replace(stick, session_id=second.id))
-        turn = SpeakingTurn(0, "@ana:x", when, when + timedelta(minutes=3))
-        await slow_sticks.add_turn(replace(turn, session_id=first.id))
-        await fast_sticks.add_turn(replace(turn, session_id=second.id))
-
-        async def raw(query: str) -> list[tuple[object, ...]]:
-            return [tuple(row) for row in (await uow.connection.execute(text(query))).all()]
-
-        ana, bob = await raw("SELECT * FROM members ORDER BY user_id")
-        assert ana[2:] == bob[2:]
-        assert await raw("SELECT session_id FROM sticks ORDER BY session_id") == [
-            (first.id,),
-            (second.id,),
-        ]
-        slow_stick, fast_stick = await raw("SELECT * FROM sticks ORDER BY session_id")
-        assert slow_stick[1:] == fast_stick[1:]
-        slow_turn, fast_turn = await raw("SELECT * FROM speaking_turns ORDER BY id")
-        assert slow_turn[2:] == fast_turn[2:]
-
-        assert await FastGroups(uow).get("matrix", g.room_id) == await SqlGroups(uow).get(
-            "matrix", g.room_id
-        )
-        for user in ("@ana:x", "@bob:x", "@nobody:x"):
-            assert await fast_members.get(g.id, user) == await slow_members.get(g.id, user)
-        everyone = ["@ana:x", "@bob:x", "@nobody:x"]
-        assert await fast_members.get_many(g.id, everyone) == await slow_members.get_many(
-            g.id, everyone
-        )
-        assert await FastSessions(uow).active(g.id) == await SqlSessions(uow).active(g.id)
-        for session_id in (first.id, second.id, second.id + 1000):
-            assert await fast_sticks.get(session_id) == await slow_sticks.get(session_id)
-        with pytest.raises(ValueError, match="naive datetime"):
-            await fast_sticks.save(replace(stick, holder_since=datetime(2026, 12, 1, 17, 0)))
 
 
 async def test_a_deferred_write_fails_with_the_next_trip_and_nothing_is_kept(
@@ -319,6 +256,7 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
             pause = await uow.pauses.add(PauseRequest(0, session.id, None, at(30)))
             await uow.jobs.schedule(job(g.id, "nudge", 9.5, session_id=session.id))
             await uow.commit()
+        before_pauses = await stored_pauses(Backend("sqlite", store, engine), session.id)
         async with store() as uow:
             before = (
                 (await uow.groups.get_many([g.id])).get(g.id),
@@ -326,7 +264,6 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
                 await uow.sessions.active(g.id),
                 await uow.sticks.get(session.id),
                 await uow.sticks.turns(session.id),
-                await uow.pauses.for_session(session.id),
                 await uow.jobs.list(g.id),
             )
     finally:
@@ -336,6 +273,7 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
     try:
         await upgrade(engine)  # nothing to do on an up-to-date file
         store = SqlStore(engine)
+        after_pauses = await stored_pauses(Backend("sqlite", store, engine), session.id)
         async with store() as uow:
             after = (
                 (await uow.groups.get_many([g.id])).get(g.id),
@@ -343,7 +281,6 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
                 await uow.sessions.active(g.id),
                 await uow.sticks.get(session.id),
                 await uow.sticks.turns(session.id),
-                await uow.pauses.for_session(session.id),
                 await uow.jobs.list(g.id),
             )
             assert await uow.jobs.next_due() == at(9.5)
@@ -351,6 +288,7 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
         assert await dispose(engine)
 
     assert after == before
+    assert after_pauses == before_pauses == [pause]
     assert before[0] == g
     assert before[3] == Stick(
         session.id,
@@ -360,12 +298,11 @@ async def test_restart_reads_back_identical_values(tmp_path: Path) -> None:
         5,
         spoken={"@ana:example.org", "@bob:example.org"},
     )
-    assert list(before[5]) == [pause]
-    assert [j.state for j in before[6]] == [JobState.PENDING]
+    assert [j.state for j in before[5]] == [JobState.PENDING]
 
 
 class HangingEngine:
-    """Stands for an engine whose driver never finishes closing (aiosqlite #369/#371)."""
+    """Stands for a database that never finishes closing (a trip stuck behind a lock)."""
 
     def __init__(self) -> None:
         self.closing = asyncio.Event()
@@ -377,7 +314,7 @@ class HangingEngine:
 
 async def test_dispose_gives_up_instead_of_hanging() -> None:
     hanging = HangingEngine()
-    assert await dispose(cast(AsyncEngine, hanging), timeout=0) is False
+    assert await dispose(cast(Database, hanging), timeout=0) is False
     assert hanging.closing.is_set()
 
 
@@ -388,3 +325,125 @@ async def test_dispose_closes_a_real_engine(sqlite_backend: Backend) -> None:
     assert await dispose(sqlite_backend.engine, timeout=5) is True
     # Disposing twice (start-up failure paths do) is harmless.
     assert await dispose(sqlite_backend.engine) is True
+
+
+def sqlite_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("cercle-sqlite")]
+
+
+async def test_dispose_closes_the_connection_and_ends_its_thread(tmp_path: Path) -> None:
+    before = sqlite_threads()
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'cercle.db'}")
+    await upgrade(engine)
+    async with SqlStore(engine)() as uow:
+        await uow.groups.add(group())
+        await uow.commit()
+    assert len(sqlite_threads()) == len(before) + 1
+    assert await dispose(engine)
+    assert sqlite_threads() == before
+    with pytest.raises(DatabaseClosed):
+        await current_revision(engine)
+
+
+async def test_a_command_cancelled_in_its_trip_is_rolled_back(sqlite_backend: Backend) -> None:
+    """Cancelled while the SQLite thread runs its statements (a timeout, shutdown): the trip
+    ends on the thread, then the unit of work rolls back and gives the connection back."""
+    engine = sqlite_backend.engine
+    assert isinstance(engine, SqliteDatabase)
+    store = sqlite_backend.store
+    g = await seed_group(store)
+    on_thread, go_on = threading.Event(), threading.Event()
+
+    def stuck(connection: Any) -> None:
+        on_thread.set()
+        assert go_on.wait(10)
+
+    async def command() -> None:
+        async with store() as uow:
+            await uow.jobs.schedule(job(g.id, "never", 5))
+            await engine.call(stuck)
+
+    task = asyncio.create_task(command())
+    assert await asyncio.to_thread(on_thread.wait, 10)
+    task.cancel()
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert engine.connections_in_use() == 0
+    async with store() as uow:
+        assert await uow.jobs.list(g.id) == []
+
+
+async def test_a_unit_of_work_waits_for_the_connection_as_long_as_the_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    """Units of work take turns on the connection; one that cannot have it within the busy
+    timeout fails as SQLite would (here: two at once in one task, which could never end)."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'cercle.db'}", busy_timeout=0.05)
+    try:
+        await upgrade(engine)
+        store = SqlStore(engine)
+        async with store() as first:
+            assert await first.groups.get("matrix", "!room:example.org") is None
+            async with store() as second:
+                with pytest.raises(OperationalError, match="database is locked"):
+                    await second.groups.get("matrix", "!room:example.org")
+            await first.groups.add(group())
+            await first.commit()
+        async with store() as third:
+            assert await third.groups.get("matrix", group().room_id) is not None
+    finally:
+        assert await dispose(engine)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+async def test_the_driver_path_reads_and_writes_what_sqlalchemy_does(
+    sqlite_backend: Backend,
+) -> None:
+    """storage.statements runs statements on the sqlite3 connection and converts values with
+    the column types' own processors: every row of every table reads back as SQLAlchemy reads
+    it, and a row written either way is stored the same."""
+    engine, store = sqlite_backend.engine, sqlite_backend.store
+    assert engine is not None
+    g = await seed_group(store)
+    session = await seed_session(store, g.id)
+    when = datetime(2026, 12, 1, 18, 30, 15, 123456, tzinfo=PARIS)
+    ana = replace(
+        member(g.id, "@ana:x"),
+        display_name="Zoé « Z »",
+        role=Role.OBSERVER,
+        is_moderator=True,
+        charter_accepted_at=when,
+        accompanying_requested_at=when + timedelta(days=200),  # summer time in Paris
+        language="fr",
+    )
+    async with store() as uow:
+        await uow.members.add(ana)
+        await uow.sticks.save(Stick(session.id, "@zoé:x", when, ("@ana:x", "@bøb:x"), 5))
+        await uow.sticks.add_turn(SpeakingTurn(session.id, "@ana:x", when, at(3)))
+        await uow.jobs.schedule(replace(job(g.id, "k", 5), payload={"lead": "15"}))
+        await uow.commit()
+
+    def compare(connection: Connection) -> None:
+        for table in metadata.sorted_tables:
+            statement = select(table)
+            expected = [dict(row) for row in connection.execute(statement).mappings()]
+            assert statements.rows(connection, statement) == expected, table.name
+        bob = replace(ana, user_id="@bob:x")
+        insert_member = insert(members)
+        statements.execute(connection, insert_member, MEMBER.values(bob))
+        connection.execute(insert_member, MEMBER.values(replace(bob, user_id="@cy:x")))
+        stored = connection.exec_driver_sql(
+            "SELECT * FROM members WHERE user_id IN ('@bob:x', '@cy:x') ORDER BY user_id"
+        ).all()
+        assert [row[2:] for row in stored] == [stored[0][2:]] * 2
+        assert (
+            stored[0][2:]
+            == connection.exec_driver_sql("SELECT * FROM members WHERE user_id = '@ana:x'").one()[
+                2:
+            ]
+        )
+
+    await engine.run(compare)

@@ -67,8 +67,7 @@ async def test_at_head_upgrade_leaves_alembic_alone(
     def downgrade(connection: Connection) -> None:
         command.downgrade(alembic_config(connection), "0002")
 
-    async with engine.begin() as connection:
-        await connection.run_sync(downgrade)
+    await engine.run(downgrade)
     await upgrade(engine)
     assert calls == ["head"]
     assert frozenset([await current_revision(engine)]) == script_heads()
