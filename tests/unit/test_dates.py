@@ -4,11 +4,15 @@ it gets (past, impossible, ambiguous: asked, never guessed)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.commands.when import RECENTLY_PAST, read_day, read_time, resolve
+from bot.errors import UsageError
 from tests.unit.harness import Harness
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -277,3 +281,86 @@ async def test_what_follows_the_time_is_still_read_as_duration_repeat_and_title(
     [reply] = [o.reply for o in said.outgoing if o.reply.key == "schedule.series"]
     assert _local(reply.params["when"], PARIS) == day(12, 8, 19, 30)  # type: ignore[arg-type]
     assert "1 h 30" in said.room[0] and "Groupe du mardi" in said.room[0]
+
+
+WORDS = st.sampled_from(
+    [
+        "le",
+        "the",
+        "next",
+        "prochain",
+        "mardi",
+        "tue",
+        "demain",
+        "day",
+        "after",
+        "tomorrow",
+        "8",
+        "31",
+        "0",
+        "99",
+        "8th",
+        "1er",
+        "décembre",
+        "feb",
+        "of",
+        "2026",
+        "0000",
+        "8/12",
+        "31/02",
+        "13/13",
+        "2026-02-29",
+        "à",
+        "at",
+        "19h30",
+        "19",
+        "h",
+        "30",
+        "7pm",
+        "12am",
+        "13pm",
+        "pm",
+        "p.m.",
+        "midi",
+        "19.30",
+        "25:00",
+        "heures",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(WORDS | st.text(max_size=6), max_size=7),
+    hours=st.integers(0, 24 * 800),
+    locale=st.sampled_from(["fr", "fr_CA", "en", "en_US", "en_GB", "en_CA"]),
+)
+def test_any_words_are_read_refused_or_left_never_crash(
+    words: list[str], hours: int, locale: str
+) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=hours)
+    try:
+        found = read_day(words)
+    except ValueError:
+        return
+    if found is None:
+        return
+    day_read, taken = found
+    assert 1 <= taken <= len(words)
+    try:
+        time_read = read_time(words[taken:])
+    except ValueError:
+        return
+    at = time_read[0] if time_read else time(19, 30)
+    refusal = None
+    try:
+        local = resolve(day_read, at, now, PARIS, locale)
+    except UsageError as error:
+        refusal = error.key
+    if refusal is not None:
+        assert refusal in {AMBIGUOUS, IMPOSSIBLE, MISMATCH}
+        return
+    assert local.time() == at
+    assert local.date() >= now.astimezone(PARIS).date() - timedelta(days=RECENTLY_PAST.days)
+    assert local.date() <= now.astimezone(PARIS).date() + timedelta(days=4 * 366)
