@@ -1,8 +1,7 @@
-"""Reading the words of a command line: numbers, lengths, dates and times of day."""
+"""Reading the words of a command line: numbers and lengths (dates and times: ``when``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 _MINUTES = re.compile(
@@ -10,8 +9,6 @@ _MINUTES = re.compile(
     r"|(?P<m>\d{1,4})\s*(?:m|mn|min|mins|minutes?)?)$",
     re.IGNORECASE | re.ASCII,
 )
-DATE_SHAPE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
-TIME_SHAPE = re.compile(r"^(\d{1,2})[:hH](\d{2})?$", re.ASCII)
 _INTEGER = re.compile(r"[0-9]{1,30}", re.ASCII)
 ID_MAX = 2**31 - 1
 """The largest id a stored row can have (a 32-bit integer column on PostgreSQL)."""
@@ -34,22 +31,3 @@ def parse_minutes(text: str) -> int | None:
     if match["m"] is not None:
         return int(match["m"])
     return int(match["h"]) * 60 + int(match["hm"] or 0)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """``2026-12-01`` or ``01/12/2026`` (day first); None if unreadable, ``ValueError`` for a
-    day that does not exist (``2026-02-30``)."""
-    match = DATE_SHAPE.match(text.strip())
-    if match is None:
-        return None
-    if match[1]:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    return dt.date(int(match[6]), int(match[5]), int(match[4]))
-
-
-def parse_time(text: str) -> dt.time | None:
-    """``19:30``, ``19h30``, ``19h``; None if unreadable, ``ValueError`` for ``25:00``."""
-    match = TIME_SHAPE.match(text.strip())
-    if match is None:
-        return None
-    return dt.time(int(match[1]), int(match[2] or 0))

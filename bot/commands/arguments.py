@@ -10,13 +10,13 @@ A field's Python type says most of it::
 
     @dataclass(frozen=True, slots=True)
     class Schedule:
-        date: dt.date                                            # 2026-12-01 or 01/12/2026
-        time: dt.time                                            # 19:30, 19h30, 19h
+        date: Day                                                # 2026-12-01, mardi prochain
+        time: dt.time                                            # 19:30, 19 h 30, 7pm
         duration: Annotated[int | None, Minutes(15, 240)]        # optional: ``| None``
         repeat: Annotated[Frequency | None, OneOf(aliases=...)]  # a StrEnum or a Literal
         title: Annotated[str | None, Text(max_length=200)]       # the rest of the line
 
-``str`` is one word, ``int`` a whole number, ``dt.date``/``dt.time`` a date/time of day, a
+``str`` is one word, ``int`` a whole number, ``Day``/``dt.time`` a day/time of day, a
 ``Literal`` or a ``StrEnum`` a choice; an ``Annotated`` marker (:class:`Word`, :class:`Text`,
 :class:`MemberName`, :class:`Number`, :class:`Minutes`, :class:`OneOf`) adds what the type cannot
 say.  The field's name is the argument's canonical name, shown translated through ``arg.<name>``.
@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
+from bot.commands.when import Day
+
 
 class ArgType(StrEnum):
     WORD = "word"
@@ -46,9 +48,10 @@ class ArgType(StrEnum):
     """A member's name or id; may contain spaces when nothing follows but numbers."""
     CHOICE = "choice"
     DATE = "date"
-    """``2026-12-01`` or ``01/12/2026``."""
+    """A day as people write it, in one word or several (``2026-12-01``, ``mardi prochain``,
+    ``le 8 décembre``, ``Dec 8``): a :class:`~bot.commands.when.Day`, resolved by the handler."""
     TIME = "time"
-    """A time of day: ``19:30``, ``19h30``, ``19h``."""
+    """A time of day in one word or several: ``19:30``, ``19 h 30``, ``à 19h``, ``7:30 pm``."""
 
 
 EnumClass = type[Enum]
@@ -236,10 +239,12 @@ def _from_type(name: str, required: bool, base: object, marker: Marker | None, w
             return Arg(name, ArgType.WORD, required)
         if isinstance(marker, Word | Text | MemberName):
             return Arg(name, kinds[type(marker)], required, max_length=marker.max_length)
-    elif base is dt.date and marker is None:
-        return Arg(name, ArgType.DATE, required, max_length=20)
+    elif base is Day and marker is None:
+        return Arg(name, ArgType.DATE, required, max_length=40)
+    elif base is dt.date:
+        raise TypeError(f"{where}: declare a date as `Day` (bot.commands.when), resolved with ctx")
     elif base is dt.time and marker is None:
-        return Arg(name, ArgType.TIME, required, max_length=10)
+        return Arg(name, ArgType.TIME, required, max_length=20)
     raise TypeError(f"{where}: the parser cannot give {base!r} with {marker!r}")
 
 

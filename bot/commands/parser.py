@@ -10,16 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands.args import (
-    DATE_SHAPE,
-    TIME_SHAPE,
-    parse_date,
-    parse_int,
-    parse_minutes,
-    parse_time,
-)
+from bot.commands.args import parse_int, parse_minutes
 from bot.commands.arguments import Arg, ArgType, build
 from bot.commands.spec import Command
+from bot.commands.when import read_day, read_time
 from bot.errors import NotFound, UsageError
 from bot.i18n import translate
 from bot.replies import UserText
@@ -200,6 +194,12 @@ def _parse_args(registry: Registry, path: tuple[Command, ...], rest: str, langua
             values[spec.name], taken = found
             index += taken
             continue
+        elif spec.type in (ArgType.DATE, ArgType.TIME):
+            read = _when_at(spec, tokens, index)
+            if read is not None:
+                values[spec.name], taken = read
+                index += taken
+            continue
         else:
             raw = tokens[index]
             if not spec.required and position < len(specs) - 1 and not _fits(spec, raw):
@@ -272,8 +272,6 @@ def _convert(
             if fold(alias) == folded:
                 return choice
         raise UsageError("error.bad_choice", {**common, "choices": shown_choices(spec, language)})
-    if spec.type in (ArgType.DATE, ArgType.TIME):
-        return _date_or_time(spec, raw)
     number = parse_minutes(raw) if spec.type is ArgType.MINUTES else parse_int(raw)
     if number is None:
         key = "error.bad_minutes" if spec.type is ArgType.MINUTES else "error.bad_int"
@@ -296,16 +294,20 @@ def _convert(
     return number
 
 
-def _date_or_time(spec: Arg, raw: str) -> object:
-    read = parse_date if spec.type is ArgType.DATE else parse_time
-    shape = "error.bad_date" if spec.type is ArgType.DATE else "error.bad_time"
+def _when_at(spec: Arg, tokens: Sequence[str], index: int) -> tuple[object, int] | None:
+    """The day or time of day written from ``tokens[index]``, in as many words as it takes
+    (``mardi prochain``, ``19 h 30``), and how many it took; None for an optional one left
+    out."""
+    read = read_day if spec.type is ArgType.DATE else read_time
     try:
-        value = read(raw)
+        found = read(tokens[index:])
     except ValueError as error:  # the right shape, but no such day or time of day
-        raise UsageError("error.impossible_date", {"value": UserText(raw[:40])}) from error
-    if value is None:
-        raise UsageError(shape, {"value": UserText(raw[:30])})
-    return value
+        shown = " ".join(tokens[index : index + 3])
+        raise UsageError("error.impossible_date", {"value": UserText(shown[:40])}) from error
+    if found is None and spec.required:
+        shape = "error.bad_date" if spec.type is ArgType.DATE else "error.bad_time"
+        raise UsageError(shape, {"value": UserText(tokens[index][:30])})
+    return found
 
 
 def _fits(spec: Arg, raw: str) -> bool:
@@ -317,10 +319,6 @@ def _fits(spec: Arg, raw: str) -> bool:
     if spec.type is ArgType.CHOICE:
         folded = fold(raw)
         return any(fold(c) == folded for c in (*spec.choices, *spec.aliases))
-    if spec.type is ArgType.DATE:
-        return DATE_SHAPE.match(raw) is not None
-    if spec.type is ArgType.TIME:
-        return TIME_SHAPE.match(raw) is not None
     return True
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot import calendar, planning
 from bot.commands.arguments import Minutes, NoArgs, OneOf, Text
 from bot.commands.context import Context
+from bot.commands.when import Day, resolve
 from bot.domain import Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
 from bot.handlers.common import SESSION_ID, OnOff
@@ -47,9 +48,10 @@ RECURRENCE_WORDS = {
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """``session schedule 2026-12-01 19:30 [90] [weekly] [title…]``"""
+    """``session schedule 2026-12-01 19:30 [90] [weekly] [title…]``, or ``mardi prochain à 19 h
+    30``, ``tomorrow 7pm``… (see ``bot.commands.when``)."""
 
-    date: dt.date
+    date: Day
     time: dt.time
     """A wall-clock time, placed in the group's zone."""
     duration: Annotated[int | None, Minutes(15, 240)]
@@ -58,8 +60,8 @@ class Schedule:
 
 
 async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
-    local = dt.datetime.combine(args.date, args.time)
     zone = ZoneInfo(ctx.group.timezone)
+    local = resolve(args.date, args.time, ctx.now, zone, ctx.locale)
     limit = ctx.now.astimezone(zone).replace(tzinfo=None) + planning.FURTHEST_AHEAD
     if local > limit:
         raise UsageError("error.date_too_far", {"limit": limit.replace(tzinfo=zone)})

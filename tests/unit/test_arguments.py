@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 import pytest
 
-from bot.commands.args import parse_date, parse_time
 from bot.commands.arguments import (
     Arg,
     ArgType,
@@ -24,6 +23,7 @@ from bot.commands.arguments import (
 from bot.commands.context import Context
 from bot.commands.parser import Registry
 from bot.commands.spec import Command
+from bot.commands.when import Day, DayKind, read_day, read_time
 from bot.errors import UsageError
 from bot.replies import Reply
 
@@ -35,7 +35,7 @@ class Colour(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Everything:
-    date: dt.date
+    date: Day
     time: dt.time
     which: str
     position: Annotated[int, Number(minimum=1, maximum=9)]
@@ -61,8 +61,8 @@ def test_each_field_type_gives_its_kind() -> None:
         "member",
         "title",
     ]
-    assert specs["date"] == Arg("date", ArgType.DATE, max_length=20)
-    assert specs["time"] == Arg("time", ArgType.TIME, max_length=10)
+    assert specs["date"] == Arg("date", ArgType.DATE, max_length=40)
+    assert specs["time"] == Arg("time", ArgType.TIME, max_length=20)
     assert specs["which"] == Arg("which", ArgType.WORD)
     assert specs["position"] == Arg("position", ArgType.INT, minimum=1, maximum=9)
     assert specs["duration"] == Arg(
@@ -91,7 +91,7 @@ def test_a_line_becomes_an_instance_of_the_class() -> None:
     registry = Registry([Command(name="try", help_key="help.help", handler=_run)])
     parsed = registry.parse("try 2026-12-01 19h30 w 3 1h30 rouge off b Ann Lee", "fr").args
     assert parsed == Everything(
-        date=dt.date(2026, 12, 1),
+        date=Day(DayKind.DATE, "2026-12-01", 1, 12, 2026),
         time=dt.time(19, 30),
         which="w",
         position=3,
@@ -133,7 +133,16 @@ class WideUnion:
     value: int | str
 
 
-@pytest.mark.parametrize("declared", [Floaty, WrongMarker, UnlistedChoice, StrayAlias, WideUnion])
+@dataclass(frozen=True, slots=True)
+class PlainDate:
+    """A ``dt.date`` cannot be read without the group's calendar: ``Day`` is."""
+
+    day: dt.date
+
+
+@pytest.mark.parametrize(
+    "declared", [Floaty, WrongMarker, UnlistedChoice, StrayAlias, WideUnion, PlainDate]
+)
 def test_a_declaration_the_parser_cannot_fill_fails_at_import(declared: type[object]) -> None:
     with pytest.raises(TypeError):
         read(declared)
@@ -151,23 +160,38 @@ def test_a_handler_must_name_its_arguments_class() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "day"),
-    [("2026-12-01", dt.date(2026, 12, 1)), ("1/12/2026", dt.date(2026, 12, 1)), ("x", None)],
+    ("words", "taken"),
+    [
+        ("2026-12-01 19:30", 1),
+        ("1/12/2026 x", 1),
+        ("mardi prochain à 19 h 30", 2),
+        ("the day after tomorrow 6pm", 4),
+        ("le 8 décembre 2026 19h", 4),
+        ("x", None),
+    ],
 )
-def test_dates(text: str, day: dt.date | None) -> None:
-    assert parse_date(text) == day
+def test_days_take_their_words(words: str, taken: int | None) -> None:
+    found = read_day(words.split())
+    assert (found[1] if found else None) == taken
 
 
 @pytest.mark.parametrize(
     ("text", "at"),
-    [("19:30", dt.time(19, 30)), ("19h", dt.time(19)), ("7h05", dt.time(7, 5)), ("7pm", None)],
+    [
+        ("19:30", (dt.time(19, 30), 1)),
+        ("19h", (dt.time(19), 1)),
+        ("7h05", (dt.time(7, 5), 1)),
+        ("à 19 h 30 90", (dt.time(19, 30), 4)),
+        ("7pm", (dt.time(19), 1)),
+        ("7", None),
+    ],
 )
-def test_times(text: str, at: dt.time | None) -> None:
-    assert parse_time(text) == at
+def test_times(text: str, at: tuple[dt.time, int] | None) -> None:
+    assert read_time(text.split()) == at
 
 
 def test_impossible_dates_and_times_raise() -> None:
     with pytest.raises(ValueError, match="day"):
-        parse_date("2026-02-30")
+        read_day(["2026-02-30"])
     with pytest.raises(ValueError, match="hour"):
-        parse_time("25:00")
+        read_time(["25:00"])

@@ -183,7 +183,7 @@ async def test_help_shows_the_member_commands_grouped_then_the_pointers() -> Non
 async def test_help_facilitation_lists_the_moderators_commands() -> None:
     h = Harness(language="fr")
     text = (await h.ok("ann", "aide animation")).private("ann")[-1]
-    assert "• séance planifier <AAAA-MM-JJ> <HH:MM> [durée] [hebdo|quinzaine|mensuel]" in text
+    assert "• séance planifier <date> <heure> [durée] [hebdo|quinzaine|mensuel]" in text
     assert "• bâton suivant [membre]" in text and "• main" not in text
     english = (await Harness().ok("ann", "help facilitation")).private("ann")[-1]
     assert "• stick next [member]" in english
