@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.stick import SpeakingOrder
+
 LANGUAGES = ("fr", "en")
 
 
@@ -51,7 +53,8 @@ class Group:
     """Minutes before a session at which the room is reminded, largest first."""
     session_minutes: int
     break_minutes: int
-    first_speakers_first: bool
+    speaking_order: SpeakingOrder
+    """Where a raised hand joins the line (``group set order``)."""
     charter_required: bool
     listed: bool
     """Shown in the directory (``groups``) of its platform; off until a moderator chooses it."""
@@ -84,7 +87,7 @@ class Group:
             reminder_leads=tuple(sorted(defaults.reminder_leads, reverse=True)),
             session_minutes=defaults.session_minutes,
             break_minutes=defaults.break_minutes,
-            first_speakers_first=False,
+            speaking_order=SpeakingOrder.ARRIVAL,
             charter_required=True,
             listed=False,
             created_at=now,

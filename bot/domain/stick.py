@@ -7,10 +7,24 @@ Observers are kept out by the handlers, which know roles; this module knows only
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.errors import StateError
+
+
+class SpeakingOrder(StrEnum):
+    """Where a raised hand joins the line (a group setting; moderators may still move people)."""
+
+    ARRIVAL = "arrival"
+    """In the order hands were raised."""
+    FIRST_TIME = "first-time"
+    """Those who have not spoken yet in this session first, then in the order of arrival."""
+    BALANCED = "balanced"
+    """A progressive stack: whoever has spoken least in this session (total speaking time)
+    first, then in the order of arrival."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +92,28 @@ def _settle(change: StickChange, now: datetime) -> StickChange:
     return change
 
 
-def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int:
-    if not first_speakers_first or user in stick.spoken:
+def speaking_time(turns: Iterable[SpeakingTurn]) -> dict[str, timedelta]:
+    """Each speaker's total time holding the stick, from the speaking log."""
+    total: dict[str, timedelta] = {}
+    for turn in turns:
+        total[turn.user_id] = total.get(turn.user_id, timedelta()) + (
+            turn.ended_at - turn.started_at
+        )
+    return total
+
+
+def _insert_position(
+    stick: Stick, user: str, order: SpeakingOrder, spoken_time: Mapping[str, timedelta]
+) -> int:
+    if order is SpeakingOrder.BALANCED:
+        # After everyone who has spoken as little or less (they were there first), before the
+        # first who has spoken longer.
+        mine = spoken_time.get(user, timedelta())
+        for index, waiting in enumerate(stick.queue):
+            if spoken_time.get(waiting, timedelta()) > mine:
+                return index
+        return len(stick.queue)
+    if order is SpeakingOrder.ARRIVAL or user in stick.spoken:
         return len(stick.queue)
     # Someone who has not spoken yet goes after the other first-timers, before those who have.
     for index, waiting in enumerate(stick.queue):
@@ -89,13 +123,20 @@ def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int
 
 
 def raise_hand(
-    stick: Stick, user: str, now: datetime, *, first_speakers_first: bool
+    stick: Stick,
+    user: str,
+    now: datetime,
+    *,
+    order: SpeakingOrder = SpeakingOrder.ARRIVAL,
+    spoken_time: Mapping[str, timedelta] | None = None,
 ) -> StickChange:
+    """``user`` joins the line where ``order`` puts them; ``spoken_time`` (see
+    :func:`speaking_time`) is what the balanced order weighs."""
     if stick.holder == user:
         raise StateError("error.already_holder")
     if user in stick.queue:
         raise StateError("error.already_queued", {"position": stick.queue.index(user) + 1})
-    position = _insert_position(stick, user, first_speakers_first)
+    position = _insert_position(stick, user, order, spoken_time or {})
     queue = (*stick.queue[:position], user, *stick.queue[position:])
     return _settle(StickChange(replace(stick, queue=queue)), now)
 

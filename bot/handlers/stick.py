@@ -25,8 +25,9 @@ from bot.handlers.stick_flow import (
     queue_params,
     remember,
     schedule_nudge,
+    spoken_time,
 )
-from bot.replies import Duration, Reply, UserRef, private, room
+from bot.replies import Duration, Key, Lines, Param, Reply, UserRef, private, room
 
 
 @contextmanager
@@ -47,8 +48,9 @@ double press and refused: it would otherwise end the turn of someone who just st
 async def hand(ctx: Context, args: NoArgs) -> list[Reply]:
     session, stick = await open_stick(ctx)
     ensure_may_take_stick(ctx, ctx.member, self_request=True)
+    order = ctx.group.speaking_order
     change = rules.raise_hand(
-        stick, ctx.user_id, ctx.now, first_speakers_first=ctx.group.first_speakers_first
+        stick, ctx.user_id, ctx.now, order=order, spoken_time=await spoken_time(ctx, session)
     )
     replies = await apply_change(ctx, session, change)
     if change.stick.holder != ctx.user_id:
@@ -77,7 +79,13 @@ async def pass_(ctx: Context, args: NoArgs) -> list[Reply]:
 async def show_queue(ctx: Context, args: NoArgs) -> list[Reply]:
     _, stick = await open_stick(ctx)
     members = await members_named(ctx, stick)
-    return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
+    order = ctx.group.speaking_order.value
+    about: list[Param] = [Key(f"stick.order_note.{order}")]
+    if ctx.user_id in stick.queue[1:]:
+        position = stick.queue.index(ctx.user_id) + 1
+        about.append(Key(f"stick.ahead.{order}", {"position": position, "ahead": position - 1}))
+    params = queue_params(stick, members)
+    return [private(ctx.user_id, "stick.queue", **params, about=Lines(tuple(about)))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.commands.context import Context
 from bot.domain import Job, JobKind, Member, Session, SpeakingTurn, Stick, StickChange
 from bot.domain.member import Role
+from bot.domain.stick import SpeakingOrder, speaking_time
 from bot.errors import StateError
 from bot.handlers.common import ref
 from bot.replies import Key, Param, Reply, Tone, UserRef, private, room
@@ -26,6 +27,13 @@ async def open_stick(ctx: Context) -> tuple[Session, Stick]:
     remember(ctx, found.members)
     stick = found.stick if found.stick is not None else Stick(session_id=found.session.id)
     return found.session, stick
+
+
+async def spoken_time(ctx: Context, session: Session) -> dict[str, timedelta]:
+    """Who has spoken how long in ``session``: read only for the balanced order, which weighs it."""
+    if ctx.group.speaking_order is not SpeakingOrder.BALANCED:
+        return {}
+    return speaking_time(await ctx.uow.sticks.turns(session.id))
 
 
 def remember(ctx: Context, members: Iterable[Member]) -> None:

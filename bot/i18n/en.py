@@ -71,7 +71,13 @@ MESSAGES: dict[str, str] = {
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
     "stick.passed": "{member} passed the stick. Thank you for sharing.",
     "stick.place_given_up": "{member} gave up their place in line.",
-    "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}",
+    "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}\n{about}",
+    "stick.order_note.arrival": "Here, everyone speaks in the order they raised their hand.",
+    "stick.order_note.first-time": "Here, people who have not spoken yet in this session go first, then everyone in the order they raised their hand.",
+    "stick.order_note.balanced": "Here, the order is balanced: whoever has spoken least in this session goes first, then everyone in the order they raised their hand.",
+    "stick.ahead.arrival": "You are number {position}: {ahead|the person ahead of you|the people ahead of you} raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
+    "stick.ahead.first-time": "You are number {position}: {ahead|the person ahead of you|the people ahead of you} had not spoken yet or raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
+    "stick.ahead.balanced": "You are number {position}: {ahead|the person ahead of you has|the people ahead of you have} spoken less than you so far or raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
     "stick.turn_ended": "Thank you, {member}.",
     "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
     "stick.removed": "{member} is no longer in line.",
@@ -101,7 +107,7 @@ MESSAGES: dict[str, str] = {
         "name: {name}\nneed: {need}\nlanguage: {language}\ntime zone: {timezone}\n"
         "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
         "session length: {duration}\nbreak length: {break}\n"
-        "first-time speakers first: {first_speakers_first}\n"
+        "speaking order: {order}\n"
         "charter required to speak: {charter_required}\n"
         "listed in the directory: {directory}\ncountry (crisis lines): {country}\n"
         "charter: {charter}"
@@ -117,6 +123,10 @@ MESSAGES: dict[str, str] = {
     "setting.break": "break length",
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
+    "setting.order": "speaking order",
+    "order.arrival": "order of arrival",
+    "order.first-time": "first-time speakers first",
+    "order.balanced": "balanced (whoever has spoken least first)",
     "setting.country": "country (crisis lines)",
     "setting.country_auto": "{country}, from the time zone",
     "setting.country_unknown": "unknown (the time zone names no country)",
@@ -248,6 +258,7 @@ MESSAGES: dict[str, str] = {
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
     "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
     "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.order": "Please choose “arrival”, “first-time” or “balanced” (not “{value}”).",
     # scheduling and reminders
     "arg.date": "YYYY-MM-DD",
     "arg.time": "HH:MM",
@@ -396,6 +407,7 @@ MESSAGES: dict[str, str] = {
     "setting.values.break": "1 to 60 min",
     "setting.values.first-speakers-first": "on or off",
     "setting.values.charter-required": "on or off",
+    "setting.values.order": "arrival (in the order hands were raised), first-time (who has not spoken yet first) or balanced (who has spoken least first)",
     "setting.values.country": "a country code such as GB, US, CA, AU, or “auto” to follow the time zone",
     "setting.values.directory": "on or off",
     "sessions.number": "#{id}",

@@ -45,6 +45,8 @@ MODERATOR_COMMANDS = (
     "stick round",
     "stick timer 2",
     "group set first-speakers-first on",
+    "group set order balanced",
+    "group set order arrival",
     "group set accompanying ask",
 )
 TARGETED = (
