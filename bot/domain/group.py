@@ -64,6 +64,8 @@ class Group:
     region: str | None = None
     """The region of the language setting (``en-US`` → ``US``): how times and dates are written
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
+    reply_hands: bool = True
+    """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
 
     @property
     def locale(self) -> str:

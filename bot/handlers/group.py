@@ -346,6 +346,13 @@ SETTINGS: tuple[Setting, ...] = (
         shown=False,
     ),
     Setting(
+        "replies",
+        "réactions",
+        _switch("replies"),
+        lambda g, v: replace(g, reply_hands=bool(v)),
+        lambda g, _: _yes_no(g.reply_hands),
+    ),
+    Setting(
         "charter-required",
         "charte-obligatoire",
         _switch("charter-required"),

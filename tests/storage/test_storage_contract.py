@@ -94,6 +94,7 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         charter_required=False,
         listed=True,
         country="CA",
+        reply_hands=False,
         region="CA",
     )
     async with store() as uow:
@@ -300,6 +301,8 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         holder_since=at(3),
         queue=("@bob:example.org", "@zoe:example.org", "@cy:example.org"),
         turn_minutes=5,
+        reply="@bob:example.org",
+        process=("@cy:example.org",),
     )
     async with store() as uow:
         await uow.sticks.save(held)  # replaces the first save

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain import stick as rules
 from bot.domain.member import Role
-from bot.domain.stick import SpeakingOrder, SpeakingTurn, Stick
+from bot.domain.stick import HandKind, SpeakingOrder, SpeakingTurn, Stick
 from bot.errors import StateError
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
@@ -19,6 +19,8 @@ from tests.unit.harness import Harness
 USERS = ("ann", "bob", "cat", "dan", "mod")
 MEMBER_COMMANDS = (
     "hand",
+    "hand reply",
+    "hand process",
     "lower",
     "pass",
     "queue",
@@ -58,6 +60,14 @@ step = st.one_of(
 )
 
 
+def assert_typed_hands_wait(stick: Stick) -> None:
+    """Typed hands belong to people waiting; one reply hand at most (``reply`` is one id)."""
+    assert stick.reply is None or stick.reply in stick.queue, stick
+    assert set(stick.process) <= set(stick.queue), stick
+    assert len(set(stick.process)) == len(stick.process), stick
+    assert stick.reply not in stick.process, stick
+
+
 def check_invariants(store: InMemoryStore) -> None:
     tables = store.tables
     observers = {m.user_id for m in tables.members.values() if m.role is Role.OBSERVER}
@@ -68,6 +78,7 @@ def check_invariants(store: InMemoryStore) -> None:
         assert stick.holder not in observers, stick
         if stick.holder is None:
             assert stick.queue == (), stick
+        assert_typed_hands_wait(stick)
         session = tables.sessions[stick.session_id]
         if not session.is_active:
             assert stick.holder is None and stick.queue == ()
@@ -111,7 +122,9 @@ T0 = datetime(2026, 12, 1, 18, tzinfo=UTC)
 
 operation = st.one_of(
     st.tuples(
-        st.sampled_from(("raise", "lower", "pass", "give", "skip", "remove", "leave")),
+        st.sampled_from(
+            ("raise", "reply", "process", "lower", "pass", "give", "skip", "remove", "leave")
+        ),
         st.sampled_from(USERS),
     ),
     st.tuples(st.just("move"), st.tuples(st.sampled_from(USERS), st.integers(1, 6))),
@@ -134,6 +147,13 @@ def test_pure_rules_keep_their_invariants(
                 case "raise":
                     spoken = rules.speaking_time(log)
                     change = rules.raise_hand(stick, str(arg), now, order=order, spoken_time=spoken)
+                case "reply" | "process":
+                    kind = HandKind(name)
+                    change = rules.raise_hand(stick, str(arg), now, order=order, kind=kind)
+                    if str(arg) in change.stick.queue:
+                        assert change.stick.kind_of(str(arg)) is kind
+                    if name == "reply" and str(arg) in change.stick.queue:
+                        assert change.stick.queue[0] == str(arg), "a reply goes first"
                 case "lower":
                     change = rules.lower_hand(stick, str(arg))
                 case "pass":
@@ -163,8 +183,9 @@ def test_pure_rules_keep_their_invariants(
         assert len(new.queue) == len(set(new.queue))
         assert new.holder not in new.queue
         assert new.holder is not None or new.queue == ()
+        assert_typed_hands_wait(new)
         everyone = {*stick.queue, stick.holder} - {None}
-        if name not in ("raise", "give", "round"):
+        if name not in ("raise", "reply", "process", "give", "round"):
             assert {*new.queue, new.holder} - {None} <= everyone, "nobody appears from nowhere"
         if new.holder is not None:
             assert new.holder in new.spoken
