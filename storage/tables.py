@@ -53,12 +53,13 @@ groups = Table(
     Column("reminder_leads", JSON, nullable=False),
     Column("session_minutes", Integer, nullable=False),
     Column("break_minutes", Integer, nullable=False),
-    Column("first_speakers_first", Boolean, nullable=False),
+    Column("speaking_order", ENUM, nullable=False),
     Column("charter_required", Boolean, nullable=False),
     Column("listed", Boolean, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("country", String(2), nullable=True),
     Column("region", String(8), nullable=True),
+    Column("reply_hands", Boolean, nullable=False),
     UniqueConstraint("platform", "room_id"),
 )
 
@@ -149,6 +150,8 @@ sticks = Table(
     Column("holder_since", UTCDateTime, nullable=True),
     Column("queue", JSON, nullable=False),
     Column("turn_minutes", Integer, nullable=True),
+    Column("reply", String(255), nullable=True),
+    Column("process", JSON, nullable=False),
 )
 
 speaking_turns = Table(

@@ -7,7 +7,7 @@ from bot.domain.member import Member, Role
 from bot.domain.pause import Cooldown, PauseRequest, PendingAsks
 from bot.domain.series import Series
 from bot.domain.session import Session, SessionState
-from bot.domain.stick import Handover, SpeakingTurn, Stick, StickChange
+from bot.domain.stick import Handover, SpeakingOrder, SpeakingTurn, Stick, StickChange
 
 __all__ = [
     "AccompanyingPolicy",
@@ -28,6 +28,7 @@ __all__ = [
     "Series",
     "Session",
     "SessionState",
+    "SpeakingOrder",
     "SpeakingTurn",
     "Stick",
     "StickChange",

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.stick import SpeakingOrder
+
 LANGUAGES = ("fr", "en")
 
 
@@ -51,7 +53,8 @@ class Group:
     """Minutes before a session at which the room is reminded, largest first."""
     session_minutes: int
     break_minutes: int
-    first_speakers_first: bool
+    speaking_order: SpeakingOrder
+    """Where a raised hand joins the line (``group set order``)."""
     charter_required: bool
     listed: bool
     """Shown in the directory (``groups``) of its platform; off until a moderator chooses it."""
@@ -61,6 +64,8 @@ class Group:
     region: str | None = None
     """The region of the language setting (``en-US`` → ``US``): how times and dates are written
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
+    reply_hands: bool = True
+    """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
 
     @property
     def locale(self) -> str:
@@ -84,7 +89,7 @@ class Group:
             reminder_leads=tuple(sorted(defaults.reminder_leads, reverse=True)),
             session_minutes=defaults.session_minutes,
             break_minutes=defaults.break_minutes,
-            first_speakers_first=False,
+            speaking_order=SpeakingOrder.ARRIVAL,
             charter_required=True,
             listed=False,
             created_at=now,

@@ -1,16 +1,42 @@
 """The talking stick: who speaks now and who waits, as pure functions on a frozen value.
 
 Invariants (checked by property tests): nobody is twice in the queue, the holder is never in the
-queue, and when nobody holds the stick the queue is empty (the first in line always gets it).
+queue, and when nobody holds the stick the queue is empty (the first in line always gets it);
+typed hands (one reply hand at most, process points) belong to people in the queue.
 Observers are kept out by the handlers, which know roles; this module knows only user ids.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.errors import StateError
+
+
+class SpeakingOrder(StrEnum):
+    """Where a raised hand joins the line (a group setting; moderators may still move people)."""
+
+    ARRIVAL = "arrival"
+    """In the order hands were raised."""
+    FIRST_TIME = "first-time"
+    """Those who have not spoken yet in this session first, then in the order of arrival."""
+    BALANCED = "balanced"
+    """A progressive stack: whoever has spoken least in this session (total speaking time)
+    first, then in the order of arrival."""
+
+
+class HandKind(StrEnum):
+    """What a raised hand is for."""
+
+    REGULAR = "regular"
+    REPLY = "reply"
+    """A short, direct answer to what was just said: placed before the regular line, one at a
+    time."""
+    PROCESS = "process"
+    """A point about how the meeting runs: in the regular line, the moderators told at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +49,17 @@ class Stick:
     """A gentle guideline: the holder is nudged privately after this long, never cut off."""
     spoken: frozenset[str] = frozenset()
     """Everyone who has held the stick in this session (derived from the speaking log)."""
+    reply: str | None = None
+    """The one person waiting with a reply hand, if any."""
+    process: tuple[str, ...] = ()
+    """The people waiting with a process point."""
+
+    def kind_of(self, user: str) -> HandKind:
+        if user == self.reply:
+            return HandKind.REPLY
+        if user in self.process:
+            return HandKind.PROCESS
+        return HandKind.REGULAR
 
     def involves(self, user: str) -> bool:
         """``user`` holds the stick or waits for it."""
@@ -59,12 +96,20 @@ class StickChange:
     handovers: tuple[Handover, ...] = ()
 
 
+def _queued(stick: Stick, queue: tuple[str, ...]) -> Stick:
+    """``stick`` with that queue; a typed hand leaves with the person who held it up."""
+    waiting = set(queue)
+    reply = stick.reply if stick.reply in waiting else None
+    process = tuple(u for u in stick.process if u in waiting)
+    return replace(stick, queue=queue, reply=reply, process=process)
+
+
 def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
     handover = Handover(stick.holder, stick.holder_since, user)
     spoken = stick.spoken | {user} if user else stick.spoken
     queue = tuple(u for u in stick.queue if u != user)
     moved = replace(
-        stick, holder=user, holder_since=now if user else None, queue=queue, spoken=spoken
+        _queued(stick, queue), holder=user, holder_since=now if user else None, spoken=spoken
     )
     return StickChange(moved, (handover,))
 
@@ -78,8 +123,36 @@ def _settle(change: StickChange, now: datetime) -> StickChange:
     return change
 
 
-def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int:
-    if not first_speakers_first or user in stick.spoken:
+def speaking_time(turns: Iterable[SpeakingTurn]) -> dict[str, timedelta]:
+    """Each speaker's total time holding the stick, from the speaking log."""
+    total: dict[str, timedelta] = {}
+    for turn in turns:
+        total[turn.user_id] = total.get(turn.user_id, timedelta()) + (
+            turn.ended_at - turn.started_at
+        )
+    return total
+
+
+def _insert_position(
+    stick: Stick, user: str, order: SpeakingOrder, spoken_time: Mapping[str, timedelta]
+) -> int:
+    """Where a regular (or process) hand goes: never before a reply hand heading the line."""
+    lowest = 1 if stick.reply is not None and stick.queue[:1] == (stick.reply,) else 0
+    return max(lowest, _order_position(stick, user, order, spoken_time))
+
+
+def _order_position(
+    stick: Stick, user: str, order: SpeakingOrder, spoken_time: Mapping[str, timedelta]
+) -> int:
+    if order is SpeakingOrder.BALANCED:
+        # After everyone who has spoken as little or less (they were there first), before the
+        # first who has spoken longer.
+        mine = spoken_time.get(user, timedelta())
+        for index, waiting in enumerate(stick.queue):
+            if spoken_time.get(waiting, timedelta()) > mine:
+                return index
+        return len(stick.queue)
+    if order is SpeakingOrder.ARRIVAL or user in stick.spoken:
         return len(stick.queue)
     # Someone who has not spoken yet goes after the other first-timers, before those who have.
     for index, waiting in enumerate(stick.queue):
@@ -89,15 +162,33 @@ def _insert_position(stick: Stick, user: str, first_speakers_first: bool) -> int
 
 
 def raise_hand(
-    stick: Stick, user: str, now: datetime, *, first_speakers_first: bool
+    stick: Stick,
+    user: str,
+    now: datetime,
+    *,
+    order: SpeakingOrder = SpeakingOrder.ARRIVAL,
+    spoken_time: Mapping[str, timedelta] | None = None,
+    kind: HandKind = HandKind.REGULAR,
 ) -> StickChange:
+    """``user`` joins the line where ``order`` puts them; ``spoken_time`` (see
+    :func:`speaking_time`) is what the balanced order weighs.  A reply hand goes first in line
+    (one at a time); someone already waiting who raises a typed hand changes its type."""
     if stick.holder == user:
         raise StateError("error.already_holder")
     if user in stick.queue:
-        raise StateError("error.already_queued", {"position": stick.queue.index(user) + 1})
-    position = _insert_position(stick, user, first_speakers_first)
+        if kind is HandKind.REGULAR or stick.kind_of(user) is kind:
+            raise StateError("error.already_queued", {"position": stick.queue.index(user) + 1})
+        if kind is HandKind.PROCESS and stick.kind_of(user) is HandKind.REGULAR:
+            return StickChange(replace(stick, process=(*stick.process, user)))  # same place
+        stick = _queued(stick, tuple(u for u in stick.queue if u != user))  # to its new place
+    if kind is HandKind.REPLY:
+        if stick.reply is not None:
+            raise StateError("error.reply_taken")
+        return _settle(StickChange(replace(stick, queue=(user, *stick.queue), reply=user)), now)
+    position = _insert_position(stick, user, order, spoken_time or {})
     queue = (*stick.queue[:position], user, *stick.queue[position:])
-    return _settle(StickChange(replace(stick, queue=queue)), now)
+    process = (*stick.process, user) if kind is HandKind.PROCESS else stick.process
+    return _settle(StickChange(replace(stick, queue=queue, process=process)), now)
 
 
 def lower_hand(stick: Stick, user: str) -> StickChange:
@@ -105,7 +196,7 @@ def lower_hand(stick: Stick, user: str) -> StickChange:
         raise StateError("error.lower_while_holding")
     if user not in stick.queue:
         raise StateError("error.not_queued")
-    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+    return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
 
 
 def pass_turn(stick: Stick, user: str, now: datetime) -> StickChange:
@@ -150,7 +241,9 @@ def skip(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.queue[-1] == user:
         raise StateError("error.skip_nobody_after")
     queue = (*(u for u in stick.queue if u != user), user)
-    return StickChange(replace(stick, queue=queue))
+    return StickChange(
+        _queued(replace(stick, reply=None if stick.reply == user else stick.reply), queue)
+    )
 
 
 def remove(stick: Stick, user: str, now: datetime) -> StickChange:
@@ -158,7 +251,7 @@ def remove(stick: Stick, user: str, now: datetime) -> StickChange:
         return _settle(_hand_to(stick, None, now), now)
     if user not in stick.queue:
         raise StateError("error.member_not_in_line")
-    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+    return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
 
 
 def move(stick: Stick, user: str, position: int) -> StickChange:
@@ -168,25 +261,25 @@ def move(stick: Stick, user: str, position: int) -> StickChange:
     others = [u for u in stick.queue if u != user]
     index = max(0, min(position - 1, len(others)))
     others.insert(index, user)
-    return StickChange(replace(stick, queue=tuple(others)))
+    return StickChange(_queued(stick, tuple(others)))
 
 
 def clear(stick: Stick) -> StickChange:
-    return StickChange(replace(stick, queue=()))
+    return StickChange(_queued(stick, ()))
 
 
 def round_table(stick: Stick, users: tuple[str, ...], now: datetime) -> StickChange:
     """Queue everyone in ``users`` who is neither holding the stick nor already waiting."""
     waiting = set(stick.queue)
     added = tuple(u for u in dict.fromkeys(users) if u != stick.holder and u not in waiting)
-    return _settle(StickChange(replace(stick, queue=(*stick.queue, *added))), now)
+    return _settle(StickChange(_queued(stick, (*stick.queue, *added))), now)
 
 
 def leave(stick: Stick, user: str, now: datetime) -> StickChange:
     """Take ``user`` out of the stick entirely (became an observer, left the group); never fails."""
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
-    return StickChange(replace(stick, queue=tuple(u for u in stick.queue if u != user)))
+    return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
 
 
 def without(stick: Stick, user_id: str) -> Stick:
@@ -194,5 +287,5 @@ def without(stick: Stick, user_id: str) -> Stick:
     left when someone asks to be forgotten (their own group is told through :func:`leave`)."""
     queue = tuple(u for u in stick.queue if u != user_id)
     if stick.holder == user_id:
-        return replace(stick, holder=None, holder_since=None, queue=queue)
-    return replace(stick, queue=queue)
+        return _queued(replace(stick, holder=None, holder_since=None), queue)
+    return _queued(stick, queue)

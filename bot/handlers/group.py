@@ -16,6 +16,7 @@ from bot.commands.arguments import NoArgs, OneOf, Text
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
+from bot.domain.stick import SpeakingOrder
 from bot.errors import UsageError
 from bot.i18n import translate
 from bot.replies import Duration, Key, Param, Reply, UserText, room
@@ -36,6 +37,8 @@ class Setting:
     apply: Callable[[Group, SettingValue], Group]
     show: Callable[[Group, str], Param]
     """The current value, for a reader of the given language."""
+    shown: bool = True
+    """Listed by ``group show`` (an older switch that another setting now shows is not)."""
 
 
 def _bad(key: str, value: str, **params: Param) -> UsageError:
@@ -215,6 +218,16 @@ def _as_leads(value: SettingValue) -> tuple[int, ...]:
     return value
 
 
+def _first_speakers_first(group: Group, value: SettingValue) -> Group:
+    """The older switch, kept: on is the first-time order (the balanced order, which also puts
+    those who have not spoken first, stays), off the order of arrival."""
+    if not value:
+        return replace(group, speaking_order=SpeakingOrder.ARRIVAL)
+    if group.speaking_order is SpeakingOrder.BALANCED:
+        return group
+    return replace(group, speaking_order=SpeakingOrder.FIRST_TIME)
+
+
 def _yes_no(flag: bool) -> Key:
     return Key("value.yes" if flag else "value.no")
 
@@ -308,11 +321,36 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g, _: Duration(g.break_minutes),
     ),
     Setting(
+        "order",
+        "ordre",
+        _choice(
+            "order",
+            {
+                **{o.value: o.value for o in SpeakingOrder},
+                "arrivee": "arrival",
+                "nouveaux": "first-time",
+                "nouvelles": "first-time",
+                "equilibre": "balanced",
+                "equilibree": "balanced",
+            },
+        ),
+        lambda g, v: replace(g, speaking_order=SpeakingOrder(_as_str(v))),
+        lambda g, _: Key(f"order.{g.speaking_order.value}"),
+    ),
+    Setting(
         "first-speakers-first",
         "nouveaux-d-abord",
         _switch("first-speakers-first"),
-        lambda g, v: replace(g, first_speakers_first=bool(v)),
-        lambda g, _: _yes_no(g.first_speakers_first),
+        _first_speakers_first,
+        lambda g, _: _yes_no(g.speaking_order is not SpeakingOrder.ARRIVAL),
+        shown=False,
+    ),
+    Setting(
+        "replies",
+        "réactions",
+        _switch("replies"),
+        lambda g, v: replace(g, reply_hands=bool(v)),
+        lambda g, _: _yes_no(g.reply_hands),
     ),
     Setting(
         "charter-required",
@@ -371,6 +409,6 @@ async def set_(ctx: Context, args: Set) -> list[Reply]:
 
 async def show(ctx: Context, args: NoArgs) -> list[Reply]:
     params: dict[str, Param] = {
-        s.key.replace("-", "_"): s.show(ctx.group, ctx.language) for s in SETTINGS
+        s.key.replace("-", "_"): s.show(ctx.group, ctx.language) for s in SETTINGS if s.shown
     }
     return [room("group.show", **params)]

@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from bot.commands.args import parse_minutes
-from bot.commands.arguments import MemberName, NoArgs, Number
+from bot.commands.arguments import MemberName, NoArgs, Number, OneOf
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
 from bot.domain.member import Member, Role
+from bot.domain.stick import HandKind
 from bot.errors import StateError, UsageError
-from bot.handlers.common import OneMember, find_member, ref
+from bot.handlers.common import OneMember, find_member, notify_moderators, ref
 from bot.handlers.stick_flow import (
     apply_change,
     ensure_may_take_stick,
@@ -25,8 +26,9 @@ from bot.handlers.stick_flow import (
     queue_params,
     remember,
     schedule_nudge,
+    spoken_time,
 )
-from bot.replies import Duration, Reply, UserRef, private, room
+from bot.replies import Duration, Key, Lines, Param, Reply, UserRef, private, room
 
 
 @contextmanager
@@ -44,16 +46,47 @@ STALE_NEXT_WINDOW = timedelta(seconds=10)
 double press and refused: it would otherwise end the turn of someone who just started."""
 
 
-async def hand(ctx: Context, args: NoArgs) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class Hand:
+    kind: Annotated[
+        Literal["reply", "process"] | None,
+        OneOf(aliases={"reaction": "reply", "organisation": "process"}),
+    ]
+    """``reply``: a short direct answer to what was just said; ``process``: a point about how
+    the meeting runs.  Someone already in line changes the type of their hand."""
+
+
+_RAISED = {
+    HandKind.REGULAR: "stick.hand_raised",
+    HandKind.REPLY: "stick.hand_raised_reply",
+    HandKind.PROCESS: "stick.hand_raised_process",
+}
+
+
+async def hand(ctx: Context, args: Hand) -> list[Reply]:
     session, stick = await open_stick(ctx)
     ensure_may_take_stick(ctx, ctx.member, self_request=True)
+    kind = HandKind(args.kind) if args.kind else HandKind.REGULAR
+    if kind is HandKind.REPLY and not ctx.group.reply_hands:
+        raise StateError("error.reply_hands_off")
+    retyped = ctx.user_id in stick.queue
     change = rules.raise_hand(
-        stick, ctx.user_id, ctx.now, first_speakers_first=ctx.group.first_speakers_first
+        stick,
+        ctx.user_id,
+        ctx.now,
+        order=ctx.group.speaking_order,
+        spoken_time=await spoken_time(ctx, session),
+        kind=kind,
     )
     replies = await apply_change(ctx, session, change)
     if change.stick.holder != ctx.user_id:
         position = change.stick.queue.index(ctx.user_id) + 1
-        replies.insert(0, room("stick.hand_raised", member=ref(ctx.member), position=position))
+        key = f"stick.hand_retyped_{kind.value}" if retyped else _RAISED[kind]
+        replies.insert(0, room(key, member=ref(ctx.member), position=position))
+    if kind is HandKind.PROCESS:
+        replies += await notify_moderators(
+            ctx.uow, ctx.group.id, "stick.process_moderators", member=ref(ctx.member)
+        )
     return replies
 
 
@@ -77,7 +110,13 @@ async def pass_(ctx: Context, args: NoArgs) -> list[Reply]:
 async def show_queue(ctx: Context, args: NoArgs) -> list[Reply]:
     _, stick = await open_stick(ctx)
     members = await members_named(ctx, stick)
-    return [private(ctx.user_id, "stick.queue", **queue_params(stick, members))]
+    order = ctx.group.speaking_order.value
+    about: list[Param] = [Key(f"stick.order_note.{order}")]
+    if ctx.user_id in stick.queue[1:]:
+        position = stick.queue.index(ctx.user_id) + 1
+        about.append(Key(f"stick.ahead.{order}", {"position": position, "ahead": position - 1}))
+    params = queue_params(stick, members)
+    return [private(ctx.user_id, "stick.queue", **params, about=Lines(tuple(about)))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.commands.context import Context
 from bot.domain import Job, JobKind, Member, Session, SpeakingTurn, Stick, StickChange
 from bot.domain.member import Role
+from bot.domain.stick import HandKind, SpeakingOrder, speaking_time
 from bot.errors import StateError
 from bot.handlers.common import ref
 from bot.replies import Key, Param, Reply, Tone, UserRef, private, room
@@ -26,6 +27,13 @@ async def open_stick(ctx: Context) -> tuple[Session, Stick]:
     remember(ctx, found.members)
     stick = found.stick if found.stick is not None else Stick(session_id=found.session.id)
     return found.session, stick
+
+
+async def spoken_time(ctx: Context, session: Session) -> dict[str, timedelta]:
+    """Who has spoken how long in ``session``: read only for the balanced order, which weighs it."""
+    if ctx.group.speaking_order is not SpeakingOrder.BALANCED:
+        return {}
+    return speaking_time(await ctx.uow.sticks.turns(session.id))
 
 
 def remember(ctx: Context, members: Iterable[Member]) -> None:
@@ -105,8 +113,16 @@ def panel(stick: Stick, members: dict[str, Member]) -> Reply:
 
 
 def queue_params(stick: Stick, members: dict[str, Member]) -> dict[str, Param]:
+    """The line as ``queue`` shows it: each typed hand with its type."""
     holder: Param = _ref(members, stick.holder) if stick.holder else Key("stick.nobody")
-    return {"holder": holder, "queue": tuple(_ref(members, u) for u in stick.queue)}
+    return {"holder": holder, "queue": tuple(_waiting(stick, members, u) for u in stick.queue)}
+
+
+def _waiting(stick: Stick, members: dict[str, Member], user_id: str) -> Param:
+    kind = stick.kind_of(user_id)
+    if kind is HandKind.REGULAR:
+        return _ref(members, user_id)
+    return Key(f"stick.queue_item.{kind.value}", {"member": _ref(members, user_id)})
 
 
 def ensure_may_take_stick(ctx: Context, member: Member, *, self_request: bool) -> None:

@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     # argument names (usage lines)
     "arg.command": "command",
     "arg.mode": "anon",
+    "arg.kind": "reply|process",
     "arg.state": "on|off",
     "arg.duration": "duration",
     "arg.minutes": "minutes",
@@ -59,6 +60,13 @@ MESSAGES: dict[str, str] = {
     "stick.hand_raised_item": "{member} (number {position})",
     "stick.hands_lowered": "{member} lowered their {member|hand|hands}.",
     "stick.hand_lowered": "{member} lowered their hand.",
+    "stick.hand_raised_reply": "↩️ {member} raised their hand for a direct reply to what was just said (number {position} in line).",
+    "stick.hand_raised_process": "✋ {member} raised their hand for a point about how the meeting runs (number {position} in line); the moderators have been told.",
+    "stick.hand_retyped_reply": "↩️ {member}'s hand is now a direct reply (number {position} in line).",
+    "stick.hand_retyped_process": "✋ {member}'s hand is now a point about how the meeting runs (number {position} in line); the moderators have been told.",
+    "stick.process_moderators": "{member} would like to raise a point about how the meeting runs. You may give them the stick whenever it feels right.",
+    "stick.queue_item.reply": "{member} (reply)",
+    "stick.queue_item.process": "{member} (process)",
     "stick.given_over": (
         "🎤 The moderators hand the stick to {member}. {previous} will have it again right after."
     ),
@@ -71,7 +79,13 @@ MESSAGES: dict[str, str] = {
     "stick.free": "The talking stick is free: raise your hand with “hand”.",
     "stick.passed": "{member} passed the stick. Thank you for sharing.",
     "stick.place_given_up": "{member} gave up their place in line.",
-    "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}",
+    "stick.queue": "🎤 Speaking: {holder} · waiting: {queue}\n{about}",
+    "stick.order_note.arrival": "Here, everyone speaks in the order they raised their hand.",
+    "stick.order_note.first-time": "Here, people who have not spoken yet in this session go first, then everyone in the order they raised their hand.",
+    "stick.order_note.balanced": "Here, the order is balanced: whoever has spoken least in this session goes first, then everyone in the order they raised their hand.",
+    "stick.ahead.arrival": "You are number {position}: {ahead|the person ahead of you|the people ahead of you} raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
+    "stick.ahead.first-time": "You are number {position}: {ahead|the person ahead of you|the people ahead of you} had not spoken yet or raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
+    "stick.ahead.balanced": "You are number {position}: {ahead|the person ahead of you has|the people ahead of you have} spoken less than you so far or raised their hand before you (or the moderators adjusted the order). Your turn will come; take your time.",
     "stick.turn_ended": "Thank you, {member}.",
     "stick.skipped": "{member} will speak a little later (moved to the end of the line).",
     "stick.removed": "{member} is no longer in line.",
@@ -101,7 +115,7 @@ MESSAGES: dict[str, str] = {
         "name: {name}\nneed: {need}\nlanguage: {language}\ntime zone: {timezone}\n"
         "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
         "session length: {duration}\nbreak length: {break}\n"
-        "first-time speakers first: {first_speakers_first}\n"
+        "speaking order: {order}\ndirect replies: {replies}\n"
         "charter required to speak: {charter_required}\n"
         "listed in the directory: {directory}\ncountry (crisis lines): {country}\n"
         "charter: {charter}"
@@ -117,6 +131,11 @@ MESSAGES: dict[str, str] = {
     "setting.break": "break length",
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
+    "setting.order": "speaking order",
+    "setting.replies": "direct replies (“hand reply”)",
+    "order.arrival": "order of arrival",
+    "order.first-time": "first-time speakers first",
+    "order.balanced": "balanced (whoever has spoken least first)",
     "setting.country": "country (crisis lines)",
     "setting.country_auto": "{country}, from the time zone",
     "setting.country_unknown": "unknown (the time zone names no country)",
@@ -136,7 +155,7 @@ MESSAGES: dict[str, str] = {
     "help.help": "list the commands, or explain one",
     "help.rules": "show the group's charter",
     "help.agree": "accept the charter",
-    "help.hand": "raise your hand to speak",
+    "help.hand": "raise your hand to speak (“reply”: a short direct answer to what was just said; “process”: a point about how the meeting runs)",
     "help.lower": "lower your hand",
     "help.pass": "pass the stick, or give up your place in line",
     "help.queue": "show who speaks and who is waiting",
@@ -248,6 +267,10 @@ MESSAGES: dict[str, str] = {
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
     "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
     "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.replies": "Please answer “on” or “off” (not “{value}”).",
+    "error.reply_taken": "A direct reply is already waiting: one at a time keeps the exchange flowing. You can raise your hand as usual with “hand”.",
+    "error.reply_hands_off": "This group has chosen not to use direct replies. You can raise your hand as usual with “hand”.",
+    "error.setting.order": "Please choose “arrival”, “first-time” or “balanced” (not “{value}”).",
     # scheduling and reminders
     "arg.date": "date",
     "arg.time": "time",
@@ -398,6 +421,8 @@ MESSAGES: dict[str, str] = {
     "setting.values.break": "1 to 60 min",
     "setting.values.first-speakers-first": "on or off",
     "setting.values.charter-required": "on or off",
+    "setting.values.replies": "on or off",
+    "setting.values.order": "arrival (in the order hands were raised), first-time (who has not spoken yet first) or balanced (who has spoken least first)",
     "setting.values.country": "a country code such as GB, US, CA, AU, or “auto” to follow the time zone",
     "setting.values.directory": "on or off",
     "sessions.number": "#{id}",

@@ -20,6 +20,7 @@ from bot.domain import (
     Role,
     Series,
     SessionState,
+    SpeakingOrder,
     SpeakingTurn,
     Stick,
 )
@@ -89,10 +90,11 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         reminder_leads=(2880, 60, 5),
         session_minutes=120,
         break_minutes=15,
-        first_speakers_first=True,
+        speaking_order=SpeakingOrder.BALANCED,
         charter_required=False,
         listed=True,
         country="CA",
+        reply_hands=False,
         region="CA",
     )
     async with store() as uow:
@@ -299,6 +301,8 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         holder_since=at(3),
         queue=("@bob:example.org", "@zoe:example.org", "@cy:example.org"),
         turn_minutes=5,
+        reply="@bob:example.org",
+        process=("@cy:example.org",),
     )
     async with store() as uow:
         await uow.sticks.save(held)  # replaces the first save
@@ -731,7 +735,7 @@ async def test_concurrent_commands_on_one_group_lose_nothing(store: UnitOfWorkFa
             assert locked is not None
             stick = await uow.sticks.get(session.id)
             assert stick is not None
-            change = raise_hand(stick, user, at(1), first_speakers_first=False)
+            change = raise_hand(stick, user, at(1))
             await uow.sticks.save(change.stick)
             await uow.commit()
 

@@ -105,7 +105,7 @@ async def test_concurrent_writers_queue_instead_of_failing(sqlite_backend: Backe
         async with store() as uow:
             stick = await uow.sticks.get(session.id)
             assert stick is not None
-            await uow.sticks.save(raise_hand(stick, user, at(1), first_speakers_first=False).stick)
+            await uow.sticks.save(raise_hand(stick, user, at(1)).stick)
             await uow.commit()
 
     users = [f"@u{i}:example.org" for i in range(20)]
@@ -169,7 +169,7 @@ async def test_a_hand_command_makes_five_trips_to_the_sqlite_thread(
         assert await uow.sessions.active(g.id) == session
         stick = await uow.sticks.get(session.id)
         assert stick is not None
-        await uow.sticks.save(raise_hand(stick, "@ana:x", at(1), first_speakers_first=False).stick)
+        await uow.sticks.save(raise_hand(stick, "@ana:x", at(1)).stick)
         await uow.commit()
     assert len(trips) == 5
 
@@ -195,9 +195,7 @@ async def test_a_folded_hand_command_makes_three_trips_to_the_sqlite_thread(
         assert found is not None
         assert found.stick is not None
         assert [m.user_id for m in found.members] == ["@bob:x", "@cy:x"]
-        await uow.sticks.save(
-            raise_hand(found.stick, "@ana:x", at(1), first_speakers_first=False).stick
-        )
+        await uow.sticks.save(raise_hand(found.stick, "@ana:x", at(1)).stick)
         await uow.commit()
     assert len(trips) == 3
 

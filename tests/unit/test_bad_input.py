@@ -74,7 +74,8 @@ async def test_a_member_trying_every_moderator_command_is_refused_and_nothing_ch
     [
         ("frobnicate", "error.unknown_command_no_suggestion"),
         ("hnad", "error.unknown_command"),
-        ("hand please", "error.too_many_arguments"),
+        ("hand please", "error.bad_choice"),
+        ("lower please", "error.too_many_arguments"),
         ("stick move ann", "error.missing_argument"),
         ("stick move ann first", "error.bad_int"),
         ("stick move ann 1 2 3", "error.member_not_found"),

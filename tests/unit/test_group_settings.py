@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import AccompanyingPolicy, Need
+from bot.domain import AccompanyingPolicy, Need, SpeakingOrder
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
 
@@ -32,8 +32,13 @@ async def group_of(store: InMemoryStore):  # type: ignore[no-untyped-def]
         ("group set duration 2h", "session_minutes", 120),
         ("groupe régler durée 1h45", "session_minutes", 105),
         ("group set break 15", "break_minutes", 15),
-        ("group set first-speakers-first on", "first_speakers_first", True),
-        ("groupe régler nouveaux-d-abord oui", "first_speakers_first", True),
+        ("group set first-speakers-first on", "speaking_order", SpeakingOrder.FIRST_TIME),
+        ("groupe régler nouveaux-d-abord oui", "speaking_order", SpeakingOrder.FIRST_TIME),
+        ("group set first-speakers-first off", "speaking_order", SpeakingOrder.ARRIVAL),
+        ("group set order balanced", "speaking_order", SpeakingOrder.BALANCED),
+        ("groupe régler ordre équilibré", "speaking_order", SpeakingOrder.BALANCED),
+        ("groupe régler ordre nouveaux", "speaking_order", SpeakingOrder.FIRST_TIME),
+        ("groupe régler ordre arrivée", "speaking_order", SpeakingOrder.ARRIVAL),
         ("group set charter-required no", "charter_required", False),
     ],
 )

@@ -87,7 +87,7 @@ def test_usage_errors() -> None:
     assert _error("stick move bob").key == "error.missing_argument"
     assert _error("stick move bob two").key == "error.bad_int"
     assert _error("stick move bob 0").key == "error.int_out_of_range"
-    assert _error("hand now please").key == "error.too_many_arguments"
+    assert _error("lower now please").key == "error.too_many_arguments"
     assert _error("session start 5").key == "error.minutes_out_of_range"
     assert _error("session start 5h").key == "error.minutes_out_of_range"
     assert _error("session start soon").key == "error.bad_minutes"

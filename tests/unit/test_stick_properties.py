@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.domain import stick as rules
 from bot.domain.member import Role
-from bot.domain.stick import Stick
+from bot.domain.stick import HandKind, SpeakingOrder, SpeakingTurn, Stick
 from bot.errors import StateError
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness
@@ -19,6 +19,8 @@ from tests.unit.harness import Harness
 USERS = ("ann", "bob", "cat", "dan", "mod")
 MEMBER_COMMANDS = (
     "hand",
+    "hand reply",
+    "hand process",
     "lower",
     "pass",
     "queue",
@@ -58,6 +60,14 @@ step = st.one_of(
 )
 
 
+def assert_typed_hands_wait(stick: Stick) -> None:
+    """Typed hands belong to people waiting; one reply hand at most (``reply`` is one id)."""
+    assert stick.reply is None or stick.reply in stick.queue, stick
+    assert set(stick.process) <= set(stick.queue), stick
+    assert len(set(stick.process)) == len(stick.process), stick
+    assert stick.reply not in stick.process, stick
+
+
 def check_invariants(store: InMemoryStore) -> None:
     tables = store.tables
     observers = {m.user_id for m in tables.members.values() if m.role is Role.OBSERVER}
@@ -68,6 +78,7 @@ def check_invariants(store: InMemoryStore) -> None:
         assert stick.holder not in observers, stick
         if stick.holder is None:
             assert stick.queue == (), stick
+        assert_typed_hands_wait(stick)
         session = tables.sessions[stick.session_id]
         if not session.is_active:
             assert stick.holder is None and stick.queue == ()
@@ -111,7 +122,9 @@ T0 = datetime(2026, 12, 1, 18, tzinfo=UTC)
 
 operation = st.one_of(
     st.tuples(
-        st.sampled_from(("raise", "lower", "pass", "give", "skip", "remove", "leave")),
+        st.sampled_from(
+            ("raise", "reply", "process", "lower", "pass", "give", "skip", "remove", "leave")
+        ),
         st.sampled_from(USERS),
     ),
     st.tuples(st.just("move"), st.tuples(st.sampled_from(USERS), st.integers(1, 6))),
@@ -121,46 +134,72 @@ operation = st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(operation, max_size=60), st.booleans())
-def test_pure_rules_keep_their_invariants(ops: list[tuple[str, object]], first: bool) -> None:
+@given(st.lists(operation, max_size=60), st.sampled_from(SpeakingOrder))
+def test_pure_rules_keep_their_invariants(
+    ops: list[tuple[str, object]], order: SpeakingOrder
+) -> None:
     stick = Stick(session_id=1)
-    for name, arg in ops:
+    log: list[SpeakingTurn] = []
+    for minute, (name, arg) in enumerate(ops):
+        now = T0 + timedelta(minutes=minute)
         try:
             match name:
                 case "raise":
-                    change = rules.raise_hand(stick, str(arg), T0, first_speakers_first=first)
+                    spoken = rules.speaking_time(log)
+                    change = rules.raise_hand(stick, str(arg), now, order=order, spoken_time=spoken)
+                case "reply" | "process":
+                    kind = HandKind(name)
+                    change = rules.raise_hand(stick, str(arg), now, order=order, kind=kind)
+                    if str(arg) in change.stick.queue:
+                        assert change.stick.kind_of(str(arg)) is kind
+                    if name == "reply" and str(arg) in change.stick.queue:
+                        assert change.stick.queue[0] == str(arg), "a reply goes first"
                 case "lower":
                     change = rules.lower_hand(stick, str(arg))
                 case "pass":
-                    change = rules.pass_turn(stick, str(arg), T0)
+                    change = rules.pass_turn(stick, str(arg), now)
                 case "give":
-                    change = rules.give(stick, str(arg), T0)
+                    change = rules.give(stick, str(arg), now)
                 case "skip":
-                    change = rules.skip(stick, str(arg), T0)
+                    change = rules.skip(stick, str(arg), now)
                 case "remove":
-                    change = rules.remove(stick, str(arg), T0)
+                    change = rules.remove(stick, str(arg), now)
                 case "leave":
-                    change = rules.leave(stick, str(arg), T0)
+                    change = rules.leave(stick, str(arg), now)
                     assert str(arg) not in change.stick.queue
                     assert change.stick.holder != arg
                 case "move":
                     user, position = arg  # type: ignore[misc]
                     change = rules.move(stick, user, position)
                 case "next":
-                    change = rules.next_turn(stick, T0)
+                    change = rules.next_turn(stick, now)
                 case "clear":
                     change = rules.clear(stick)
                 case _:
-                    change = rules.round_table(stick, arg, T0)  # type: ignore[arg-type]
+                    change = rules.round_table(stick, arg, now)  # type: ignore[arg-type]
         except StateError:
             continue
         new = change.stick
         assert len(new.queue) == len(set(new.queue))
         assert new.holder not in new.queue
         assert new.holder is not None or new.queue == ()
+        assert_typed_hands_wait(new)
         everyone = {*stick.queue, stick.holder} - {None}
-        if name not in ("raise", "give", "round"):
+        if name not in ("raise", "reply", "process", "give", "round"):
             assert {*new.queue, new.holder} - {None} <= everyone, "nobody appears from nowhere"
         if new.holder is not None:
             assert new.holder in new.spoken
+        if name == "raise" and order is SpeakingOrder.BALANCED and str(arg) in new.queue:
+            # A progressive stack: nobody who has spoken longer is ahead of the new hand
+            # unless a moderator's move or a give put them there before.
+            spoken = rules.speaking_time(log)
+            mine = spoken.get(str(arg), timedelta())
+            place = new.queue.index(str(arg))
+            after = new.queue[place + 1 :]
+            assert all(spoken.get(u, timedelta()) > mine for u in after[:1]) or not after
+        log.extend(
+            SpeakingTurn(1, handover.previous, handover.previous_since, now)
+            for handover in change.handovers
+            if handover.previous is not None and handover.previous_since is not None
+        )
         stick = new

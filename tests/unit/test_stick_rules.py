@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain import stick as rules
-from bot.domain.stick import Stick
+from bot.domain.stick import SpeakingOrder, Stick
 from bot.errors import StateError
 
 T0 = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -17,7 +17,9 @@ T1 = T0 + timedelta(minutes=3)
 def hands(*users: str, first: bool = False, stick: Stick | None = None) -> Stick:
     current = stick or Stick(session_id=1)
     for user in users:
-        current = rules.raise_hand(current, user, T0, first_speakers_first=first).stick
+        current = rules.raise_hand(
+            current, user, T0, order=SpeakingOrder.FIRST_TIME if first else SpeakingOrder.ARRIVAL
+        ).stick
     return current
 
 
@@ -31,9 +33,9 @@ def test_first_hand_gets_the_free_stick_and_others_wait_in_order() -> None:
 def test_raising_twice_or_while_holding_is_refused() -> None:
     stick = hands("ann", "bob")
     with pytest.raises(StateError, match="already_holder"):
-        rules.raise_hand(stick, "ann", T0, first_speakers_first=False)
+        rules.raise_hand(stick, "ann", T0)
     with pytest.raises(StateError, match="already_queued") as caught:
-        rules.raise_hand(stick, "bob", T0, first_speakers_first=False)
+        rules.raise_hand(stick, "bob", T0)
     assert caught.value.params == {"position": 1}
 
 

@@ -1,8 +1,9 @@
 """A stateful property test of the whole core (issue 10): two rooms, five members and two
 moderators typing anything in any order — moderators gained and lost, observers, forget-me,
-sessions opened and closed, the clock moving.  After every step, in every room: nobody twice in
-line, the holder never in line, nobody waiting while nobody holds the stick, observers and forgotten people never in line, at most one open
-session, and never an internal error."""
+sessions opened and closed, the clock moving, typed hands raised and changed.  After every step,
+in every room: nobody twice in line, the holder never in line, nobody waiting while nobody holds
+the stick, observers and forgotten people never in line, one reply hand at most and typed hands
+only for people waiting, at most one open session, and never an internal error."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ PEOPLE = ("ann", "bob", "cat", "dan", "eve")
 MODERATORS = ("mod", "mia")
 MEMBER_COMMANDS = (
     "hand",
+    "hand reply",
+    "hand process",
     "lower",
     "pass",
     "queue",
@@ -45,6 +48,10 @@ MODERATOR_COMMANDS = (
     "stick round",
     "stick timer 2",
     "group set first-speakers-first on",
+    "group set order balanced",
+    "group set order arrival",
+    "group set replies off",
+    "group set replies on",
     "group set accompanying ask",
 )
 TARGETED = (
@@ -160,6 +167,10 @@ class CoreMachine(RuleBasedStateMachine):
                 in_line = set(stick.queue) | {stick.holder} - {None}
                 assert not in_line & observers, (in_line, observers)
                 assert not in_line & self.forgotten, (in_line, self.forgotten)
+                # One reply hand at most, and typed hands belong to people waiting.
+                assert stick.reply is None or stick.reply in stick.queue, stick
+                assert set(stick.process) <= set(stick.queue), stick
+                assert stick.reply not in stick.process, stick
 
 
 TestCoreMachine = CoreMachine.TestCase

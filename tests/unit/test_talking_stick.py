@@ -35,7 +35,12 @@ async def test_hands_queue_pass_and_the_first_in_line_is_told() -> None:
     assert (await h.ok("bob", "hand")).room == ["✋ Bob raised their hand (number 1 in line)."]
     await h.ok("cat", "hand")
     queue = await h.ok("cat", "queue")
-    assert queue.private("cat") == ["🎤 Speaking: Ann · waiting: Bob and Cat"]
+    assert queue.private("cat") == [
+        "🎤 Speaking: Ann · waiting: Bob and Cat\n"
+        "Here, everyone speaks in the order they raised their hand.\n"
+        "You are number 2: the person ahead of you raised their hand before you "
+        "(or the moderators adjusted the order). Your turn will come; take your time."
+    ]
     said = await h.ok("ann", "pass")
     assert said.room[:2] == [
         "Ann passed the stick. Thank you for sharing.",
@@ -262,7 +267,8 @@ async def test_stick_commands_read_only_the_members_in_line(
     await h.ok("ann", "hand")
     await h.ok("mod", "stick skip bob")
     assert (await h.ok("ann", "queue")).private("ann") == [
-        "🎤 Speaking: M007 · waiting: Ann and Bob"
+        "🎤 Speaking: M007 · waiting: Ann and Bob\n"
+        "Here, everyone speaks in the order they raised their hand."
     ]
     panel = [o for o in (await h.ok("m007", "pass")).outgoing if o.panel_id is not None]
     assert [render(o) for o in panel] == ["🎤 Speaking: Ann · waiting: Bob"]

@@ -105,7 +105,10 @@ def test_hands_and_turns(first_session: tuple[Path, list[str]]) -> None:
     assert after(lines, "chloé: main") == ["[room] ✋ chloé a levé la main (n° 1 dans la file)."]
     assert after(lines, "david: main") == ["[room] ✋ david a levé la main (n° 2 dans la file)."]
     assert after(lines, "david: file") == [
-        "[private → david] 🎤 Parole : bruno · en attente : chloé et david"
+        "[private → david] 🎤 Parole : bruno · en attente : chloé et david",
+        "                  Ici, chaque personne parle dans l'ordre où elle a levé la main.",
+        "                  Vous êtes n° 2 : la personne devant vous a levé la main avant vous "
+        "(ou l'équipe d'animation a ajusté l'ordre). Votre tour viendra, prenez votre temps.",
     ]
     assert after(lines, "bruno: passe")[:2] == [
         "[room] bruno a passé le bâton. Merci pour ce partage.",
