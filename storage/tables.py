@@ -152,6 +152,7 @@ sticks = Table(
     Column("turn_minutes", Integer, nullable=True),
     Column("reply", String(255), nullable=True),
     Column("process", JSON, nullable=False),
+    Column("notices", JSON, nullable=False),
 )
 
 speaking_turns = Table(

@@ -9,7 +9,7 @@ Observers are kept out by the handlers, which know roles; this module knows only
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -53,6 +53,9 @@ class Stick:
     """The one person waiting with a reply hand, if any."""
     process: tuple[str, ...] = ()
     """The people waiting with a process point."""
+    notices: dict[str, str] = field(default_factory=dict)
+    """Content notices of people waiting (``hand cw …``): the few words they gave, told to the
+    room when they get the stick (member text: shown as such, never anywhere else)."""
 
     def kind_of(self, user: str) -> HandKind:
         if user == self.reply:
@@ -78,6 +81,8 @@ class Handover:
     previous: str | None
     previous_since: datetime | None
     current: str | None
+    notice: str | None = None
+    """The content notice ``current`` gave while waiting, to tell the room now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +106,13 @@ def _queued(stick: Stick, queue: tuple[str, ...]) -> Stick:
     waiting = set(queue)
     reply = stick.reply if stick.reply in waiting else None
     process = tuple(u for u in stick.process if u in waiting)
-    return replace(stick, queue=queue, reply=reply, process=process)
+    notices = {u: words for u, words in stick.notices.items() if u in waiting}
+    return replace(stick, queue=queue, reply=reply, process=process, notices=notices)
 
 
 def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
-    handover = Handover(stick.holder, stick.holder_since, user)
+    notice = stick.notices.get(user) if user else None
+    handover = Handover(stick.holder, stick.holder_since, user, notice)
     spoken = stick.spoken | {user} if user else stick.spoken
     queue = tuple(u for u in stick.queue if u != user)
     moved = replace(
@@ -169,12 +176,19 @@ def raise_hand(
     order: SpeakingOrder = SpeakingOrder.ARRIVAL,
     spoken_time: Mapping[str, timedelta] | None = None,
     kind: HandKind = HandKind.REGULAR,
+    notice: str | None = None,
 ) -> StickChange:
     """``user`` joins the line where ``order`` puts them; ``spoken_time`` (see
     :func:`speaking_time`) is what the balanced order weighs.  A reply hand goes first in line
-    (one at a time); someone already waiting who raises a typed hand changes its type."""
+    (one at a time); someone already waiting who raises a typed hand changes its type.  A
+    ``notice`` (a content notice's few words) is kept for when they get the stick; given by
+    someone already waiting, it changes nothing else."""
     if stick.holder == user:
         raise StateError("error.already_holder")
+    if notice is not None:
+        stick = replace(stick, notices={**stick.notices, user: notice})
+        if user in stick.queue and kind is HandKind.REGULAR:
+            return StickChange(stick)
     if user in stick.queue:
         if kind is HandKind.REGULAR or stick.kind_of(user) is kind:
             raise StateError("error.already_queued", {"position": stick.queue.index(user) + 1})

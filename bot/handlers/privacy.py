@@ -96,6 +96,8 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
                 "queue_position": stick.queue.index(user_id) + 1
                 if user_id in stick.queue
                 else None,
+                "hand": stick.kind_of(user_id).value if user_id in stick.queue else None,
+                "content_notice": stick.notices.get(user_id),
             }
             for group_id, stick in record.places
         ],

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from bot.commands.args import parse_minutes
-from bot.commands.arguments import MemberName, NoArgs, Number, OneOf
+from bot.commands.arguments import MemberName, NoArgs, Number, OneOf, Text
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
@@ -19,6 +19,7 @@ from bot.errors import StateError, UsageError
 from bot.handlers.common import OneMember, find_member, notify_moderators, ref
 from bot.handlers.stick_flow import (
     apply_change,
+    content_notice,
     ensure_may_take_stick,
     members_named,
     nudge_key,
@@ -49,11 +50,29 @@ double press and refused: it would otherwise end the turn of someone who just st
 @dataclass(frozen=True, slots=True)
 class Hand:
     kind: Annotated[
-        Literal["reply", "process"] | None,
-        OneOf(aliases={"reaction": "reply", "organisation": "process"}),
+        Literal["reply", "process", "cw"] | None,
+        OneOf(aliases={"reaction": "reply", "organisation": "process", "avertissement": "cw"}),
     ]
     """``reply``: a short direct answer to what was just said; ``process``: a point about how
-    the meeting runs.  Someone already in line changes the type of their hand."""
+    the meeting runs (someone already in line changes the type of their hand); ``cw``: a
+    content notice, its few words in ``words``."""
+    words: Annotated[str | None, Text(max_length=NOTICE_LENGTH)]
+
+
+NOTICE_LENGTH = 80
+"""A content notice is a few words (« deuil périnatal »), not a share."""
+
+
+def _notice(args: Hand) -> str | None:
+    """The few words of a content notice (``hand cw …``); words are for nothing else."""
+    words = " ".join((args.words or "").split())
+    if args.kind != "cw":
+        if words:
+            raise UsageError("error.words_only_for_notice")
+        return None
+    if not words:
+        raise UsageError("error.notice_words_missing")
+    return words
 
 
 _RAISED = {
@@ -66,9 +85,13 @@ _RAISED = {
 async def hand(ctx: Context, args: Hand) -> list[Reply]:
     session, stick = await open_stick(ctx)
     ensure_may_take_stick(ctx, ctx.member, self_request=True)
-    kind = HandKind(args.kind) if args.kind else HandKind.REGULAR
+    notice = _notice(args)
+    kind = HandKind(args.kind) if args.kind in ("reply", "process") else HandKind.REGULAR
     if kind is HandKind.REPLY and not ctx.group.reply_hands:
         raise StateError("error.reply_hands_off")
+    if notice is not None and stick.holder == ctx.user_id:
+        # Speaking already: the room is told now.
+        return [content_notice(ref(ctx.member), notice), private(ctx.user_id, "stick.notice_told")]
     retyped = ctx.user_id in stick.queue
     change = rules.raise_hand(
         stick,
@@ -77,8 +100,14 @@ async def hand(ctx: Context, args: Hand) -> list[Reply]:
         order=ctx.group.speaking_order,
         spoken_time=await spoken_time(ctx, session),
         kind=kind,
+        notice=notice,
     )
     replies = await apply_change(ctx, session, change)
+    if notice is not None:
+        told = change.stick.holder == ctx.user_id
+        replies.append(private(ctx.user_id, "stick.notice_told" if told else "stick.notice_kept"))
+        if retyped:
+            return replies
     if change.stick.holder != ctx.user_id:
         position = change.stick.queue.index(ctx.user_id) + 1
         key = f"stick.hand_retyped_{kind.value}" if retyped else _RAISED[kind]

@@ -11,7 +11,7 @@ from bot.domain.member import Role
 from bot.domain.stick import HandKind, SpeakingOrder, speaking_time
 from bot.errors import StateError
 from bot.handlers.common import ref
-from bot.replies import Key, Param, Reply, Tone, UserRef, private, room
+from bot.replies import Key, Param, Reply, Tone, UserRef, UserText, private, room
 
 
 async def load_stick(ctx: Context, session: Session) -> Stick:
@@ -93,12 +93,20 @@ async def apply_change(
         if stick.holder is not None:
             await schedule_nudge(ctx, stick)
             holder = _ref(members, stick.holder)
+            notice = change.handovers[-1].notice
+            if notice is not None:
+                replies.append(content_notice(holder, notice))
             replies.append(room("stick.turn_of", member=holder))
             replies.append(private(stick.holder, "stick.your_turn"))
         else:
             replies.append(room("stick.free"))
     replies.append(panel(stick, members))
     return replies
+
+
+def content_notice(member: UserRef, words: str) -> Reply:
+    """The room told, gently, before a share that touches a difficult subject."""
+    return room("stick.content_notice", member=member, words=UserText(words))
 
 
 def _ref(members: dict[str, Member], user_id: str) -> UserRef:

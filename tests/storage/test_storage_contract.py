@@ -303,6 +303,7 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         turn_minutes=5,
         reply="@bob:example.org",
         process=("@cy:example.org",),
+        notices={"@zoe:example.org": "deuil périnatal"},
     )
     async with store() as uow:
         await uow.sticks.save(held)  # replaces the first save

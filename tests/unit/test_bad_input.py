@@ -74,7 +74,7 @@ async def test_a_member_trying_every_moderator_command_is_refused_and_nothing_ch
     [
         ("frobnicate", "error.unknown_command_no_suggestion"),
         ("hnad", "error.unknown_command"),
-        ("hand please", "error.bad_choice"),
+        ("hand please", "error.words_only_for_notice"),
         ("lower please", "error.too_many_arguments"),
         ("stick move ann", "error.missing_argument"),
         ("stick move ann first", "error.bad_int"),

@@ -21,6 +21,7 @@ MEMBER_COMMANDS = (
     "hand",
     "hand reply",
     "hand process",
+    "hand cw grief",
     "lower",
     "pass",
     "queue",
@@ -66,6 +67,7 @@ def assert_typed_hands_wait(stick: Stick) -> None:
     assert set(stick.process) <= set(stick.queue), stick
     assert len(set(stick.process)) == len(stick.process), stick
     assert stick.reply not in stick.process, stick
+    assert set(stick.notices) <= set(stick.queue), stick
 
 
 def check_invariants(store: InMemoryStore) -> None:
@@ -123,7 +125,7 @@ T0 = datetime(2026, 12, 1, 18, tzinfo=UTC)
 operation = st.one_of(
     st.tuples(
         st.sampled_from(
-            ("raise", "reply", "process", "lower", "pass", "give", "skip", "remove", "leave")
+            ("raise", "reply", "process", "cw", "lower", "pass", "give", "skip", "remove", "leave")
         ),
         st.sampled_from(USERS),
     ),
@@ -154,6 +156,10 @@ def test_pure_rules_keep_their_invariants(
                         assert change.stick.kind_of(str(arg)) is kind
                     if name == "reply" and str(arg) in change.stick.queue:
                         assert change.stick.queue[0] == str(arg), "a reply goes first"
+                case "cw":
+                    change = rules.raise_hand(stick, str(arg), now, order=order, notice="loss")
+                    if change.stick.holder == str(arg) != stick.holder:
+                        assert change.handovers[-1].notice == "loss", "told as they get it"
                 case "lower":
                     change = rules.lower_hand(stick, str(arg))
                 case "pass":
@@ -185,7 +191,7 @@ def test_pure_rules_keep_their_invariants(
         assert new.holder is not None or new.queue == ()
         assert_typed_hands_wait(new)
         everyone = {*stick.queue, stick.holder} - {None}
-        if name not in ("raise", "reply", "process", "give", "round"):
+        if name not in ("raise", "reply", "process", "cw", "give", "round"):
             assert {*new.queue, new.holder} - {None} <= everyone, "nobody appears from nowhere"
         if new.holder is not None:
             assert new.holder in new.spoken

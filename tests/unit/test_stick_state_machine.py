@@ -1,9 +1,10 @@
 """A stateful property test of the whole core (issue 10): two rooms, five members and two
 moderators typing anything in any order — moderators gained and lost, observers, forget-me,
-sessions opened and closed, the clock moving, typed hands raised and changed.  After every step,
-in every room: nobody twice in line, the holder never in line, nobody waiting while nobody holds
-the stick, observers and forgotten people never in line, one reply hand at most and typed hands
-only for people waiting, at most one open session, and never an internal error."""
+sessions opened and closed, the clock moving, typed hands and content notices.  After every
+step, in every room: nobody twice in line, the holder never in line, nobody waiting while nobody
+holds the stick, observers and forgotten people never in line, one reply hand at most, typed
+hands and content notices only for people waiting, at most one open session, and never an
+internal error."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ MEMBER_COMMANDS = (
     "hand",
     "hand reply",
     "hand process",
+    "hand cw grief",
     "lower",
     "pass",
     "queue",
@@ -171,6 +173,7 @@ class CoreMachine(RuleBasedStateMachine):
                 assert stick.reply is None or stick.reply in stick.queue, stick
                 assert set(stick.process) <= set(stick.queue), stick
                 assert stick.reply not in stick.process, stick
+                assert set(stick.notices) <= set(stick.queue), stick
 
 
 TestCoreMachine = CoreMachine.TestCase

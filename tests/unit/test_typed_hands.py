@@ -82,7 +82,7 @@ async def test_reply_hands_through_the_core() -> None:
     await h.ok("bob", "hand")
     said = await h.ok("cat", "hand reply")
     assert said.room[0] == (
-        "↩️ Cat raised their hand for a direct reply to what was just said (number 1 in line)."
+        "✋ Cat raised their hand for a direct reply to what was just said (number 1 in line)."
     )
     assert await stick_of(h) == ("ann", ("cat", "bob"))
     assert (await h.say("dan", "hand reply")).errors == ["error.reply_taken"]
@@ -113,7 +113,7 @@ async def test_a_process_point_tells_the_moderators_privately_at_once() -> None:
     assert not said.private("bob")
     # Already in line: the hand changes type.
     said = await h.ok("bob", "main réaction")
-    assert said.room[0] == "↩️ La main de Bob devient une réaction directe (n° 1 dans la file)."
+    assert said.room[0] == "✋ La main de Bob devient une réaction directe (n° 1 dans la file)."
     assert await stick_of(h) == ("ann", ("bob", "cat"))
     shown = (await h.ok("ann", "file")).private("ann")
     assert shown[0].startswith(
