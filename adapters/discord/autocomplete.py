@@ -12,6 +12,7 @@ from discord import app_commands
 from adapters.discord.commands import Complete
 from bot.app import Cercle
 from bot.commands.parser import fold
+from bot.domain import SpeakingOrder
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Need
 from bot.i18n import translate
 from bot.i18n.cleaning import clean_name
@@ -28,6 +29,8 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "language": LANGUAGES,
     "first-speakers-first": ("on", "off"),
     "charter-required": ("on", "off"),
+    "order": tuple(o.value for o in SpeakingOrder),
+    "replies": ("on", "off"),
 }
 """Group settings whose value is one of a few words (labels come from the catalogs)."""
 

@@ -46,6 +46,10 @@ async def test_time_zones_and_setting_values_are_suggested(
         fake.complete(world.alice, world.room, ("group", "set"), "value", key="need", value="")
     )
     assert {"name": "deuil", "value": "grief"} in (needs.choices or [])
+    orders = await bot.run(
+        fake.complete(world.alice, world.room, ("group", "set"), "value", key="order", value="")
+    )
+    assert [c["value"] for c in orders.choices or []] == ["arrival", "first-time", "balanced"]
 
     changed = await bot.run(
         fake.slash(
