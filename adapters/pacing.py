@@ -1,5 +1,6 @@
 """How fast a platform lets the bot speak, and what goes first when it cannot say everything
-at once.  Shared by the adapters that hold their own queue of messages (Matrix today).
+at once.  Shared by the adapters that hold their own queue of messages (Matrix's outbox,
+Discord's channel announcements).
 
 A homeserver with Synapse's default limits takes a burst of 10 messages, then one every five
 seconds, and says so only by refusing (429 with ``retry_after_ms``).  :class:`Budget` is a token

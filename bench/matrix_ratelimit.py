@@ -28,7 +28,7 @@ from _results import median, write_section  # a sibling module of this script
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e" / "matrix"))
 from matrix_members import Bot, Member, bot_config
 from matrix_synapse_server import SynapseServer
-from test_matrix_rate_limits import ShiftedClock, _burst, _gather_group, _hands
+from test_matrix_rate_limits import ShiftedClock, burst, gather_group, places_announced
 
 MEMBERS = 12
 RATE = 0.2
@@ -56,18 +56,18 @@ async def run(folder: Path) -> str:
         bot = Bot(server, account, folder / "bot", bot_config(server, account, folder / "bot"))
         bot.clock = clock
         await bot.start()
-        room, host, members = await _gather_group(server, make, bot.user_id)
+        room, host, members = await gather_group(server, make, bot.user_id)
 
-        agreed = await _burst(members, room, "!agree", "accepted the charter")
+        agreed = await burst(members, room, "!agree", "accepted the charter")
         await host.say(room, "!agree")
         mark = host.mark()
         await host.say(room, "!session start")
         await host.say(room, "!hand")
         await host.notice("has the talking stick", room_id=room, after=mark, timeout=120)
         mark = host.mark()
-        raised = await _burst(members, room, "!hand", "raised their hand")
-        await host.wait_until(lambda: len(_hands(host.seen[mark:], room)) >= MEMBERS, 120)
-        hands = _hands(host.seen[mark:], room)
+        raised = await burst(members, room, "!hand", "raised their hand")
+        await host.wait_until(lambda: len(places_announced(host.seen[mark:], room)) >= MEMBERS, 120)
+        hands = places_announced(host.seen[mark:], room)
         hand_messages = len([s for s in host.seen[mark:] if "raised their hand" in s.body])
 
         for person in members:

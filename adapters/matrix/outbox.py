@@ -372,15 +372,14 @@ class Outbox:
         txns = [part.delivery.txn for part in parts]
         txn = transaction_id(f"{self.state.epoch}:merge:{'|'.join(txns)}")
         outgoing = [part.outgoing for part in parts if part.outgoing is not None]
+        merged_outgoing: Outgoing | None = None
         if len(outgoing) == len(parts):  # said anew, in words made for several
-            merged_outgoing: Outgoing | None = replace(
+            merged_outgoing = replace(
                 outgoing[0], reply=merge([o.reply for o in outgoing]), idempotency_key=txn
             )
-            assert merged_outgoing is not None
             rendered = from_outgoing(merged_outgoing, self.prefix, self.state.epoch)
             delivery = replace(rendered, txn=txn, urgency=item.urgency)
         else:  # read back after a restart: what each said, one after the other
-            merged_outgoing = None
             delivery = replace(
                 item.delivery,
                 body="\n".join(part.delivery.body for part in parts),

@@ -42,7 +42,7 @@ async def _name(person: Member) -> str:
     return str((await person.client.get_displayname()).displayname)
 
 
-async def _gather_group(
+async def gather_group(
     limited: SynapseServer, member: MakeMember, bot_user: str, count: int = MEMBERS
 ) -> tuple[str, Member, list[Member]]:
     """A host opens a room with the bot, twelve people join it; returns once each has been
@@ -73,7 +73,7 @@ def _notice_in(seen: Seen, room: str, *parts: str) -> bool:
     )
 
 
-async def _burst(people: list[Member], room: str, command: str, *parts: str) -> dict[str, float]:
+async def burst(people: list[Member], room: str, command: str, *parts: str) -> dict[str, float]:
     """Each person types ``command`` (all within three seconds); returns, by name, how long
     each waited to see a notice in the room holding ``parts`` and their name."""
     names = {person.user_id: await _name(person) for person in people}
@@ -98,9 +98,9 @@ async def test_twelve_answers_and_hands_within_seconds(
     limited: SynapseServer, member: MakeMember, bot: MakeBot
 ) -> None:
     cercle = await bot(limited)
-    room, host, people = await _gather_group(limited, member, cercle.user_id)
+    room, host, people = await gather_group(limited, member, cercle.user_id)
 
-    agreed = await _burst(people, room, "!agree", "accepted the charter")
+    agreed = await burst(people, room, "!agree", "accepted the charter")
     assert max(agreed.values()) <= SLOWEST_ANSWER, sorted(agreed.values())
 
     mark = host.mark()
@@ -109,14 +109,14 @@ async def test_twelve_answers_and_hands_within_seconds(
     await host.say(room, "!hand")  # the host speaks first: the twelve wait in line
     await host.notice("has the talking stick", room_id=room, after=mark, timeout=THROTTLED_WAIT)
     mark = host.mark()
-    raised = await _burst(people, room, "!hand", "raised their hand")
+    raised = await burst(people, room, "!hand", "raised their hand")
     assert max(raised.values()) <= SLOWEST_ANSWER, sorted(raised.values())
 
     # Every hand acknowledged once, with its place in line, in the order of the line.
     await host.wait_until(
-        lambda: len(_hands(host.seen[mark:], room)) >= MEMBERS, timeout=THROTTLED_WAIT
+        lambda: len(places_announced(host.seen[mark:], room)) >= MEMBERS, timeout=THROTTLED_WAIT
     )
-    hands = _hands(host.seen[mark:], room)
+    hands = places_announced(host.seen[mark:], room)
     assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
     assert hands == sorted(hands), "announcements kept their order"
     merged = [s for s in host.seen[mark:] if _notice_in(s, room, "raised their hands")]
@@ -134,7 +134,7 @@ def _waiting_batches(database: Path) -> int:
         return int(connection.execute(query).fetchone()[0])
 
 
-def _hands(seen: list[Seen], room: str) -> list[int]:
+def places_announced(seen: list[Seen], room: str) -> list[int]:
     """The places in line announced, in the order the room saw them."""
     places: list[int] = []
     for one in seen:
@@ -171,8 +171,8 @@ async def test_kill_while_replies_wait_delivers_each_once(
     limited: SynapseServer, member: MakeMember, process: BotProcess
 ) -> None:
     process.start()
-    room, host, people = await _gather_group(limited, member, process.user_id)
-    await _burst(people, room, "!agree", "accepted the charter")
+    room, host, people = await gather_group(limited, member, process.user_id)
+    await burst(people, room, "!agree", "accepted the charter")
     mark = host.mark()
     await host.say(room, "!agree")
     await host.say(room, "!session start")
@@ -189,18 +189,18 @@ async def test_kill_while_replies_wait_delivers_each_once(
         while await asyncio.to_thread(_waiting_batches, database) < MEMBERS - 2:
             await asyncio.sleep(0.02)
     process.kill()
-    before = len(_hands(host.seen[mark:], room))
+    before = len(places_announced(host.seen[mark:], room))
     assert before < MEMBERS, "the kill came too late to test anything"
 
     process.start()
     # Read back after the restart, each acknowledgement is sent alone: one every five seconds.
     await host.wait_until(
-        lambda: len(_hands(host.seen[mark:], room)) >= MEMBERS, timeout=2 * THROTTLED_WAIT
+        lambda: len(places_announced(host.seen[mark:], room)) >= MEMBERS, timeout=2 * THROTTLED_WAIT
     )
     # The host's next answer leaves after anything still waiting: a repeat would show by then.
     await host.say(room, "!pass")
     await host.notice("passed the stick", room_id=room, after=mark, timeout=THROTTLED_WAIT)
-    hands = _hands(host.seen[mark:], room)
+    hands = places_announced(host.seen[mark:], room)
     assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
     _nothing_twice(host.seen, room)
 
@@ -226,8 +226,8 @@ async def test_private_reminders_arrive_by_their_time_once(
 ) -> None:
     clock = ShiftedClock()
     cercle = await bot(limited, clock=clock)
-    room, host, people = await _gather_group(limited, member, cercle.user_id, REMINDED)
-    await _burst(people, room, "!agree", "accepted the charter")
+    room, host, people = await gather_group(limited, member, cercle.user_id, REMINDED)
+    await burst(people, room, "!agree", "accepted the charter")
 
     async def remind(person: Member) -> None:
         mark = person.mark()
