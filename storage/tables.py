@@ -83,6 +83,7 @@ members = Table(
     Column("language", String(16), nullable=True),
     Column("joined_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("role_before_accompanying", ENUM, nullable=True),
 )
 
 sessions = Table(

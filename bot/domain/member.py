@@ -34,6 +34,9 @@ class Member:
     language: str | None
     joined_at: datetime
     last_seen_at: datetime
+    role_before_accompanying: Role | None = None
+    """The role they had when they began to attend as an accompanying person (an observer who
+    accompanies someone), given back when they stop."""
 
     @classmethod
     def new(

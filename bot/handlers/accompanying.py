@@ -47,9 +47,14 @@ async def on(ctx: Context, args: NoArgs) -> list[Reply]:
 async def off(ctx: Context, args: NoArgs) -> list[Reply]:
     if ctx.member.role is not Role.ACCOMPANYING and ctx.member.accompanying_requested_at is None:
         raise StateError("error.accompanying_not")
-    # A request withdrawn changes nothing else: an observer who asked stays an observer.
-    role = Role.PARTICIPANT if ctx.member.role is Role.ACCOMPANYING else ctx.member.role
-    ctx.member = replace(ctx.member, role=role, accompanying_requested_at=None)
+    # A request withdrawn changes nothing else (an observer who asked stays an observer); an
+    # accompanying person goes back to the role they had before (observer or participant).
+    role = ctx.member.role
+    if role is Role.ACCOMPANYING:
+        role = ctx.member.role_before_accompanying or Role.PARTICIPANT
+    ctx.member = replace(
+        ctx.member, role=role, accompanying_requested_at=None, role_before_accompanying=None
+    )
     await ctx.uow.members.update(ctx.member)
     return [private(ctx.user_id, "accompanying.off")]
 
@@ -76,7 +81,12 @@ async def _requester(ctx: Context, args: OneMember) -> Member:
 
 
 async def _become(ctx: Context, member: Member) -> list[Reply]:
-    updated = replace(member, role=Role.ACCOMPANYING, accompanying_requested_at=None)
+    updated = replace(
+        member,
+        role=Role.ACCOMPANYING,
+        accompanying_requested_at=None,
+        role_before_accompanying=member.role,
+    )
     await ctx.uow.members.update(updated)
     if member.user_id == ctx.user_id:
         ctx.member = updated

@@ -20,7 +20,7 @@ async def observer(ctx: Context, args: OnOff) -> list[Reply]:
         raise StateError(
             "error.observer_already_on" if turning_on else "error.observer_already_off"
         )
-    ctx.member = replace(ctx.member, role=wanted)
+    ctx.member = replace(ctx.member, role=wanted, role_before_accompanying=None)
     await ctx.uow.members.update(ctx.member)
     replies = [room("observer.on" if turning_on else "observer.off", member=ref(ctx.member))]
     session = await ctx.uow.sessions.active(ctx.group.id)

@@ -122,6 +122,27 @@ async def test_an_observer_withdrawing_an_accompanying_request_stays_an_observer
     assert (await h.say("ann", "hand")).errors == ["error.observer_no_stick"]
 
 
+async def test_an_admitted_observer_who_stops_accompanying_is_an_observer_again() -> None:
+    store = InMemoryStore()
+    h = Harness(store=store)
+    await h.open_with("ann", "bob")
+
+    def role(user: str) -> Role:
+        return next(m for (_, u), m in store.tables.members.items() if u == user).role
+
+    await h.ok("mod", "group set accompanying ask")
+    await h.ok("ann", "observer on")
+    await h.ok("ann", "accompanying on")
+    await h.ok("mod", "accompanying admit ann")
+    assert role("ann") is Role.ACCOMPANYING
+    await h.ok("ann", "accompanying off")
+    assert role("ann") is Role.OBSERVER, "back to the role she had, not made a participant"
+    await h.ok("mod", "group set accompanying welcome")
+    await h.ok("bob", "accompanying on")
+    await h.ok("bob", "accompanying off")
+    assert role("bob") is Role.PARTICIPANT
+
+
 # Defect 12 — one pending break request per person
 
 
