@@ -29,6 +29,7 @@ from bot.domain import (
 )
 from bot.errors import CercleError, PermissionDenied, UsageError
 from bot.events import Incoming
+from bot.handlers import housekeeping
 from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
@@ -36,7 +37,7 @@ from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
 from bot.registry import REGISTRY
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.resources import Resources
-from bot.views import RoomSessions, private_reminders, room_sessions
+from bot.views import RoomSessions, people_in_panel, private_reminders, room_sessions
 
 log = logging.getLogger("cercle.core")
 
@@ -135,14 +136,35 @@ class Cercle:
         *,
         is_moderator: bool = False,
     ) -> list[Outgoing]:
-        """A platform join event: register the newcomer and welcome them with the charter."""
+        """A platform join event: register the newcomer and welcome them with the charter; for
+        someone who left while in line and comes back within the grace period, their place."""
         incoming = Incoming(
             platform, room_id, user_id, display_name, "", f"join:{user_id}", is_moderator
         )
+        now = self._clock.now()
         async with self._serial, self._uow() as uow:
-            entered = await self._enter(uow, incoming, self._clock.now())
+            entered = await self._enter(uow, incoming, now)
+            back = []
+            if not entered.is_new:
+                back = await housekeeping.came_back(uow, entered.group, user_id)
             await uow.commit()
-        return self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
+        welcome = self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
+        return welcome + self._bind(entered.group, back, f"back:{room_id}:{user_id}:{now}")
+
+    async def member_left(self, platform: str, room_id: str, user_id: str) -> None:
+        """A platform leave event (left the room, removed from the server, left the voice
+        channel in voice mode): someone in line keeps their place for the group's grace period
+        (:mod:`bot.handlers.housekeeping`).  Says nothing: the room hears only if they do not
+        come back."""
+        async with self._serial, self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return
+            changed = await housekeeping.stepped_out(uow, self._clock.now(), group, user_id)
+            await uow.commit()
+        if changed:
+            for listener in self.listeners:
+                listener()
 
     def state(self, platform: str) -> PlatformState:
         """Where ``platform``'s adapter keeps what it must remember across restarts."""
@@ -167,12 +189,7 @@ class Cercle:
         found = await self.panel(platform, room_id)
         if found is None:
             return []
-        holder = found.reply.params.get("holder")
-        queue = found.reply.params.get("queue", ())
-        people = [holder] if isinstance(holder, UserRef) else []
-        if isinstance(queue, tuple):
-            people += [u for u in queue if isinstance(u, UserRef)]
-        return people
+        return people_in_panel(found.reply)
 
     async def sessions(
         self,

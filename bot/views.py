@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.domain import Group, JobKind, Session, SessionState
 from bot.ports import UnitOfWork
+from bot.replies import Key, Reply, UserRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +79,17 @@ async def private_reminders(
         return []
     people = tuple(m.user_id for m in await uow.members.list(group.id) if m.dm_reminders)
     return [(when, people) for when in due] if people else []
+
+
+def people_in_panel(panel: Reply) -> list[UserRef]:
+    """Who holds the stick and who waits, in order, from a stick panel (a typed hand shows as
+    ``Key("stick.queue_item.…", {"member": …})``: its member is taken out)."""
+    holder = panel.params.get("holder")
+    queue = panel.params.get("queue", ())
+    people = [holder] if isinstance(holder, UserRef) else []
+    if isinstance(queue, tuple):
+        for item in queue:
+            person = item.params.get("member") if isinstance(item, Key) else item
+            if isinstance(person, UserRef):
+                people.append(person)
+    return people

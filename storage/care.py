@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from bot.domain import JobKind, JournalEntry, RankedTheme, Theme, ThemeVote
+from bot.domain import JournalEntry, RankedTheme, Theme, ThemeVote
+from bot.domain.jobs import PERSONAL_JOBS
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.errors import NotesUnreadable
@@ -224,8 +225,9 @@ _STICKS_OF_PLATFORM = (
     .join(sessions, sessions.c.id == sticks.c.session_id)
     .where(sessions.c.group_id.in_(_PLATFORM_GROUPS))
 )
-_NUDGES = select(jobs.c.id, jobs.c.payload).where(
-    jobs.c.group_id.in_(_PLATFORM_GROUPS), jobs.c.kind == JobKind.TURN_NUDGE.value
+_PERSONAL_JOBS = select(jobs.c.id, jobs.c.payload).where(
+    jobs.c.group_id.in_(_PLATFORM_GROUPS),
+    jobs.c.kind.in_([kind.value for kind in PERSONAL_JOBS]),
 )
 _ERASE_MEMBERS = delete(members).where(
     members.c.group_id.in_(_PLATFORM_GROUPS), members.c.user_id == bindparam("user_id")
@@ -292,13 +294,13 @@ def _erase(connection: Connection, platform: str, user_id: str) -> None:
         stick = get_stick(connection, row["session_id"])
         if stick is not None and stick.involves(user_id):
             save_stick(connection, without(stick, user_id))
-    nudges = [
+    personal = [
         row["id"]
-        for row in rows(connection, _NUDGES, who)
-        if row["payload"].get("holder") == user_id
+        for row in rows(connection, _PERSONAL_JOBS, who)
+        if user_id in (row["payload"].get("holder"), row["payload"].get("user"))
     ]
-    if nudges:
-        execute(connection, _ERASE_JOBS, {"ids": nudges})
+    if personal:
+        execute(connection, _ERASE_JOBS, {"ids": personal})
     for statement in (
         _ERASE_MEMBERS,
         _ERASE_TURNS,

@@ -5,7 +5,8 @@ with its table and converts, for every field that is also a column, by what the 
 and the column's type say:
 
 - an enumeration (``Role``, ``SessionState``…) is stored as its value;
-- a tuple in a JSON column is stored as a list, a dict as a dict (copied);
+- a tuple in a JSON column is stored as a list, a dict as a dict (copied); a dict of instants
+  (``dict[str, datetime]``) keeps each instant as ISO text in UTC;
 - a ``datetime`` in a text column is a wall-clock time: ISO text without offset (a naive
   datetime; an aware one is refused);
 - everything else goes as it is: instants through :class:`storage.coltypes.UTCDateTime`,
@@ -21,7 +22,7 @@ from __future__ import annotations
 import types
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -82,10 +83,20 @@ def _converters(hint: Any, column: Column[Any]) -> tuple[Convert | None, Convert
         if kind is tuple:
             return tuple, list
         if kind is dict:
+            if get_args(hint)[1:] == (datetime,):
+                return _instants, _instant_texts
             return dict, dict
     if kind is datetime and isinstance(column.type, String):
         return datetime.fromisoformat, _wall_clock_text
     return None, None
+
+
+def _instants(value: Mapping[str, str]) -> dict[str, datetime]:
+    return {key: datetime.fromisoformat(text) for key, text in value.items()}
+
+
+def _instant_texts(value: Mapping[str, datetime]) -> dict[str, str]:
+    return {key: when.astimezone(UTC).isoformat() for key, when in value.items()}
 
 
 def _enum_value(value: Enum) -> Any:

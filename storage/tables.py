@@ -60,6 +60,8 @@ groups = Table(
     Column("country", String(2), nullable=True),
     Column("region", String(8), nullable=True),
     Column("reply_hands", Boolean, nullable=False),
+    Column("hand_check_minutes", Integer, nullable=True),
+    Column("leave_grace_minutes", Integer, nullable=False),
     UniqueConstraint("platform", "room_id"),
 )
 
@@ -154,6 +156,8 @@ sticks = Table(
     Column("reply", String(255), nullable=True),
     Column("process", JSON, nullable=False),
     Column("notices", JSON, nullable=False),
+    Column("raised_at", JSON, nullable=False),
+    Column("away", JSON, nullable=False),
 )
 
 speaking_turns = Table(

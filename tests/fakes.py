@@ -27,6 +27,7 @@ from bot.domain import (
     Theme,
     ThemeVote,
 )
+from bot.domain.jobs import PERSONAL_JOBS
 from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.ports import (
@@ -560,8 +561,12 @@ class _PersonalData(_Repo):
         for job in list(self.t.jobs.values()):
             if (
                 job.group_id in groups
-                and job.kind is JobKind.TURN_NUDGE
-                and job.payload.get("holder") == user_id
+                and job.kind in PERSONAL_JOBS
+                and user_id
+                in (
+                    job.payload.get("holder"),
+                    job.payload.get("user"),
+                )
             ):
                 del self.t.jobs[job.id]
 

@@ -22,6 +22,7 @@ from adapters.discord.panel import PanelMessages
 from adapters.discord.voice import VoiceGate
 from bot.app import Cercle
 from bot.replies import Outgoing, Tone, UserRef
+from bot.views import people_in_panel
 
 log = logging.getLogger("cercle.discord")
 
@@ -118,12 +119,7 @@ class StickWatch:
             return None
         if room.shown is None:
             return []
-        holder = room.shown.reply.params.get("holder")
-        queue = room.shown.reply.params.get("queue", ())
-        people = [holder] if isinstance(holder, UserRef) else []
-        if isinstance(queue, tuple):
-            people += [u for u in queue if isinstance(u, UserRef)]
-        return people
+        return people_in_panel(room.shown.reply)
 
     async def _newest(self, room_id: int, room: _Room) -> tuple[Outgoing | None, int]:
         offered, shown = room.offered, room.shown

@@ -66,6 +66,11 @@ class Group:
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
     reply_hands: bool = True
     """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
+    hand_check_minutes: int | None = 30
+    """A hand up this long gets one gentle private check (``group set hand-check``); None: never."""
+    leave_grace_minutes: int = 2
+    """Someone in line who leaves the room keeps their place this long (``group set
+    leave-grace``): back within it, nothing changed; after it, they are taken out of the line."""
 
     @property
     def locale(self) -> str:

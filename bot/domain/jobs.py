@@ -20,8 +20,16 @@ class JobKind(StrEnum):
     """A session is coming: tell the room (and those who asked, by direct message)."""
     SESSION_OPEN = "session-open"
     """A scheduled session opens by itself at its time."""
+    HAND_CHECK = "hand-check"
+    """A hand up for long: one gentle private "still want to speak?"."""
+    LEFT_ROOM = "left-room"
+    """Someone in line left the room: after the grace period, out of the line."""
     JOURNAL_PROMPT = "journal-prompt"
     """Some time after a session, those who asked for it are invited to write in their journal."""
+
+
+PERSONAL_JOBS = frozenset({JobKind.TURN_NUDGE, JobKind.HAND_CHECK, JobKind.LEFT_ROOM})
+"""Jobs about one person (named in their payload as ``holder`` or ``user``): erased with them."""
 
 
 class JobState(StrEnum):

@@ -2,7 +2,8 @@
 
 Invariants (checked by property tests): nobody is twice in the queue, the holder is never in the
 queue, and when nobody holds the stick the queue is empty (the first in line always gets it);
-typed hands (one reply hand at most, process points) belong to people in the queue.
+typed hands (one reply hand at most, process points) and raise times belong to people in the
+queue; only people in line (holder included) are noted as away.
 Observers are kept out by the handlers, which know roles; this module knows only user ids.
 """
 
@@ -56,6 +57,12 @@ class Stick:
     notices: dict[str, str] = field(default_factory=dict)
     """Content notices of people waiting (``hand cw …``): the few words they gave, told to the
     room when they get the stick (member text: shown as such, never anywhere else)."""
+    raised_at: dict[str, datetime] = field(default_factory=dict)
+    """When each person waiting joined the line: a hand forgotten for long gets one gentle
+    check (the check names this instant, so a hand lowered and raised again is a new one)."""
+    away: dict[str, datetime] = field(default_factory=dict)
+    """People in line (holder included) who left the room, since when: after the group's grace
+    period they are taken out of the line; back within it, they keep their place."""
 
     def kind_of(self, user: str) -> HandKind:
         if user == self.reply:
@@ -103,11 +110,29 @@ class StickChange:
 
 def _queued(stick: Stick, queue: tuple[str, ...]) -> Stick:
     """``stick`` with that queue; a typed hand leaves with the person who held it up."""
-    waiting = set(queue)
+    waiting: set[str | None] = set(queue)
     reply = stick.reply if stick.reply in waiting else None
     process = tuple(u for u in stick.process if u in waiting)
     notices = {u: words for u, words in stick.notices.items() if u in waiting}
-    return replace(stick, queue=queue, reply=reply, process=process, notices=notices)
+    raised_at = {u: since for u, since in stick.raised_at.items() if u in waiting}
+    return replace(
+        stick,
+        queue=queue,
+        reply=reply,
+        process=process,
+        notices=notices,
+        raised_at=raised_at,
+        away=_present_in_line(stick.away, waiting | {stick.holder}),
+    )
+
+
+def _present_in_line(away: dict[str, datetime], in_line: set[str | None]) -> dict[str, datetime]:
+    return {u: since for u, since in away.items() if u in in_line}
+
+
+def _joined(stick: Stick, users: Iterable[str], now: datetime) -> dict[str, datetime]:
+    """``raised_at`` with ``users`` (who just joined the line) raised ``now``."""
+    return {**stick.raised_at, **{u: now for u in users if u not in stick.raised_at}}
 
 
 def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
@@ -118,6 +143,7 @@ def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
     moved = replace(
         _queued(stick, queue), holder=user, holder_since=now if user else None, spoken=spoken
     )
+    moved = replace(moved, away=_present_in_line(stick.away, {*moved.queue, user}))
     return StickChange(moved, (handover,))
 
 
@@ -198,11 +224,17 @@ def raise_hand(
     if kind is HandKind.REPLY:
         if stick.reply is not None:
             raise StateError("error.reply_taken")
-        return _settle(StickChange(replace(stick, queue=(user, *stick.queue), reply=user)), now)
+        replied = replace(
+            stick, queue=(user, *stick.queue), reply=user, raised_at=_joined(stick, [user], now)
+        )
+        return _settle(StickChange(replied), now)
     position = _insert_position(stick, user, order, spoken_time or {})
     queue = (*stick.queue[:position], user, *stick.queue[position:])
     process = (*stick.process, user) if kind is HandKind.PROCESS else stick.process
-    return _settle(StickChange(replace(stick, queue=queue, process=process)), now)
+    raised_at = _joined(stick, [user], now)
+    return _settle(
+        StickChange(replace(stick, queue=queue, process=process, raised_at=raised_at)), now
+    )
 
 
 def lower_hand(stick: Stick, user: str) -> StickChange:
@@ -238,7 +270,11 @@ def give(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.holder is None:
         return given
     queue = (stick.holder, *given.stick.queue)
-    return StickChange(replace(given.stick, queue=queue), given.handovers)
+    raised_at = _joined(given.stick, [stick.holder], now)
+    away = {**given.stick.away, **{u: t for u, t in stick.away.items() if u == stick.holder}}
+    return StickChange(
+        replace(given.stick, queue=queue, raised_at=raised_at, away=away), given.handovers
+    )
 
 
 def skip(stick: Stick, user: str, now: datetime) -> StickChange:
@@ -286,7 +322,8 @@ def round_table(stick: Stick, users: tuple[str, ...], now: datetime) -> StickCha
     """Queue everyone in ``users`` who is neither holding the stick nor already waiting."""
     waiting = set(stick.queue)
     added = tuple(u for u in dict.fromkeys(users) if u != stick.holder and u not in waiting)
-    return _settle(StickChange(_queued(stick, (*stick.queue, *added))), now)
+    joined = replace(stick, raised_at=_joined(stick, added, now))
+    return _settle(StickChange(_queued(joined, (*stick.queue, *added))), now)
 
 
 def leave(stick: Stick, user: str, now: datetime) -> StickChange:
@@ -294,6 +331,21 @@ def leave(stick: Stick, user: str, now: datetime) -> StickChange:
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
     return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
+
+
+def stepped_out(stick: Stick, user: str, now: datetime) -> Stick:
+    """``user`` left the room: if they hold or wait for the stick, note since when (the first
+    leave counts: leaving twice does not lengthen the grace period)."""
+    if not stick.involves(user) or user in stick.away:
+        return stick
+    return replace(stick, away={**stick.away, user: now})
+
+
+def came_back(stick: Stick, user: str) -> Stick:
+    """``user`` is in the room again: their place (or the stick) is theirs as before."""
+    if user not in stick.away:
+        return stick
+    return replace(stick, away={u: t for u, t in stick.away.items() if u != user})
 
 
 def without(stick: Stick, user_id: str) -> Stick:

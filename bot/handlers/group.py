@@ -228,6 +228,13 @@ def _first_speakers_first(group: Group, value: SettingValue) -> Group:
     return replace(group, speaking_order=SpeakingOrder.FIRST_TIME)
 
 
+def _hand_check(value: str) -> SettingValue:
+    """Minutes before a raised hand gets its gentle check, or off."""
+    if fold(value.strip()) in _NO:
+        return None
+    return _minutes("hand-check", 5, 180)(value)
+
+
 def _yes_no(flag: bool) -> Key:
     return Key("value.yes" if flag else "value.no")
 
@@ -351,6 +358,20 @@ SETTINGS: tuple[Setting, ...] = (
         _switch("replies"),
         lambda g, v: replace(g, reply_hands=bool(v)),
         lambda g, _: _yes_no(g.reply_hands),
+    ),
+    Setting(
+        "hand-check",
+        "main-oubliée",
+        _hand_check,
+        lambda g, v: replace(g, hand_check_minutes=v if isinstance(v, int) else None),
+        lambda g, _: Duration(g.hand_check_minutes) if g.hand_check_minutes else _yes_no(False),
+    ),
+    Setting(
+        "leave-grace",
+        "délai-départ",
+        _minutes("leave-grace", 1, 30),
+        lambda g, v: replace(g, leave_grace_minutes=_as_int(v)),
+        lambda g, _: Duration(g.leave_grace_minutes),
     ),
     Setting(
         "charter-required",

@@ -14,11 +14,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.commands.context import Context
 from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Job, JobKind, JobState, Member, Session
+from bot.domain import stick as rules
 from bot.domain.session import SessionState
-from bot.handlers.common import charter_text, notify_moderators
+from bot.handlers.common import charter_text, notify_moderators, ref
 from bot.handlers.session import break_end_key, open_session, opened_replies
+from bot.handlers.stick_flow import apply_change
 from bot.ports import UnitOfWork
 from bot.replies import Choice, Duration, Param, Place, Reply, UserText, private, room
 
@@ -60,6 +63,59 @@ async def turn_nudge(
     ):
         return JobResult()
     return JobResult([private(stick.holder, "stick.nudge", minutes=Duration(stick.turn_minutes))])
+
+
+async def hand_check(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
+    """One gentle private check for a hand up long: only if that same raise still waits (not
+    lowered, not given the stick, not raised again since) and the group still wants it."""
+    user = job.payload.get("user", "")
+    stick = await uow.sticks.get(job.session_id) if job.session_id else None
+    if stick is None or group.hand_check_minutes is None or user not in stick.queue:
+        return JobResult()
+    since = stick.raised_at.get(user)
+    if since is None or since.isoformat() != job.payload.get("since"):
+        return JobResult()
+    return JobResult(
+        [
+            private(
+                user,
+                "stick.hand_check",
+                minutes=Duration(max(1, round((now - since).total_seconds() / 60))),
+                position=stick.queue.index(user) + 1,
+                lower=command_line(registry, group.language, "lower"),
+            )
+        ]
+    )
+
+
+async def left_room(
+    uow: UnitOfWork, now: datetime, group: Group, job: Job, registry: Registry
+) -> JobResult:
+    """Someone in line left the room and did not come back within the grace period: out of
+    the line (the stick passes on if they held it), the room told.  Run again after a crash
+    (the change stored, the messages maybe not sent), it says so again without changing
+    anything: the platform's idempotency keys show it once."""
+    user = job.payload.get("user", "")
+    if job.payload.get("applied"):
+        member = await uow.members.get(group.id, user)
+        return JobResult([room("stick.left_line", member=ref(member))] if member else [])
+    session = await uow.sessions.get(job.session_id) if job.session_id else None
+    stick = await uow.sticks.get(job.session_id) if job.session_id else None
+    if session is None or not session.is_active or stick is None:
+        return JobResult()
+    since = stick.away.get(user)
+    if since is None or since.isoformat() != job.payload.get("since"):
+        return JobResult()
+    member = await uow.members.get(group.id, user)
+    if member is None:
+        return JobResult()
+    ctx = Context(uow, now, group, member, group.language, registry)
+    left = rules.leave(stick, user, now)
+    replies = [room("stick.left_line", member=ref(member))]
+    replies += await apply_change(ctx, session, left)
+    return JobResult(replies, applied=True)
 
 
 def _charter(group: Group) -> Reply:
@@ -239,4 +295,6 @@ JOB_HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.REMINDER: reminder,
     JobKind.SESSION_OPEN: session_open,
     JobKind.JOURNAL_PROMPT: journal_prompt,
+    JobKind.HAND_CHECK: hand_check,
+    JobKind.LEFT_ROOM: left_room,
 }

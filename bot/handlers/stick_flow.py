@@ -60,6 +60,32 @@ async def schedule_nudge(ctx: Context, stick: Stick) -> None:
     )
 
 
+def hand_check_key(session_id: int, user: str, since: datetime) -> str:
+    return f"hand-check:{session_id}:{user}:{since.isoformat()}"
+
+
+async def schedule_hand_checks(ctx: Context, stick: Stick) -> None:
+    """One gentle check for each hand raised by this command, due when the group says a hand
+    has been up long (none when the group turned it off).  The job names the raise's instant:
+    it does nothing if that hand went down, got the stick or was raised again since."""
+    minutes = ctx.group.hand_check_minutes
+    if minutes is None:
+        return
+    for user, since in stick.raised_at.items():
+        if since != ctx.now:
+            continue
+        await ctx.uow.jobs.schedule(
+            Job.new(
+                JobKind.HAND_CHECK,
+                hand_check_key(stick.session_id, user, since),
+                ctx.group.id,
+                since + timedelta(minutes=minutes),
+                session_id=stick.session_id,
+                payload={"user": user, "since": since.isoformat()},
+            )
+        )
+
+
 async def members_named(ctx: Context, stick: Stick) -> dict[str, Member]:
     """The members holding or waiting for ``stick``: those ``ctx`` knows, the others read in
     one statement (never the whole group: a room may have hundreds)."""
@@ -87,6 +113,7 @@ async def apply_change(
                 key = nudge_key(session.id, handover.previous, handover.previous_since)
                 await ctx.uow.jobs.cancel(key)
     await ctx.uow.sticks.save(stick)
+    await schedule_hand_checks(ctx, stick)
     members = {**(members or {}), **await members_named(ctx, stick)}
     replies: list[Reply] = []
     if change.handovers:
@@ -115,9 +142,8 @@ def _ref(members: dict[str, Member], user_id: str) -> UserRef:
 
 
 def panel(stick: Stick, members: dict[str, Member]) -> Reply:
-    holder: Param = _ref(members, stick.holder) if stick.holder else Key("stick.nobody")
-    queue = tuple(_ref(members, u) for u in stick.queue)
-    return Reply("stick.panel", {"holder": holder, "queue": queue}, tone=Tone.PANEL)
+    """The line as the room's panel shows it, typed hands with their type (as ``queue``)."""
+    return Reply("stick.panel", queue_params(stick, members), tone=Tone.PANEL)
 
 
 def queue_params(stick: Stick, members: dict[str, Member]) -> dict[str, Param]:

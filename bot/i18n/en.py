@@ -98,6 +98,10 @@ MESSAGES: dict[str, str] = {
     "stick.round": "🔄 A round, in this order: {members}. Anyone may pass their turn.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
     "stick.timer_off": "⏳ The turn guideline is off.",
+    "stick.hand_check": "✋ Your hand has been up for {minutes} (you are number {position}). Do you still want to speak? If so, nothing to do: you keep your place. If not, “{lower}” lowers it, no worries.",
+    "stick.left_line": "{member} has left the room and is no longer in the speaking line.",
+    "stick.back_in_line": "🌿 Welcome back! You kept your place in the speaking line.",
+    "stick.back_holding": "🌿 Welcome back! You still have the talking stick.",
     "stick.nudge": "⏳ A gentle note: you have held the stick for about {minutes}. There is no hurry; when you are ready, type “pass” to give others their turn.",
     # pauses
     "pause.requested": "☕ {member} would like a break. The moderators have been told.",
@@ -120,6 +124,8 @@ MESSAGES: dict[str, str] = {
         "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
         "session length: {duration}\nbreak length: {break}\n"
         "speaking order: {order}\ndirect replies: {replies}\n"
+        "gentle check of a forgotten hand after: {hand_check}\n"
+        "place kept after leaving the room: {leave_grace}\n"
         "charter required to speak: {charter_required}\n"
         "listed in the directory: {directory}\ncountry (crisis lines): {country}\n"
         "charter: {charter}"
@@ -133,6 +139,8 @@ MESSAGES: dict[str, str] = {
     "setting.reminders": "reminders",
     "setting.duration": "session length",
     "setting.break": "break length",
+    "setting.hand-check": "gentle check of a hand raised long ago",
+    "setting.leave-grace": "place kept for someone who leaves the room",
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
     "setting.order": "speaking order",
@@ -271,6 +279,8 @@ MESSAGES: dict[str, str] = {
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
     "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
     "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.hand-check": "Please give a number of minutes between {min} and {max}, or “off” (not “{value}”).",
+    "error.setting.leave-grace": "Please give a number of minutes between {min} and {max} (not “{value}”).",
     "error.setting.replies": "Please answer “on” or “off” (not “{value}”).",
     "error.notice_words_missing": "Please add a few words about the subject, for example “hand cw perinatal loss”.",
     "error.words_only_for_notice": "The few words after “hand” are only for a content notice, for example “hand cw perinatal loss”.",
@@ -425,6 +435,8 @@ MESSAGES: dict[str, str] = {
     "setting.values.reminders": "one to five lengths before the session, such as “24h 15m”, or “off”",
     "setting.values.duration": "15 min to 4 hr",
     "setting.values.break": "1 to 60 min",
+    "setting.values.hand-check": "5 to 180 min, or off",
+    "setting.values.leave-grace": "1 to 30 min",
     "setting.values.first-speakers-first": "on or off",
     "setting.values.charter-required": "on or off",
     "setting.values.replies": "on or off",

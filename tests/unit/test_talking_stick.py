@@ -178,7 +178,8 @@ async def test_turn_timer_sends_only_a_private_gentle_nudge() -> None:
     ]
     assert await stick_of(h) == ("ann", ("bob",))  # never cut off
     later = await h.advance(timedelta(hours=1))
-    assert later.keys == ["session.half_time"]  # the nudge came only once per turn
+    # The nudge came only once per turn (Bob, waiting, is asked once if he still wants to speak).
+    assert later.keys == ["stick.hand_check", "session.half_time"]
     await h.ok("ann", "pass")
     await h.ok("mod", "stick timer off")
     assert (await h.advance(timedelta(hours=1))).outgoing == []

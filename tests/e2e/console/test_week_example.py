@@ -59,7 +59,14 @@ def test_reminders_arrive_in_the_room_and_privately_at_their_time(
 def test_half_time_break_offer_and_end_of_break(week: tuple[Path, list[str]]) -> None:
     _, lines = week
     half = during(lines, "@advance 45m  (19:30 → 20:15)")
+    # Chloé's hand has been up for half an hour: one gentle, private check.
     assert half[:2] == [
+        "-- 20:00 --",
+        "[private → chloé] ✋ Votre main est levée depuis 30 min (vous êtes n° 1). Souhaitez-vous "
+        "toujours prendre la parole ? Si oui, rien à faire, vous gardez votre place. Sinon, "
+        "« baisser » la baisse, sans souci.",
+    ]
+    assert half[2:4] == [
         "-- 20:15 --",
         "[private → alice] Nous sommes à la moitié de la séance. C'est peut-être le moment "
         "d'une pause de 10 min : « séance pause ».",
