@@ -198,6 +198,9 @@ class Inbound:
                 await self._command(room, event, command)
         elif isinstance(event, MegolmEvent):
             await self._undecryptable(room_id, event)
+        elif isinstance(event, RoomMemberEvent) and event.prev_membership == "join":
+            if event.membership in ("leave", "ban") and event.state_key != self.me:
+                await self._member_left(room, event)
         elif (
             isinstance(event, RoomMemberEvent)
             and event.membership == "join"
@@ -290,6 +293,11 @@ class Inbound:
         )
         # Joining is the newcomer's own act: their welcome is an answer, not a bulk message.
         await self.outbox.submit(replies, Urgency.ANSWER)
+        await self.state.mark_done(event.event_id)
+
+    async def _member_left(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        """Left, kicked or banned: the core keeps their place in line for a grace period."""
+        await self.cercle.member_left(PLATFORM, room.room_id, event.state_key)
         await self.state.mark_done(event.event_id)
 
     async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:

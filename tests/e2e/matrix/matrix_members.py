@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -231,6 +232,17 @@ def _is_notice(seen: Seen, contains: str, room_id: str | None) -> bool:
         and contains in seen.body
         and (room_id is None or seen.room_id == room_id)
     )
+
+
+class ShiftedClock:
+    """The system's time, moved by ``offset``: the core sees the day before a session (or the
+    end of a grace period) while the homeserver and its rate limits run in real time."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 @dataclass(slots=True)

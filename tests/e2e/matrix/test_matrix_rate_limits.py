@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import MakeBot, MakeMember
-from matrix_members import BotProcess, Member, Seen
+from matrix_members import BotProcess, Member, Seen, ShiftedClock
 from matrix_synapse_server import SynapseServer
 
 pytestmark = pytest.mark.e2e
@@ -203,17 +203,6 @@ async def test_kill_while_replies_wait_delivers_each_once(
     hands = places_announced(host.seen[mark:], room)
     assert sorted(hands) == list(range(1, MEMBERS + 1)), hands
     _nothing_twice(host.seen, room)
-
-
-class ShiftedClock:
-    """The system's time, moved by ``offset``: the core sees the day before a session while
-    the homeserver's rate limits run in real time."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 REMINDED = 4
