@@ -151,6 +151,19 @@ class Cercle:
         welcome = self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
         return welcome + self._bind(entered.group, back, f"back:{room_id}:{user_id}:{now}")
 
+    async def member_back(self, platform: str, room_id: str, user_id: str) -> list[Outgoing]:
+        """Someone known is present again (a platform that reports presence without a join
+        event, e.g. Discord's voice channel): their place in line if they had left it within
+        the grace period; nobody new is registered here."""
+        now = self._clock.now()
+        async with self._serial, self._uow() as uow:
+            group = await uow.groups.get(platform, room_id)
+            if group is None:
+                return []
+            back = await housekeeping.came_back(uow, group, user_id)
+            await uow.commit()
+        return self._bind(group, back, f"back:{room_id}:{user_id}:{now}")
+
     async def member_left(self, platform: str, room_id: str, user_id: str) -> None:
         """A platform leave event (left the room, removed from the server, left the voice
         channel in voice mode): someone in line keeps their place for the group's grace period

@@ -253,6 +253,23 @@ class DiscordPlatform:
         parts = self.parts
         for room_id in await parts.voice.rooms_for(member, (before.channel, after.channel)):
             await parts.watch.refresh_voice(room_id)
+        await self._report_presence(member, before.channel, after.channel)
+
+    async def _report_presence(
+        self,
+        member: discord.Member,
+        before: discord.abc.Connectable | None,
+        after: discord.abc.Connectable | None,
+    ) -> None:
+        """In voice mode the voice channel is where the group meets: leaving it is leaving the
+        room (the core keeps the place in line for the grace period), coming back is returning."""
+        left = await self.parts.voice.rooms_linked_to(before)
+        back = await self.parts.voice.rooms_linked_to(after)
+        for room_id in sorted(left - back):
+            await self.cercle.member_left(PLATFORM, str(room_id), str(member.id))
+        for room_id in sorted(back - left):
+            for outgoing in await self.cercle.member_back(PLATFORM, str(room_id), str(member.id)):
+                await self.parts.delivery.send(outgoing)
 
     async def event_deleted(self, event: discord.ScheduledEvent) -> None:
         await self.parts.events.deleted(event)

@@ -118,6 +118,16 @@ class VoiceGate:
                 rooms.add(room_id)
         return rooms
 
+    async def rooms_linked_to(self, channel: discord.abc.Connectable | None) -> set[int]:
+        """The rooms with an open session whose linked voice channel is ``channel``."""
+        if channel is None:
+            return set()
+        return {
+            room_id
+            for room_id in await self.state.rooms_with_panels()
+            if linked_voice(self.client.get_channel(room_id)) == channel
+        }
+
     async def _mute(self, record: MuteRecord, member: discord.Member) -> None:
         await self.state.put_mute(record)  # written down first: a crash cannot lose it
         try:

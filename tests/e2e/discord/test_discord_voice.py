@@ -4,10 +4,14 @@ someone leaves, and at start-up after a crash."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from discord_fake import FakeDiscord, User
 from discord_harness import Bot, World
+
+from adapters.platform import Dispatcher
 
 
 def muted(world: World, *users: User) -> list[bool]:
@@ -109,3 +113,51 @@ async def test_a_clean_stop_lifts_the_mutes(
 
 async def _no_mutes_left(bot: Bot) -> bool:
     return await bot.platform.parts.state.mutes() == []
+
+
+async def test_leaving_the_voice_channel_keeps_the_place_for_the_grace_period(
+    fake: FakeDiscord, world: World, database: Path
+) -> None:
+    """In voice mode the voice channel is the room: someone in line who leaves it keeps their
+    place for the group's grace period, and is out of the line after it."""
+    for user in (world.alice, world.bob, world.cat, world.dan):
+        fake.join_voice(world.guild, user, world.voice)
+    bot = await Bot(fake, world, database, voice_mode=True).start()
+    deliver = Dispatcher({"discord": bot.platform}).deliver
+    try:
+        await bot.agree(world.dan)
+        await _voice_session(fake, world, bot, world.bob, world.cat, world.dan)
+        for user in (world.bob, world.cat, world.dan):
+            await bot.run(fake.slash(user, world.room, "hand"))
+        await bot.cercle.run_due(deliver)  # what is due now (the planning): nothing else is
+        grace_ends = bot.clock.now() + timedelta(minutes=2)
+
+        fake.leave_voice(world.guild, world.dan)
+        await _until_due(bot, grace_ends)
+        fake.join_voice(world.guild, world.dan, world.voice)
+        await fake.until(
+            lambda: any("Bon retour" in m.text for m in fake.dms(world.dan)), what="welcome back"
+        )
+        assert await bot.cercle.next_due() != grace_ends, "Dan's grace period is over"
+
+        fake.leave_voice(world.guild, world.cat)
+        await _until_due(bot, grace_ends)
+        bot.advance(2)
+        assert await bot.cercle.run_due(deliver) == 1
+        told = [t for t in fake.texts(world.room) if "n'est plus dans la file" in t]
+        assert told == ["Cat a quitté le salon et n'est plus dans la file de parole."]
+        assert [
+            u.display_name for u in await bot.cercle.in_line("discord", str(world.room.id))
+        ] == [
+            "Bob",
+            "Dan",
+        ]
+    finally:
+        await bot.stop()
+
+
+async def _until_due(bot: Bot, when: datetime) -> None:
+    """Until the core has noted the leave (its grace period is the next thing due)."""
+    async with asyncio.timeout(10):
+        while await bot.cercle.next_due() != when:
+            await asyncio.sleep(0.01)
