@@ -66,6 +66,9 @@ class Group:
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
     reply_hands: bool = True
     """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
+    capacity: int | None = None
+    """How many may say they come to a session (``group set capacity``); past it, a waiting
+    list (see :mod:`bot.domain.attendance`).  None: no limit."""
 
     @property
     def locale(self) -> str:
