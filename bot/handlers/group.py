@@ -108,12 +108,13 @@ _LEAD = re.compile(r"[,;\s]+")
 
 
 MAX_CAPACITY = 500
+_UNLIMITED = (_NO - {"0"}) | {"none", "aucune", "illimite", "illimitee", "unlimited", "sans-limite"}
 
 
 def _capacity(value: str) -> SettingValue:
     """``12``, or ``off`` (``non``, ``illimité``…) for no limit."""
     word = fold(value.strip())
-    if word in _NO | {"none", "aucune", "illimite", "illimitee", "unlimited", "sans-limite"}:
+    if word in _UNLIMITED:
         return None
     if not word.isdigit() or not 1 <= int(word) <= MAX_CAPACITY:
         raise _bad("capacity", value, max=MAX_CAPACITY)
