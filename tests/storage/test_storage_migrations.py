@@ -50,6 +50,7 @@ TABLES = {
     "series",
     "pause_requests",
     "jobs",
+    "attendance",
 }
 
 
