@@ -88,7 +88,9 @@ def choice_view(room_id: int, choices: Sequence[Choice]) -> discord.ui.View | No
             discord.ui.Button(
                 label=choice.label[:MAX_LABEL] or "…",
                 # One-tap answers (the reminder's ✅ ❔ ❌) are quieter than an offer to act.
-                style=discord.ButtonStyle.secondary if choice.emoji else discord.ButtonStyle.success,
+                style=discord.ButtonStyle.secondary
+                if choice.emoji
+                else discord.ButtonStyle.success,
                 custom_id=custom_id,
                 emoji=choice.emoji,
             )

@@ -84,6 +84,7 @@ def answer(
     user_id: str,
     given: Answer,
     now: datetime,
+    *,
     capacity: int | None,
 ) -> AttendanceChange:
     """``user_id`` answers ``given`` for the session whose answers are ``answers``."""
@@ -104,7 +105,9 @@ def answer(
     return AttendanceChange(mine, outcome, None, promoted)
 
 
-def _yes(mine: Attendance, answers: Sequence[Attendance], *, saved: Attendance | None) -> AttendanceChange:
+def _yes(
+    mine: Attendance, answers: Sequence[Attendance], *, saved: Attendance | None
+) -> AttendanceChange:
     if not mine.waiting:
         return AttendanceChange(saved, Outcome.PLACE, None)
     line = in_line(answers)

@@ -97,7 +97,7 @@ async def rsvp(ctx: Context, args: Rsvp) -> list[Reply]:
         raise StateError("error.attendance_closed", {"id": session.id})
     answers = await ctx.uow.attendance.of_session(session.id)
     change = rules.answer(
-        answers, session.id, ctx.user_id, args.answer, ctx.now, ctx.group.capacity
+        answers, session.id, ctx.user_id, args.answer, ctx.now, capacity=ctx.group.capacity
     )
     if change.saved is not None:
         await ctx.uow.attendance.save(change.saved)

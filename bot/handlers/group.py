@@ -11,7 +11,6 @@ from typing import Annotated
 from babel import Locale, localedata
 
 from bot import planning
-from bot.handlers import attendance
 from bot.commands.args import parse_minutes
 from bot.commands.arguments import NoArgs, OneOf, Text
 from bot.commands.context import Context
@@ -19,6 +18,7 @@ from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
 from bot.domain.stick import SpeakingOrder
 from bot.errors import UsageError
+from bot.handlers import attendance
 from bot.i18n import translate
 from bot.replies import Duration, Key, Param, Reply, UserText, room
 from bot.resources import country_of_zone

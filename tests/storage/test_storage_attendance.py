@@ -10,7 +10,9 @@ from tests.storage.conftest import Backend
 from tests.storage.samples import at, group, member, scheduled, seed_group
 
 
-def answer(session_id: int, user: str, given: Answer, minute: float, *, waiting: bool = False) -> Attendance:
+def answer(
+    session_id: int, user: str, given: Answer, minute: float, *, waiting: bool = False
+) -> Attendance:
     return Attendance(session_id, user, given, at(minute), waiting=waiting)
 
 

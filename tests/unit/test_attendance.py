@@ -202,7 +202,8 @@ async def test_private_reminders_skip_those_who_said_no_for_that_session() -> No
     reminded = {
         o.reply.user_id
         for o in said.outgoing
-        if o.reply.key == "reminder.private" and o.reply.params["when"] == paris(2026, 12, 8, 19, 30)
+        if o.reply.key == "reminder.private"
+        and o.reply.params["when"] == paris(2026, 12, 8, 19, 30)
     }
     assert reminded == {"ann", "bob", "cat"}
     assert second in store.tables.sessions
@@ -365,7 +366,9 @@ async def test_logs_carry_counts_never_who_answered_what(caplog: pytest.LogCaptu
     for record in caplog.records:
         extra = {k: v for k, v in vars(record).items() if k not in standard}
         assert set(extra) <= {"group", "session", "given", "answers", "command", "message"}
-        assert all(isinstance(v, int) for k, v in extra.items() if k != "command" and k != "message")
+        assert all(
+            isinstance(v, int) for k, v in extra.items() if k != "command" and k != "message"
+        )
         assert "ann" not in record.getMessage().casefold()
 
 
