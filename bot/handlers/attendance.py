@@ -256,8 +256,3 @@ async def _summary_session(ctx: Context, session_id: int | None) -> Session:
 
 def _name(member: Member | None, user_id: str) -> Param:
     return ref(member) if member is not None else UserText(user_id)
-
-
-def declined(answers: Iterable[Attendance]) -> frozenset[str]:
-    """Who said they will not come (their private reminder is not sent)."""
-    return frozenset(a.user_id for a in answers if a.answer is Answer.NO)

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 
 from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Job, JobKind, JobState, Member, Session
+from bot.domain.attendance import declined
 from bot.domain.session import SessionState
-from bot.handlers.attendance import answer_choices, declined
+from bot.handlers.attendance import answer_choices
 from bot.handlers.common import charter_text, notify_moderators
 from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.ports import UnitOfWork

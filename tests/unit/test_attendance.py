@@ -381,3 +381,15 @@ def test_the_reminders_command_words_are_the_registrys() -> None:
         assert invocation.args.answer is Answer.MAYBE
         assert invocation.args.id == 7
     assert set(ANSWER_NAMES) == set(RSVP_WORDS)
+
+
+async def test_reminders_looked_at_ahead_leave_out_those_who_said_no() -> None:
+    h, _ = await ready()
+    for who in ("ann", "bob"):
+        await h.ok(who, "remind on")
+    await h.ok("ann", "rsvp no", private=True)
+    h.clock.set(paris(2026, 11, 30, 19, 0))
+    found = await h.app.private_reminders("test", h.room, timedelta(hours=1))
+    assert found == [(timedelta(minutes=30), ("bob",))]
+    await h.ok("bob", "rsvp no", private=True)
+    assert await h.app.private_reminders("test", h.room, timedelta(hours=1)) == []
