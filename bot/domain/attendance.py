@@ -118,7 +118,3 @@ def _yes(
 def declined(answers: Iterable[Attendance]) -> frozenset[str]:
     """Who said they will not come (they get no private reminder of that session)."""
     return frozenset(a.user_id for a in answers if a.answer is Answer.NO)
-
-
-def without(answers: Sequence[Attendance], user_id: str) -> list[Attendance]:
-    return [a for a in answers if a.user_id != user_id]
