@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.domain import (
+    Attendance,
     Group,
     Job,
     JobKind,
@@ -312,6 +313,27 @@ class ThemeRepository(Protocol):
         ...
 
 
+class AttendanceRepository(Protocol):
+    """Members' answers (``rsvp``): read by the member and the group's moderators only."""
+
+    async def of_session(self, session_id: int) -> Sequence[Attendance]:
+        """Every answer for the session, in the order given (``answered_at``, then user id)."""
+        ...
+
+    async def of_sessions(self, session_ids: Collection[int]) -> Mapping[int, Sequence[Attendance]]:
+        """:meth:`of_session` for several sessions in one query; a session without answers is
+        left out."""
+        ...
+
+    async def save(self, attendance: Attendance) -> None:
+        """Insert or replace the member's answer for that session."""
+        ...
+
+    async def clear(self, session_id: int) -> None:
+        """Forget every answer for the session (it was cancelled)."""
+        ...
+
+
 class JournalRepository(Protocol):
     """Private notes.  Implementations keep them encrypted at rest."""
 
@@ -345,6 +367,8 @@ class PersonalRecord:
     journal: Sequence[JournalEntry]
     unreadable_notes: int = 0
     """Journal notes stored but unreadable with the bot's current key (not in ``journal``)."""
+    attendance: Sequence[tuple[int, Attendance]] = ()
+    """Answers to ``rsvp``, with the group id."""
 
 
 class PersonalDataRepository(Protocol):
@@ -355,7 +379,7 @@ class PersonalDataRepository(Protocol):
         places and held sticks, speaking turns, named pause requests, votes, their themes
         (kept without author when someone else voted for it or it was picked), journal and the
         jobs meant for them.  Adapters forget their own per-person state (a direct room…) when
-        they deliver the ``privacy.forgotten`` reply."""
+        they deliver the ``privacy.forgotten`` reply.  Their answers to ``rsvp`` go too."""
         ...
 
 
@@ -372,6 +396,7 @@ class UnitOfWork(Protocol):
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository
+    attendance: AttendanceRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,6 +7,7 @@ from bot.commands.parser import Registry
 from bot.commands.spec import Command, Permission
 from bot.handlers import (
     accompanying,
+    attendance,
     charter,
     concern,
     directory,
@@ -124,6 +125,13 @@ COMMANDS: tuple[Command, ...] = (
         help_key="help.remind",
         aliases={"fr": ("rappels", "rappel")},
         handler=schedule.remind,
+    ),
+    Command(
+        name="rsvp",
+        help_key="help.rsvp",
+        aliases={"fr": ("présence",)},
+        handler=attendance.rsvp,
+        discreet=True,
     ),
     Command(
         name="theme",
@@ -289,6 +297,13 @@ COMMANDS: tuple[Command, ...] = (
                 aliases={"fr": ("calendrier", "agenda")},
                 permission=MODERATOR,
                 handler=schedule.ics,
+            ),
+            Command(
+                name="attendance",
+                help_key="help.session.attendance",
+                aliases={"fr": ("présences",)},
+                permission=MODERATOR,
+                handler=attendance.summary,
             ),
         ),
     ),

@@ -100,6 +100,9 @@ class Choice:
 
     label: str
     command: str
+    emoji: str | None = None
+    """A one-tap answer (the room reminder's ✅ ❔ ❌): Matrix puts it under the message as a
+    reaction that stands for ``command``, Discord shows it on the button."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Group, JobKind, Session, SessionState
+from bot.domain.attendance import declined
 from bot.ports import UnitOfWork
 from bot.replies import Key, Reply, UserRef
 
@@ -74,11 +75,22 @@ async def private_reminders(
     sessions = await uow.sessions.upcoming(group.id, now, COMING_SESSIONS)
     scheduled = [s.id for s in sessions if s.state is SessionState.SCHEDULED]
     jobs = await uow.jobs.pending_for_sessions(scheduled) if scheduled else ()
-    due = sorted({j.due_at for j in jobs if j.kind is JobKind.REMINDER and j.due_at <= until})
+    due = [j for j in jobs if j.kind is JobKind.REMINDER and j.due_at <= until]
     if not due:
         return []
     people = tuple(m.user_id for m in await uow.members.list(group.id) if m.dm_reminders)
-    return [(when, people) for when in due] if people else []
+    if not people:
+        return []
+    answers = await uow.attendance.of_sessions({j.session_id for j in due if j.session_id})
+    reminded: dict[datetime, set[str]] = {}
+    for job in due:  # those who said they will not come are not reminded of that session
+        absent = declined(answers.get(job.session_id, ())) if job.session_id else frozenset()
+        reminded.setdefault(job.due_at, set()).update(p for p in people if p not in absent)
+    return [
+        (when, tuple(p for p in people if p in reminded[when]))
+        for when in sorted(reminded)
+        if reminded[when]
+    ]
 
 
 def people_in_panel(panel: Reply) -> list[UserRef]:

@@ -20,10 +20,11 @@ from bot.ports import PersonalRecord
 from storage.base import Repository, upserts
 from storage.database import Transaction
 from storage.journal_crypto import JournalCipher, JournalKeyError
-from storage.rows import GROUP, JOURNAL, MEMBER, PAUSE, THEME, TURN, VOTE
+from storage.rows import ATTENDANCE, GROUP, JOURNAL, MEMBER, PAUSE, THEME, TURN, VOTE
 from storage.statements import execute, fetch, one, rows, scalar
 from storage.sticks import get_stick, save_stick
 from storage.tables import (
+    attendance,
     groups,
     jobs,
     journal_entries,
@@ -219,6 +220,12 @@ _PAUSES_OF = (
     )
     .order_by(pause_requests.c.id)
 )
+_ATTENDANCE_OF = (
+    select(attendance, sessions.c.group_id)
+    .join(sessions, sessions.c.id == attendance.c.session_id)
+    .where(sessions.c.group_id.in_(_PLATFORM_GROUPS), attendance.c.user_id == bindparam("user_id"))
+    .order_by(attendance.c.session_id)
+)
 # Sticks are few per group (one per session); their queue is JSON, filtered in Python.
 _STICKS_OF_PLATFORM = (
     select(sticks.c.session_id, sessions.c.group_id, sessions.c.state)
@@ -239,6 +246,10 @@ _ERASE_TURNS = delete(speaking_turns).where(
 _ERASE_PAUSES = delete(pause_requests).where(
     pause_requests.c.session_id.in_(_PLATFORM_SESSIONS),
     pause_requests.c.requested_by == bindparam("user_id"),
+)
+_ERASE_ATTENDANCE = delete(attendance).where(
+    attendance.c.session_id.in_(_PLATFORM_SESSIONS),
+    attendance.c.user_id == bindparam("user_id"),
 )
 _PLATFORM_THEMES = select(themes.c.id).where(themes.c.group_id.in_(_PLATFORM_GROUPS))
 _ERASE_VOTES = delete(theme_votes).where(
@@ -284,6 +295,9 @@ def _collect(
         pauses=[(row["group_id"], PAUSE.load(row)) for row in rows(connection, _PAUSES_OF, who)],
         places=places,
         journal=(),
+        attendance=[
+            (row["group_id"], ATTENDANCE.load(row)) for row in rows(connection, _ATTENDANCE_OF, who)
+        ],
     )
     return record, _notes(connection, platform, user_id)
 
@@ -305,6 +319,7 @@ def _erase(connection: Connection, platform: str, user_id: str) -> None:
         _ERASE_MEMBERS,
         _ERASE_TURNS,
         _ERASE_PAUSES,
+        _ERASE_ATTENDANCE,
         _ERASE_VOTES,
         _ANONYMISE_THEMES,
         _ERASE_THEMES,

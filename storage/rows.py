@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar, Union, get_args, get_origin, get_type_
 from sqlalchemy import JSON, Column, String, Table
 
 from bot.domain import (
+    Attendance,
     Group,
     Job,
     JournalEntry,
@@ -42,6 +43,7 @@ from bot.domain import (
     ThemeVote,
 )
 from storage.tables import (
+    attendance,
     groups,
     jobs,
     journal_entries,
@@ -191,3 +193,4 @@ THEME = RowMap(Theme, themes)
 VOTE = RowMap(ThemeVote, theme_votes)
 JOURNAL = RowMap(JournalEntry, journal_entries)
 """``text`` is given: the table holds it encrypted (``ciphertext``)."""
+ATTENDANCE = RowMap(Attendance, attendance)

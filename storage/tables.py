@@ -62,6 +62,7 @@ groups = Table(
     Column("reply_hands", Boolean, nullable=False),
     Column("hand_check_minutes", Integer, nullable=True),
     Column("leave_grace_minutes", Integer, nullable=False),
+    Column("capacity", Integer, nullable=True),
     UniqueConstraint("platform", "room_id"),
 )
 
@@ -219,6 +220,23 @@ jobs = Table(
     Index(None, "state", "due_at"),
     Index(None, "group_id"),
     Index(None, "session_id"),
+)
+
+attendance = Table(
+    "attendance",
+    metadata,
+    # A member's private answer for a session (seen by them and the moderators only).
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_id", String(255), primary_key=True),
+    Column("answer", ENUM, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("waiting", Boolean, nullable=False),
+    Index(None, "user_id"),
 )
 
 platform_state = Table(

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Self
 
 from bot.ports import (
+    AttendanceRepository,
     GroupRepository,
     HandledEventRepository,
     JobRepository,
@@ -20,6 +21,7 @@ from bot.ports import (
     StickRepository,
     ThemeRepository,
 )
+from storage.attendance import SqlAttendance
 from storage.care import SqlJournal, SqlPersonalData, SqlThemes
 from storage.database import Database, Transaction
 from storage.groups import SqlGroups, SqlMembers
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository
+    attendance: AttendanceRepository
 
     def __init__(self, database: Database, cipher: JournalCipher | None = None) -> None:
         self._database = database
@@ -68,6 +71,7 @@ class SqlUnitOfWork:
         journal = SqlJournal(self.transaction, cipher)
         self.journal = journal
         self.personal_data = SqlPersonalData(self.transaction, journal)
+        self.attendance = SqlAttendance(self.transaction)
 
     @property
     def dialect(self) -> str:

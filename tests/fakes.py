@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Self
 
 from bot.domain import (
+    Attendance,
     Group,
     Job,
     JobKind,
@@ -32,6 +33,7 @@ from bot.domain.session import ACTIVE_STATES
 from bot.domain.stick import without
 from bot.ports import (
     ActiveStick,
+    AttendanceRepository,
     GroupRepository,
     HandledEventRepository,
     JobRepository,
@@ -64,6 +66,7 @@ class _Tables:
     themes: dict[int, Theme] = field(default_factory=dict)
     votes: dict[tuple[int, str], ThemeVote] = field(default_factory=dict)
     journal: dict[int, JournalEntry] = field(default_factory=dict)
+    attendance: dict[tuple[int, str], Attendance] = field(default_factory=dict)
     next_id: int = 1
 
     def new_id(self) -> int:
@@ -531,6 +534,11 @@ class _PersonalData(_Repo):
                 and s.involves(user_id)
             ],
             journal=await _Journal(self._uow).list(platform, user_id),
+            attendance=[
+                (sessions[a.session_id], a)
+                for (_, who), a in sorted(self.t.attendance.items())
+                if who == user_id and a.session_id in sessions
+            ],
         )
 
     async def erase(self, platform: str, user_id: str) -> None:
@@ -558,6 +566,8 @@ class _PersonalData(_Repo):
                 else:
                     del self.t.themes[theme.id]
         await _Journal(self._uow).delete(platform, user_id, None)
+        for key in [k for k in self.t.attendance if k[1] == user_id and k[0] in sessions]:
+            del self.t.attendance[key]
         for job in list(self.t.jobs.values()):
             if (
                 job.group_id in groups
@@ -569,6 +579,33 @@ class _PersonalData(_Repo):
                 )
             ):
                 del self.t.jobs[job.id]
+
+
+def _answered(item: Attendance) -> tuple[datetime, str]:
+    return (item.answered_at, item.user_id)
+
+
+class _Attendance(_Repo):
+    async def of_session(self, session_id: int) -> Sequence[Attendance]:
+        found = [a for (s, _), a in self.t.attendance.items() if s == session_id]
+        return sorted(found, key=_answered)
+
+    async def of_sessions(self, session_ids: Collection[int]) -> Mapping[int, Sequence[Attendance]]:
+        found: dict[int, list[Attendance]] = {}
+        for session_id in sorted(set(session_ids)):
+            answers = await self.of_session(session_id)
+            if answers:
+                found[session_id] = list(answers)
+        return found
+
+    async def save(self, attendance: Attendance) -> None:
+        if attendance.session_id not in self.t.sessions:
+            raise KeyError(attendance.session_id)  # as the foreign key would refuse it
+        self.t.attendance[(attendance.session_id, attendance.user_id)] = attendance
+
+    async def clear(self, session_id: int) -> None:
+        for key in [k for k in self.t.attendance if k[0] == session_id]:
+            del self.t.attendance[key]
 
 
 class _Handled(_Repo):
@@ -599,6 +636,7 @@ class InMemoryUnitOfWork:
     themes: ThemeRepository
     journal: JournalRepository
     personal_data: PersonalDataRepository
+    attendance: AttendanceRepository
 
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
@@ -615,6 +653,7 @@ class InMemoryUnitOfWork:
         self.themes = _Themes(self)
         self.journal = _Journal(self)
         self.personal_data = _PersonalData(self)
+        self.attendance = _Attendance(self)
 
     async def __aenter__(self) -> Self:
         self.working = copy.deepcopy(self._store.tables)

@@ -87,8 +87,12 @@ def choice_view(room_id: int, choices: Sequence[Choice]) -> discord.ui.View | No
         view.add_item(
             discord.ui.Button(
                 label=choice.label[:MAX_LABEL] or "…",
-                style=discord.ButtonStyle.success,
+                # One-tap answers (the reminder's ✅ ❔ ❌) are quieter than an offer to act.
+                style=discord.ButtonStyle.secondary
+                if choice.emoji
+                else discord.ButtonStyle.success,
                 custom_id=custom_id,
+                emoji=choice.emoji,
             )
         )
     view.stop()

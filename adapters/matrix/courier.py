@@ -25,13 +25,14 @@ from nio import (
     MatrixRoom,
     RoomCreateResponse,
     RoomPreset,
+    RoomRedactResponse,
     RoomSendResponse,
     UploadResponse,
 )
 
 from adapters.backoff import Backoff
 from adapters.matrix.delivery import Delivery, Kind
-from adapters.matrix.reactions import BUTTONS
+from adapters.matrix.reactions import BUTTONS, plain
 from adapters.matrix.render import edit, notice, reaction, reply_to, transaction_id
 from adapters.matrix.state import MatrixState, Panel
 from adapters.pacing import Budget
@@ -89,18 +90,26 @@ class Courier:
             return timedelta(seconds=wanted / ASSUMED_RATE)
         return timedelta(seconds=self.budget.seconds_for(wanted))
 
-    async def deliver(self, item: Delivery) -> None:
+    async def deliver(self, item: Delivery) -> str | None:
+        """Put ``item`` on the homeserver; returns the id of a room notice that can be answered
+        by a reaction (its answers are remembered first), None otherwise."""
         self.languages[item.room_id] = item.language
+        if item.kind is Kind.REACTION and item.target and item.key:
+            await self.send(item.room_id, "m.reaction", reaction(item.target, item.key), item.txn)
+            return None
+        if item.kind is Kind.REDACTION and item.target:
+            await self._redact(item.room_id, item.target, item.txn)
+            return None
         if item.kind is Kind.PRIVATE and item.user_id:
             room_id = await self.direct_room(item.user_id)
             await self.send(room_id, "m.room.message", notice(item.body, item.html), item.txn)
             if item.forgets:  # nothing about them may stay: not even where to write to them
                 await self.state.forget_person(item.user_id)
                 await self.client.room_leave(room_id)
-                return
+                return None
             await self.state.set_dm_group(item.user_id, item.room_id)
             await self._file(room_id, item)
-            return
+            return None
         if item.filename is not None and item.kind is Kind.ROOM:
             await self.send(item.room_id, "m.room.message", notice(item.body, item.html), item.txn)
             await self._file(item.room_id, item)
@@ -111,7 +120,23 @@ class Courier:
                 item.room_id, "m.room.message", reply_to(item.reply_to, item.body), item.txn
             )
         else:
-            await self.send(item.room_id, "m.room.message", notice(item.body, item.html), item.txn)
+            event_id = await self.send(
+                item.room_id, "m.room.message", notice(item.body, item.html), item.txn
+            )
+            if item.answers:
+                answers = {plain(emoji): line for emoji, line in item.answers}
+                await self.state.set_answers(item.room_id, event_id, answers)
+                return event_id
+        return None
+
+    async def _redact(self, room_id: str, event_id: str, txn: str) -> None:
+        """Take an event out of the room (the bot needs the power to redact others' events)."""
+        tx_id = txn if txn.startswith("cercle-") else transaction_id(txn)
+        answer = await self._retrying(
+            lambda: self.client.room_redact(room_id, event_id, tx_id=tx_id), budget=self.budget
+        )
+        if not isinstance(answer, RoomRedactResponse):
+            raise Undeliverable(f"a redaction was refused ({_code(answer)})")
 
     async def _panel(self, item: Delivery) -> None:
         current = self.state.panels.get(item.room_id)

@@ -10,7 +10,7 @@ from typing import Any
 from adapters.matrix.render import text_of, transaction_id
 from adapters.pacing import Urgency
 from bot.handlers.privacy import FORGOTTEN
-from bot.replies import Audience, Outgoing, Tone
+from bot.replies import Audience, Outgoing, Reply, Tone
 
 PANEL_CLOSED = "stick.panel_closed"
 
@@ -24,6 +24,10 @@ class Kind(StrEnum):
     """The stick panel: posted once per session, then edited in place."""
     PANEL_CLOSED = "panel_closed"
     """The panel's last edit; the next session posts a new one."""
+    REACTION = "reaction"
+    """The bot's own reaction ``key`` under the event ``target`` (an answer to tap)."""
+    REDACTION = "redaction"
+    """The event ``target`` taken back out of the room (a member's answer, kept private)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +54,39 @@ class Delivery:
     """The last words to someone who asked to be forgotten: their direct room goes after it."""
     urgency: int = Urgency.ROOM
     """What goes first when the homeserver makes replies wait (:class:`Urgency`)."""
+    answers: tuple[tuple[str, str], ...] = ()
+    """A room notice's one-tap answers, (emoji, command line): once it is posted, the bot
+    reacts with each emoji, and a member's reaction runs the command for them."""
+    target: str | None = None
+    """The event a reaction or a redaction is about."""
+    key: str | None = None
+    """A reaction's emoji."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Delivery:
-        return cls(**{**data, "kind": Kind(data["kind"])})
+        answers = tuple((emoji, line) for emoji, line in data.get("answers", ()))
+        return cls(**{**data, "kind": Kind(data["kind"]), "answers": answers})
+
+    def reactions(self, event_id: str) -> list[Delivery]:
+        """The bot's reactions under this notice, posted as ``event_id``: after anything more
+        urgent (they only invite an answer, which can also be typed)."""
+        return [
+            Delivery(
+                kind=Kind.REACTION,
+                room_id=self.room_id,
+                body="",
+                html="",
+                txn=f"{self.txn}.{index}",
+                language=self.language,
+                urgency=Urgency.BULK,
+                target=event_id,
+                key=emoji,
+            )
+            for index, (emoji, _) in enumerate(self.answers)
+        ]
 
 
 def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
@@ -84,4 +114,12 @@ def from_outgoing(outgoing: Outgoing, prefix: str, epoch: str) -> Delivery:
         data=base64.b64encode(attachment.data).decode("ascii") if attachment else None,
         confidential=reply.confidential,
         forgets=reply.key == FORGOTTEN and kind is Kind.PRIVATE,
+        answers=answers_of(reply) if kind is Kind.ROOM else (),
     )
+
+
+def answers_of(reply: Reply) -> tuple[tuple[str, str], ...]:
+    """The reply's choices as reactions, when every one of them has an emoji."""
+    if not reply.choices or any(c.emoji is None for c in reply.choices):
+        return ()
+    return tuple((c.emoji, c.command) for c in reply.choices if c.emoji is not None)

@@ -41,7 +41,7 @@ from adapters.config import MatrixConfig
 from adapters.matrix.delivery import Delivery, Kind
 from adapters.matrix.outbox import PLATFORM, Outbox
 from adapters.matrix.power import Creations, is_moderator
-from adapters.matrix.reactions import command_for
+from adapters.matrix.reactions import command_for, plain
 from adapters.matrix.render import to_html, transaction_id
 from adapters.matrix.state import MatrixState
 from adapters.matrix.texts import undecryptable
@@ -196,6 +196,10 @@ class Inbound:
             command = command_for(event.key)
             if panel is not None and event.reacts_to == panel.event_id and command is not None:
                 await self._command(room, event, command)
+            elif (
+                answer := self.state.answer(room_id, event.reacts_to, plain(event.key))
+            ) is not None:
+                await self._answered(room, event, answer)
         elif isinstance(event, MegolmEvent):
             await self._undecryptable(room_id, event)
         elif isinstance(event, RoomMemberEvent) and event.prev_membership == "join":
@@ -223,11 +227,35 @@ class Inbound:
         text = body[len(prefix) :].strip()
         return text or None
 
+    async def _answered(self, room: MatrixRoom, event: ReactionEvent, command: str) -> None:
+        """A reaction that answers a notice (the reminder's ✅ ❔ ❌): the core runs it as the
+        member's command and answers privately; the reaction is then taken out of the room, so
+        that only the member and the moderators know the answer."""
+        await self._command(room, event, command, private=True)
+        redaction = Delivery(
+            kind=Kind.REDACTION,
+            room_id=room.room_id,
+            body="",
+            html="",
+            txn=transaction_id(f"{self.state.epoch}:redact:{event.event_id}"),
+            language=self.outbox.courier.languages.get(room.room_id, self.cercle.defaults.language),
+            urgency=Urgency.ANSWER,
+            target=event.event_id,
+        )
+        await self.outbox.submit_deliveries([redaction])
+
     async def _command(
-        self, room: MatrixRoom, event: Event, text: str, *, group: str | None = None
+        self,
+        room: MatrixRoom,
+        event: Event,
+        text: str,
+        *,
+        group: str | None = None,
+        private: bool = False,
     ) -> None:
         """Hand one command to the core as ``event``'s sender.  ``group``: the group room it
-        acts in, when it was typed in a direct room."""
+        acts in, when it was typed in a direct room; ``private``: nobody else saw it (a
+        reaction the bot takes back at once)."""
         event_id, sender = event.event_id, event.sender
         if time.time() - event.server_timestamp / 1000 > self.stale_after:
             log.info("ignoring a stale command", extra={"room": room.room_id})
@@ -243,7 +271,7 @@ class Inbound:
             text=text,
             event_id=event_id,
             is_moderator=await self._moderator(target, sender),
-            private=group is not None,
+            private=private or group is not None,
         )
         await self.outbox.submit(await self.cercle.handle(incoming), Urgency.ANSWER)
         await self.state.mark_done(event_id)

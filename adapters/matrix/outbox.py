@@ -43,6 +43,8 @@ MERGE = "merge:"
 OPEN_DIRECT_ROOM = frozenset({"charter.accepted"})
 """Replies after which a member will likely be written to privately (reminders, break
 requests): their direct room is created then, while nobody waits for it."""
+NOT_LINES = frozenset({Kind.PANEL, Kind.PANEL_CLOSED, Kind.REACTION, Kind.REDACTION})
+"""What the outbox sends that is not a line of the conversation (never merged into one)."""
 MERGE_AT_MOST = 20
 """Replies said in one merged message, at most (it stays short enough to read)."""
 
@@ -92,6 +94,7 @@ def _plain(delivery: Delivery) -> bool:
         and delivery.reply_to is None
         and delivery.filename is None
         and not delivery.confidential
+        and not delivery.answers  # its reactions answer it: it stays a message of its own
     )
 
 
@@ -356,8 +359,8 @@ class Outbox:
                 continue  # said later, on its own: what came before is not said after
             if other.delivery.room_id != room_id or other.delivery.kind is Kind.PRIVATE:
                 continue
-            if other.delivery.kind in (Kind.PANEL, Kind.PANEL_CLOSED):
-                continue  # edited in place: not a line in the conversation
+            if other.delivery.kind in NOT_LINES:
+                continue  # edited in place, or no message: not a line in the conversation
             size += len(other.delivery.body) + len(other.delivery.html)
             if not _joinable(item, other) or size > MAX_TEXT_BYTES:
                 break  # keep the order: nothing is said before what came first
@@ -394,7 +397,9 @@ class Outbox:
 
     async def _deliver(self, item: Delivery) -> None:
         try:
-            await self.courier.deliver(item)
+            posted = await self.courier.deliver(item)
+            if posted is not None:  # a notice answered by reacting: the bot's reactions invite it
+                await self.submit_deliveries(item.reactions(posted))
         except Undeliverable as error:
             log.warning("a reply was given up: %s", error, extra={"room": item.room_id})
         except Exception as error:

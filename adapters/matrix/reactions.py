@@ -12,6 +12,11 @@ _MODIFIERS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 _COMMANDS = {_MODIFIERS.sub("", emoji): command for emoji, command in BUTTONS}
 
 
+def plain(key: str) -> str:
+    """A reaction's emoji without what does not change its meaning (``❔️`` is ``❔``)."""
+    return _MODIFIERS.sub("", key.strip())
+
+
 def command_for(key: str) -> str | None:
     """The command a reaction stands for, or None for any other reaction."""
-    return _COMMANDS.get(_MODIFIERS.sub("", key.strip()))
+    return _COMMANDS.get(plain(key))

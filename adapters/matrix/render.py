@@ -52,10 +52,19 @@ def choice_lines(choices: tuple[Choice, ...], prefix: str) -> tuple[str, str]:
     return "\n".join(plain), "<br>".join(marked)
 
 
+def answer_line(choices: tuple[Choice, ...]) -> str:
+    """One-tap answers, shown as the reactions they are: ``✅ I'm coming · ❔ Maybe · …``."""
+    return " · ".join(f"{choice.emoji} {choice.label}" for choice in choices)
+
+
 def text_of(outgoing: Outgoing, prefix: str) -> tuple[str, str]:
     """The reply's plain body and HTML body (user text inside is already unable to ping)."""
     body = fit_text(render(outgoing), _fits_an_event, outgoing.language)
     formatted = to_html(body)
+    choices = outgoing.reply.choices
+    if choices and all(c.emoji for c in choices):  # answered by reacting (see Delivery.answers)
+        line = answer_line(choices)
+        return f"{body}\n\n{line}", f"{formatted}<br><br>{to_html(line)}"
     if outgoing.reply.choices:
         plain, marked = choice_lines(outgoing.reply.choices, prefix)
         body = f"{body}\n\n{plain}"

@@ -9,6 +9,9 @@ Keys (all under the platform ``matrix``):
 - ``dm:<user>``: the direct room with a member.
 - ``dm-group:<user>``: the group room whose bot last wrote to that member privately; commands
   typed in the direct room act there (``agree``, ``pause anon``…).
+- ``answers:<room>``: the room's latest notices that can be answered by a reaction (the
+  reminders' ✅ ❔ ❌), ``{"room": …, "notices": [{"event": id, "answers": {emoji: command}}]}``,
+  the last :data:`ANSWERABLE` of them.
 - ``inviter:<room>``: who invited the bot (the welcome is addressed to them once joined).
 - ``epoch``: drawn once per database, mixed into transaction ids.
 - ``out:<sequence>``: replies rendered and not yet confirmed sent (the outbox).
@@ -26,6 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 MAX_KEY = 255
+ANSWERABLE = 4
+"""Notices per room whose reactions still count as answers (a reminder the day before, one a
+quarter of an hour before, and those of a session planned close to it)."""
 SAVE_QUIET_EVERY = 60.0
 """Seconds between writes of the sync token while nothing happens."""
 
@@ -85,6 +91,8 @@ class MatrixState:
         """member → direct room"""
         self.dm_groups: dict[str, str] = {}
         """member → group room their direct room speaks for"""
+        self.answers: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        """room → its latest answerable notices, oldest first: (event id, emoji → command)"""
 
     async def load(self) -> None:
         epoch = await self.store.get("epoch")
@@ -106,6 +114,10 @@ class MatrixState:
         for value in (await self.store.with_prefix("dm-group:")).values():
             data = json.loads(value)
             self.dm_groups[data["user"]] = data["room"]
+        self.answers = {}
+        for value in (await self.store.with_prefix("answers:")).values():
+            data = json.loads(value)
+            self.answers[data["room"]] = [(n["event"], n["answers"]) for n in data["notices"]]
 
     # --- the sync cursor ----------------------------------------------------------------------
 
@@ -140,6 +152,25 @@ class MatrixState:
     async def forget_panel(self, room_id: str) -> None:
         self.panels.pop(room_id, None)
         await self.store.delete(state_key("panel:", room_id))
+
+    # --- notices answered by a reaction -------------------------------------------------------
+
+    async def set_answers(self, room_id: str, event_id: str, answers: dict[str, str]) -> None:
+        """``event_id`` (just posted in ``room_id``) is answered by reacting with these emoji."""
+        notices = [n for n in self.answers.get(room_id, []) if n[0] != event_id]
+        notices = [*notices, (event_id, dict(answers))][-ANSWERABLE:]
+        self.answers[room_id] = notices
+        value = json.dumps(
+            {"room": room_id, "notices": [{"event": e, "answers": a} for e, a in notices]}
+        )
+        await self.store.put(state_key("answers:", room_id), value)
+
+    def answer(self, room_id: str, event_id: str, emoji: str) -> str | None:
+        """The command a reaction with ``emoji`` under ``event_id`` stands for, if any."""
+        for notice_id, answers in self.answers.get(room_id, ()):
+            if notice_id == event_id:
+                return answers.get(emoji)
+        return None
 
     # --- direct rooms -------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Plain frozen dataclasses and the pure rules that change them."""
 
+from bot.domain.attendance import Answer, Attendance
 from bot.domain.care import JournalEntry, RankedTheme, Theme, ThemeVote
 from bot.domain.group import AccompanyingPolicy, Group, GroupDefaults, Need
 from bot.domain.jobs import Job, JobKind, JobState
@@ -11,6 +12,8 @@ from bot.domain.stick import Handover, SpeakingOrder, SpeakingTurn, Stick, Stick
 
 __all__ = [
     "AccompanyingPolicy",
+    "Answer",
+    "Attendance",
     "Cooldown",
     "Group",
     "GroupDefaults",

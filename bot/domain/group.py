@@ -71,6 +71,9 @@ class Group:
     leave_grace_minutes: int = 2
     """Someone in line who leaves the room keeps their place this long (``group set
     leave-grace``): back within it, nothing changed; after it, they are taken out of the line."""
+    capacity: int | None = None
+    """How many may say they come to a session (``group set capacity``); past it, a waiting
+    list (see :mod:`bot.domain.attendance`).  None: no limit."""
 
     @property
     def locale(self) -> str:

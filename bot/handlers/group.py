@@ -18,6 +18,7 @@ from bot.commands.parser import fold
 from bot.domain.group import LANGUAGES, AccompanyingPolicy, Group, Need
 from bot.domain.stick import SpeakingOrder
 from bot.errors import UsageError
+from bot.handlers import attendance
 from bot.i18n import translate
 from bot.replies import Duration, Key, Param, Reply, UserText, room
 from bot.resources import country_of_zone
@@ -104,6 +105,24 @@ def _charter(value: str) -> SettingValue:
 
 
 _LEAD = re.compile(r"[,;\s]+")
+
+
+MAX_CAPACITY = 500
+_UNLIMITED = (_NO - {"0"}) | {"none", "aucune", "illimite", "illimitee", "unlimited", "sans-limite"}
+
+
+def _capacity(value: str) -> SettingValue:
+    """``12``, or ``off`` (``non``, ``illimité``…) for no limit."""
+    word = fold(value.strip())
+    if word in _UNLIMITED:
+        return None
+    if not word.isdigit() or not 1 <= int(word) <= MAX_CAPACITY:
+        raise _bad("capacity", value, max=MAX_CAPACITY)
+    return int(word)
+
+
+def _show_capacity(group: Group, reader: str) -> Param:
+    return group.capacity if group.capacity is not None else Key("value.unlimited")
 
 
 def _reminders(value: str) -> SettingValue:
@@ -328,6 +347,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g, _: Duration(g.break_minutes),
     ),
     Setting(
+        "capacity",
+        "places",
+        _capacity,
+        lambda g, v: replace(g, capacity=v if isinstance(v, int) else None),
+        _show_capacity,
+    ),
+    Setting(
         "order",
         "ordre",
         _choice(
@@ -421,6 +447,8 @@ async def set_(ctx: Context, args: Set) -> list[Reply]:
     ]
     if setting.key == "reminders":
         await planning.replan(ctx.uow, ctx.group, ctx.now)
+    if setting.key == "capacity":  # more places (or none counted): the first waiting get them
+        replies += await attendance.fill_places(ctx.uow, ctx.group, ctx.now)
     if setting.key == "timezone" and (
         moved := await planning.rezone(ctx.uow, before, ctx.group, ctx.now)
     ):

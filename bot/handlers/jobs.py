@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.commands.context import Context
 from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Job, JobKind, JobState, Member, Session
 from bot.domain import stick as rules
+from bot.domain.attendance import declined
 from bot.domain.session import SessionState
+from bot.handlers.attendance import answer_choices
 from bot.handlers.common import charter_text, notify_moderators, ref
 from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.handlers.stick_flow import apply_change
@@ -204,8 +206,13 @@ async def reminders(
             results.append(None)
     groups = {group.id for _, group, _, _ in to_send}
     members = await uow.members.of_groups(groups) if groups else {}
+    reminded = {session.id for _, _, _, session in to_send}
+    answers = await uow.attendance.of_sessions(reminded) if reminded else {}
     for index, group, _, session in to_send:
-        results[index] = _reminded(now, group, session, members.get(group.id, ()))
+        # Those who said they will not come are not reminded privately of it.
+        absent = declined(answers.get(session.id, ()))
+        wanted = [m for m in members.get(group.id, ()) if m.user_id not in absent]
+        results[index] = _reminded(now, group, session, wanted)
     return [r if r is not None else JobResult() for r in results]
 
 
@@ -227,9 +234,10 @@ def _reminded(
     if session.theme or session.title:
         params["title"] = UserText(session.theme or session.title or "")
         key = "reminder.room_titled"
+    in_room = replace(room(key, **params), choices=answer_choices(group.language, session.id))
     return JobResult(
         [
-            room(key, **params),
+            in_room,
             *(
                 private(m.user_id, "reminder.private", **private_params)
                 for m in members

@@ -12,6 +12,7 @@ from bot.commands.arguments import NoArgs, OneOf
 from bot.commands.context import Context
 from bot.domain import Group, Member
 from bot.domain import stick as rules
+from bot.handlers import attendance
 from bot.handlers.stick_flow import apply_change
 from bot.i18n import translate
 from bot.ports import PersonalRecord
@@ -101,6 +102,16 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
             }
             for group_id, stick in record.places
         ],
+        "attendance": [
+            {
+                "group": names.get(group_id),
+                "session": answer.session_id,
+                "answer": answer.answer.value,
+                "waiting_list": answer.waiting,
+                "answered_at": _instant(answer.answered_at),
+            }
+            for group_id, answer in record.attendance
+        ],
         "journal": [
             {"number": entry.number, "written_at": _instant(entry.created_at), "text": entry.text}
             for entry in record.journal
@@ -158,7 +169,18 @@ async def forget_me(ctx: Context, args: ForgetMe) -> list[Reply]:
         ask = private(ctx.user_id, "privacy.forget_confirm", command=line)
         return [replace(ask, choices=(Choice(line, line),))]
     replies = await _leave_every_stick(ctx)
+    freed = await attendance.places_held(ctx)
     await ctx.uow.personal_data.erase(ctx.group.platform, ctx.user_id)
+    for group, told in await attendance.give_freed(ctx.uow, freed):
+        if group.id == ctx.group.id:
+            replies += told
+            continue
+        # One list per group: its replies' idempotency keys are numbered within it.
+        same = next((said for other, said in ctx.elsewhere if other.id == group.id), None)
+        if same is None:
+            ctx.elsewhere.append((group, told))
+        else:
+            same += told
     ctx.after_commit.append(lambda: ctx.pending_asks.forget(ctx.user_id))
     ctx.after_commit.append(lambda: ctx.concerns.forget(ctx.user_id))
     return [*replies, private(ctx.user_id, FORGOTTEN)]

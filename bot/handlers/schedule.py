@@ -161,6 +161,7 @@ async def cancel(ctx: Context, args: Cancel) -> list[Reply]:
 async def _cancel_one(ctx: Context, session: Session) -> None:
     await ctx.uow.sessions.update(session.cancel())
     await ctx.uow.jobs.cancel_for_session(session.id)
+    await ctx.uow.attendance.clear(session.id)  # who would have come: no longer worth keeping
 
 
 async def upcoming(ctx: Context, args: NoArgs) -> list[Reply]:

@@ -11,6 +11,7 @@ MESSAGES: dict[str, str] = {
     "list.empty": "nobody",
     "value.yes": "yes",
     "value.no": "no",
+    "value.unlimited": "no limit",
     "choice.agree": "I agree",
     # argument names (usage lines)
     "arg.command": "command",
@@ -122,7 +123,7 @@ MESSAGES: dict[str, str] = {
         "⚙️ Group settings\n"
         "name: {name}\nneed: {need}\nlanguage: {language}\ntime zone: {timezone}\n"
         "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
-        "session length: {duration}\nbreak length: {break}\n"
+        "session length: {duration}\nbreak length: {break}\nplaces per session: {capacity}\n"
         "speaking order: {order}\ndirect replies: {replies}\n"
         "gentle check of a forgotten hand after: {hand_check}\n"
         "place kept after leaving the room: {leave_grace}\n"
@@ -144,6 +145,7 @@ MESSAGES: dict[str, str] = {
     "setting.first-speakers-first": "first-time speakers first",
     "setting.charter-required": "charter required to speak",
     "setting.order": "speaking order",
+    "setting.capacity": "places per session",
     "setting.replies": "direct replies (“hand reply”)",
     "order.arrival": "order of arrival",
     "order.first-time": "first-time speakers first",
@@ -282,6 +284,7 @@ MESSAGES: dict[str, str] = {
     "error.setting.hand-check": "Please give a number of minutes between {min} and {max}, or “off” (not “{value}”).",
     "error.setting.leave-grace": "Please give a number of minutes between {min} and {max} (not “{value}”).",
     "error.setting.replies": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.capacity": "Please give a number of places from 1 to {max}, or “off” for no limit (not “{value}”).",
     "error.notice_words_missing": "Please add a few words about the subject, for example “hand cw perinatal loss”.",
     "error.words_only_for_notice": "The few words after “hand” are only for a content notice, for example “hand cw perinatal loss”.",
     "error.reply_taken": "A direct reply is already waiting: one at a time keeps the exchange flowing. You can raise your hand as usual with “hand”.",
@@ -294,11 +297,14 @@ MESSAGES: dict[str, str] = {
     "arg.title": "title",
     "arg.id": "number",
     "arg.scope": "all",
+    "arg.answer": "yes|maybe|no",
     "help.sessions": "the coming sessions, in the group's time zone",
     "help.remind": "session reminders by direct message for you: on or off",
+    "help.rsvp": "say whether you come to the next session (or to the one you give the number of): yes, maybe or no; only the moderators see your answer",
     "help.session.schedule": "plan a session, once or weekly/biweekly/monthly, with an optional title",
     "help.session.cancel": "cancel a planned session by its number (add “all” for its whole series)",
     "help.session.calendar": "the group's sessions as a calendar file (.ics)",
+    "help.session.attendance": "who comes to a session (the next one by default): answers and waiting list, privately",
     "schedule.once": "📅 Session #{id} planned for {when} ({duration}){titled}.",
     "schedule.series": "📅 Sessions planned {repeat}, from {when} ({duration}){titled}; the first is #{id}.",
     "schedule.titled": ": “{title}”",
@@ -316,6 +322,20 @@ MESSAGES: dict[str, str] = {
     "reminder.room": "⏰ Reminder: our next session starts in {left} ({when}). You are welcome as you are.",
     "reminder.room_titled": "⏰ Reminder: our next session, “{title}”, starts in {left} ({when}). You are welcome as you are.",
     "reminder.private": "⏰ “{group}” meets in {left} ({when}). To get there: {place}. Take care of yourself until then.",
+    "answer.yes": "I'm coming",
+    "answer.maybe": "Maybe",
+    "answer.no": "I can't come",
+    "attendance.place": "✓ Noted: you are coming to the session on {when}. Only the moderators see your answer, and you can change it whenever you like.",
+    "attendance.waiting": "⏳ The session on {when} is full ({capacity} {capacity|place|places}). You are #{position} on the waiting list: if a place frees up, it goes to you in that order and I will tell you here. Only the moderators see your answer.",
+    "attendance.maybe": "Noted: maybe for the session on {when}. No hurry, you can answer yes or no later. Only the moderators see your answer.",
+    "attendance.no": "Noted: you are not coming to the session on {when}, and I will not send you a reminder for it. Take care of yourself. Only the moderators see your answer.",
+    "attendance.place_given": "🌱 A place freed up for the session of “{group}” on {when}: it is yours, and you are down as coming. To get there: {place}. If you can no longer come, “{command}” leaves it to the next person.",
+    "attendance.summary": "📅 Attendance for session #{id} on {when}{places}:\ncoming ({coming_count}): {coming}\nmaybe ({maybe_count}): {maybe}\nnot coming ({no_count}): {no}\nwaiting list ({waiting_count}): {waiting}\nOnly the moderators, and each person for their own answer, see these answers.",
+    "attendance.places": " ({capacity} {capacity|place|places})",
+    "attendance.summary_empty": "Nobody has answered yet for session #{id} on {when}.",
+    "error.attendance_no_session": "No session is planned for now: there is nothing to answer yet.",
+    "error.attendance_closed": "Session #{id} has already started, is over or was cancelled: it can no longer be answered.",
+    "error.attendance_cancelled": "Session #{id} was cancelled: its answers were erased.",
     "session.opened_title": "🌿 {title}",
     "session.not_opened_busy": "The session planned for {when} could not open by itself: another session is still open. Close it (“session end”) and open the new one (“session start”).",
     "error.bad_date": "“{value}” is not a date I can read: write for example “tomorrow”, “next Tuesday”, “Dec 8” or 2026-12-08.",
@@ -392,7 +412,7 @@ MESSAGES: dict[str, str] = {
     "help.my-data": "everything I keep about you, as a file",
     "help.forget-me": "erase everything I keep about you (asks for confirmation)",
     "privacy.my_data": "🔐 Here is everything I keep about you ({groups} {groups|group|groups}, {notes} journal {notes|note|notes}). To erase it all: “{command}”.",
-    "privacy.forget_confirm": "This will erase everything I keep about you on this platform, in every group: memberships, places in line, votes, your themes (kept without your name if others voted for them), your journal and your reminder choices. It cannot be undone. To confirm: “{command}”.",
+    "privacy.forget_confirm": "This will erase everything I keep about you on this platform, in every group: memberships, places in line, votes, your themes (kept without your name if others voted for them), your journal, your attendance answers and your reminder choices. It cannot be undone. To confirm: “{command}”.",
     "privacy.forgotten": "🔐 Done: I no longer keep anything about you. Take care of yourself.",
     # care features: accompanying persons
     "help.accompanying": "attend as an accompanying person (a relative, a carer), if the group allows it",
@@ -441,6 +461,7 @@ MESSAGES: dict[str, str] = {
     "setting.values.charter-required": "on or off",
     "setting.values.replies": "on or off",
     "setting.values.order": "arrival (in the order hands were raised), first-time (who has not spoken yet first) or balanced (who has spoken least first)",
+    "setting.values.capacity": "a number of places (1 to 500), or “off” for no limit",
     "setting.values.country": "a country code such as GB, US, CA, AU, or “auto” to follow the time zone",
     "setting.values.directory": "on or off",
     "sessions.number": "#{id}",
@@ -480,6 +501,10 @@ MESSAGES: dict[str, str] = {
     "data.queue_position": "queue_position",
     "data.hand": "hand",
     "data.content_notice": "content_notice",
+    "data.attendance": "attendance",
+    "data.answer": "answer",
+    "data.waiting_list": "waiting_list",
+    "data.answered_at": "answered_at",
     "data.journal": "journal",
     "data.number": "number",
     "data.written_at": "written_at",

@@ -96,6 +96,7 @@ async def test_group_update_changes_every_field(store: UnitOfWorkFactory) -> Non
         country="CA",
         reply_hands=False,
         region="CA",
+        capacity=12,
     )
     async with store() as uow:
         await uow.groups.update(changed)

@@ -41,18 +41,20 @@ def test_reminders_arrive_in_the_room_and_privately_at_their_time(
         "-- 19:30 --",
         "[room] ⏰ Rappel : notre prochaine séance, « Cercle du mardi », commence dans 24 h "
         "(mardi 1er décembre 2026 à 19 h 30). Venez comme vous êtes.",
+        "    ↳ présence oui 1 · présence peut-être 1 · présence non 1",
         "[private → bruno] ⏰ « console » se retrouve dans 24 h (mardi 1er décembre 2026 à "
         "19 h 30). Pour y aller : console. Prenez soin de vous d'ici là.",
     ]
     day = during(lines, "@advance 23h30m  (20:00 → 2026-12-01 19:30)")
     assert day[0] == "-- 19:15 --"
     assert "commence dans 15 min" in day[1]
-    assert day[2].startswith("[private → bruno] ⏰ « console » se retrouve dans 15 min")
+    assert day[2] == "    ↳ présence oui 1 · présence peut-être 1 · présence non 1"
+    assert day[3].startswith("[private → bruno] ⏰ « console » se retrouve dans 15 min")
     # The session opens by itself at its time, with the confidentiality reminder.
-    assert day[3] == "-- 19:30 --"
-    assert day[4] == "[room] 🌿 Cercle du mardi"
-    assert day[5].startswith("[room] 🌿 La séance est ouverte, pour 1 h 30 (jusque vers 21 h)")
-    assert day[6].startswith("[room] 🤝 Rappel de notre charte : La confidentialité")
+    assert day[4] == "-- 19:30 --"
+    assert day[5] == "[room] 🌿 Cercle du mardi"
+    assert day[6].startswith("[room] 🌿 La séance est ouverte, pour 1 h 30 (jusque vers 21 h)")
+    assert day[7].startswith("[room] 🤝 Rappel de notre charte : La confidentialité")
     assert not any("chloé" in line for line in evening + day)  # chloé did not ask for messages
 
 

@@ -14,6 +14,7 @@ from adapters.matrix.power import Creation, creators_outrank
 from adapters.matrix.reactions import BUTTONS, command_for
 from adapters.matrix.render import edit, notice, text_of, transaction_id
 from adapters.matrix.state import MAX_KEY, MatrixState, Panel, state_key
+from adapters.pacing import Urgency
 from bot.replies import Audience, Choice, Outgoing, Reply, Tone, UserText
 
 
@@ -128,6 +129,27 @@ def test_deliveries_survive_the_outbox() -> None:
     assert other_database.txn != item.txn
 
 
+def test_a_reminder_is_answered_by_reactions_added_after_the_rest() -> None:
+    choices = (
+        Choice("I'm coming", "rsvp yes 7", emoji="✅"),
+        Choice("I can't come", "rsvp no 7", emoji="❌"),
+    )
+    item = from_outgoing(outgoing(Reply("session.resumed", {}, choices=choices)), "!", "epoch")
+    assert item.answers == (("✅", "rsvp yes 7"), ("❌", "rsvp no 7"))
+    assert item.body.endswith("\n\n✅ I'm coming · ❌ I can't come"), "no command lines"
+    assert Delivery.from_dict(item.to_dict()) == item
+    reactions = item.reactions("$posted")
+    assert [(r.kind, r.target, r.key) for r in reactions] == [
+        (Kind.REACTION, "$posted", "✅"),
+        (Kind.REACTION, "$posted", "❌"),
+    ]
+    assert all(r.urgency == Urgency.BULK for r in reactions)
+    assert len({r.txn for r in reactions}) == 2
+    assert [Delivery.from_dict(r.to_dict()) for r in reactions] == reactions
+    private = Reply("pause.thanks", {}, Audience.PRIVATE, "@bob:hs", choices=choices)
+    assert from_outgoing(outgoing(private), "!", "epoch").answers == ()
+
+
 class DictStore:
     def __init__(self) -> None:
         self.data: dict[str, str] = {}
@@ -154,6 +176,8 @@ async def test_the_state_comes_back_after_a_restart() -> None:
     await state.set_dm_room(long_user, "!dm")
     await state.set_dm_group(long_user, "!group")
     await state.set_panel("!group", Panel("$panel", "digest"))
+    for number in range(6):
+        await state.set_answers("!group", f"$reminder{number}", {"✅": f"rsvp yes {number}"})
     await state.advance("token1")
     await state.mark_done("$a")
     again = MatrixState(store)
@@ -163,6 +187,10 @@ async def test_the_state_comes_back_after_a_restart() -> None:
     assert again.dm_partner("!dm") == long_user
     assert again.dm_groups == {long_user: "!group"}
     assert again.panels == {"!group": Panel("$panel", "digest")}
+    assert again.answer("!group", "$reminder5", "✅") == "rsvp yes 5"
+    assert again.answer("!group", "$reminder5", "❌") is None
+    assert again.answer("!group", "$reminder0", "✅") is None, "only the latest few count"
+    assert again.answer("!elsewhere", "$reminder5", "✅") is None
     assert (again.cursor.token, again.cursor.done) == ("token1", ["$a"])
     await again.advance("token2")
     assert again.cursor.done == []

@@ -1,7 +1,11 @@
 """A session through Matrix: the confidentiality reminder, the stick panel edited in place,
-hands in order, passing, refusals, an anonymous break, reactions as buttons."""
+hands in order, passing, refusals, an anonymous break, reactions as buttons, an answer to the
+room reminder given by a reaction and kept private."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import MakeBot, MakeMember
@@ -161,3 +165,47 @@ async def test_a_demoted_moderator_no_longer_hears_of_break_requests(
     await bob.say(room, "!queue")  # its private answer comes after any notice to Bob
     await bob.notice("Speaking", after=bob_mark)
     assert not [s for s in bob.seen[bob_mark:] if "Break requested" in str(s.content)]
+
+
+class ShiftedClock:
+    """The system's time, moved by ``offset``: the core can be taken to a reminder's time."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+async def test_a_reaction_on_the_room_reminder_answers_privately(
+    member: MakeMember, bot: MakeBot
+) -> None:
+    clock = ShiftedClock()
+    cercle = await bot(clock=clock)
+    mona, bob = await member("mona"), await member("bob")
+    group = await open_group(cercle, mona, [bob])
+    room = group.room_id
+    await mona.set_power(room, cercle.user_id, 50)  # the bot may take reactions back out
+    start = (clock.now() + timedelta(minutes=20)).astimezone(ZoneInfo("Europe/Paris"))
+    mark = mona.mark()
+    await mona.say(room, f"!session schedule {start:%Y-%m-%d %H:%M}")
+    await mona.notice("planned", room_id=room, after=mark)
+
+    # Six minutes later the 15-minute reminder is due; a command makes the timer look again.
+    clock.offset = timedelta(minutes=6)
+    await bob.say(room, "!sessions")
+    reminder = await mona.notice("session starts in", room_id=room, after=mark)
+    assert "✅ I'm coming · ❔ Maybe · ❌ I can't come" in reminder.body
+    for key in ("✅", "❔", "❌"):
+        await mona.wait_for(is_reaction(reminder.event.event_id, key, cercle.user_id))
+
+    reaction = await bob.react(room, reminder.event.event_id, "❌")
+    answer = await bob.notice("you are not coming to the session")
+    assert answer.room_id != room, "answered privately"
+    # Taken back out of the room: only Bob and the moderators know his answer.
+    await mona.wait_for(lambda seen: getattr(seen.event, "redacts", None) == reaction)
+    assert not mona.notices("not coming", room)
+
+    await mona.say(room, "!session attendance")
+    summary = await mona.notice("not coming (1): Bob")
+    assert summary.room_id != room
