@@ -1,10 +1,11 @@
 """A stateful property test of the whole core (issue 10): two rooms, five members and two
 moderators typing anything in any order — moderators gained and lost, observers, forget-me,
-sessions opened and closed, the clock moving, typed hands and content notices.  After every
-step, in every room: nobody twice in line, the holder never in line, nobody waiting while nobody
-holds the stick, observers and forgotten people never in line, one reply hand at most, typed
-hands and content notices only for people waiting, at most one open session, and never an
-internal error."""
+sessions opened and closed, the clock moving, typed hands and content notices, people leaving
+the room and coming back.  After every step, in every room: nobody twice in line, the holder
+never in line, nobody waiting while nobody holds the stick, observers and forgotten people never
+in line, one reply hand at most, typed hands, raise times and content notices only for people
+waiting, only people in line noted as away, at most one open session, and never an internal
+error."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ MODERATOR_COMMANDS = (
     "group set replies off",
     "group set replies on",
     "group set accompanying ask",
+    "group set hand-check 5",
+    "group set hand-check off",
+    "group set leave-grace 1",
 )
 TARGETED = (
     "stick give {u}",
@@ -143,6 +147,21 @@ class CoreMachine(RuleBasedStateMachine):
         self.forgotten.add(user)
         assert not any(u == user for (_, u) in self.store.tables.members)
 
+    @rule(user=st.sampled_from(PEOPLE + MODERATORS), room=st.sampled_from(ROOMS))
+    def leaves_the_room(self, user: str, room: str) -> None:
+        self.loop.run_until_complete(self.h.app.member_left("test", room, user))
+
+    @rule(user=st.sampled_from(PEOPLE + MODERATORS), room=st.sampled_from(ROOMS))
+    def comes_back(self, user: str, room: str) -> None:
+        said = Said(
+            self.loop.run_until_complete(
+                self.h.app.member_joined("test", room, user, user.capitalize())
+            )
+        )
+        assert "error.internal" not in said.keys
+        if any(o.reply.key == "welcome.private" for o in said.outgoing):
+            self.forgotten.discard(user)  # a forgotten person who joins again is new
+
     @rule(minutes=st.integers(min_value=1, max_value=120))
     def time_passes(self, minutes: int) -> None:
         said = self.loop.run_until_complete(self.h.advance(timedelta(minutes=minutes)))
@@ -174,6 +193,8 @@ class CoreMachine(RuleBasedStateMachine):
                 assert set(stick.process) <= set(stick.queue), stick
                 assert stick.reply not in stick.process, stick
                 assert set(stick.notices) <= set(stick.queue), stick
+                assert set(stick.raised_at) <= set(stick.queue), stick
+                assert set(stick.away) <= in_line, stick
 
 
 TestCoreMachine = CoreMachine.TestCase
