@@ -142,6 +142,9 @@ class DiscordConfig:
     new_dms_per_second: float = 0.5
     """At most this many new direct-message channels a second (Discord quarantines a bot that
     opens many in a burst); private reminders get theirs opened ahead, to arrive on time."""
+    member_events: bool = False
+    """Ask Discord when a member leaves the server (the privileged Server Members intent, to
+    turn on in the Developer Portal first): someone in line who leaves is taken out of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +405,7 @@ def _discord_section(section: Mapping[str, Any]) -> DiscordConfig:
         dev_guild_id=get("dev_guild_id", _snowflake, default.dev_guild_id),
         voice_mode=get("voice_mode", _boolean, default.voice_mode),
         new_dms_per_second=get("new_dms_per_second", _dm_rate, default.new_dms_per_second),
+        member_events=get("member_events", _boolean, default.member_events),
     )
 
 

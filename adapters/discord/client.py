@@ -22,15 +22,18 @@ class Hooks(Protocol):
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None: ...
     async def event_deleted(self, event: discord.ScheduledEvent) -> None: ...
+    async def member_removed(self, guild_id: int, user_id: int) -> None: ...
 
 
-def intents(*, voice_mode: bool) -> discord.Intents:
-    """Guilds (channels, roles), scheduled events (to notice one deleted by hand), and voice
-    states only in voice mode.  No message content, members or presences."""
+def intents(*, voice_mode: bool, member_events: bool = False) -> discord.Intents:
+    """Guilds (channels, roles), scheduled events (to notice one deleted by hand), voice states
+    only in voice mode, members (privileged) only when asked for, to see someone leave the
+    server.  No message content or presences."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_scheduled_events = True
     wanted.voice_states = voice_mode
+    wanted.members = member_events
     return wanted
 
 
@@ -43,13 +46,20 @@ class CercleTree(app_commands.CommandTree[discord.Client]):
 
 
 class CercleClient(discord.Client):
-    def __init__(self, hooks: Hooks, *, voice_mode: bool, guild_ready_timeout: float) -> None:
+    def __init__(
+        self,
+        hooks: Hooks,
+        *,
+        voice_mode: bool,
+        guild_ready_timeout: float,
+        member_events: bool = False,
+    ) -> None:
         # The bot never joins a voice channel (voice mode only mutes members): no need for the
         # voice libraries, nor for discord.py's warning that they are missing.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         super().__init__(
-            intents=intents(voice_mode=voice_mode),
+            intents=intents(voice_mode=voice_mode, member_events=member_events),
             allowed_mentions=NO_MENTIONS,
             guild_ready_timeout=guild_ready_timeout,
             max_messages=None,
@@ -68,6 +78,9 @@ class CercleClient(discord.Client):
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
         await self.hooks.voice_changed(member, before, after)
+
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self.hooks.member_removed(payload.guild_id, payload.user.id)
 
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
         await self.hooks.event_deleted(event)

@@ -127,7 +127,10 @@ class DiscordPlatform:
         the state left by a previous run has been looked at."""
         self._cercle = cercle
         client = CercleClient(
-            self, voice_mode=self.config.voice_mode, guild_ready_timeout=self._guild_ready_timeout
+            self,
+            voice_mode=self.config.voice_mode,
+            guild_ready_timeout=self._guild_ready_timeout,
+            member_events=self.config.member_events,
         )
         self._client = client
         self._parts = _Parts(client, cercle, self.config)
@@ -270,6 +273,13 @@ class DiscordPlatform:
         for room_id in sorted(back - left):
             for outgoing in await self.cercle.member_back(PLATFORM, str(room_id), str(member.id)):
                 await self.parts.delivery.send(outgoing)
+
+    async def member_removed(self, guild_id: int, user_id: int) -> None:
+        """Someone left the server (or was removed): they have left every room of it."""
+        for room_id in sorted(await self.parts.state.rooms_with_panels()):
+            channel = self.client.get_channel(room_id)
+            if isinstance(channel, discord.abc.GuildChannel) and channel.guild.id == guild_id:
+                await self.cercle.member_left(PLATFORM, str(room_id), str(user_id))
 
     async def event_deleted(self, event: discord.ScheduledEvent) -> None:
         await self.parts.events.deleted(event)

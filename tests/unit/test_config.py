@@ -164,8 +164,8 @@ def test_every_key_is_read() -> None:
         (
             "[discord]\ncolour = 'x'",
             "discord.colour",
-            "unknown key (expected one of: dev_guild_id, enabled, moderator_role, "
-            "new_dms_per_second, voice_mode)",
+            "unknown key (expected one of: dev_guild_id, enabled, member_events, "
+            "moderator_role, new_dms_per_second, voice_mode)",
         ),
         ("[discord]\nnew_dms_per_second = 0", "discord.new_dms_per_second", "more than 0"),
         ("[discord]\nnew_dms_per_second = 8", "discord.new_dms_per_second", "at most 5"),

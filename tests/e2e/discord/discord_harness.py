@@ -3,6 +3,7 @@ Discord world the scenarios use."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -84,6 +85,7 @@ class Bot:
         database: Path,
         *,
         voice_mode: bool = False,
+        member_events: bool = False,
         dev_guild_id: int | None = None,
         defer_after: float = DEFER_AFTER,
         new_dms_per_second: float = 5.0,
@@ -96,6 +98,7 @@ class Bot:
             moderator_role=MODERATOR_ROLE,
             dev_guild_id=dev_guild_id,
             voice_mode=voice_mode,
+            member_events=member_events,
             new_dms_per_second=new_dms_per_second,
         )
         self.defer_after = defer_after
@@ -154,6 +157,13 @@ class Bot:
 
     def advance(self, minutes: float) -> None:
         self.clock.advance(timedelta(minutes=minutes))
+
+    async def until_due(self, when: datetime) -> None:
+        """Until the core's next job falls due at ``when``: e.g. it has noted that someone left
+        (their grace period is the next thing due), which the bot does without a word."""
+        async with asyncio.timeout(10):
+            while await self.cercle.next_due() != when:
+                await asyncio.sleep(0.01)
 
     async def run(self, exchange: Exchange) -> Exchange:
         """Wait for the bot's answer to an interaction and everything that follows it."""

@@ -5,11 +5,14 @@ the end of the session."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from discord_fake import CommandUnavailable, FakeDiscord
+from discord_fake.gateway import GUILD_MEMBERS
 from discord_harness import Bot, World, panels, texts
 
+from adapters.platform import Dispatcher
 from bot.replies import Outgoing
 
 ACTIVE, COMPLETED = 2, 3
@@ -159,3 +162,32 @@ async def test_stick_changes_do_not_ask_the_core_again(
     assert [c["name"] for c in line.choices] == ["Cat", "Dan"]
     assert asked == []
     assert panels(fake, world.room) == [panel]
+
+
+async def test_someone_who_leaves_the_server_leaves_the_line(
+    fake: FakeDiscord, world: World, database: Path
+) -> None:
+    """With the Server Members intent (turned on in the Developer Portal and in the config),
+    a member removed from the server is out of the line after the group's grace period."""
+    fake.gateway.privileged_allowed = GUILD_MEMBERS
+    bot = await Bot(fake, world, database, member_events=True).start()
+    deliver = Dispatcher({"discord": bot.platform}).deliver
+    try:
+        await bot.agree(world.bob, world.cat)
+        await bot.run(fake.slash(world.alice, world.room, "session", "start"))
+        await bot.run(fake.slash(world.bob, world.room, "hand"))
+        await bot.run(fake.slash(world.cat, world.room, "hand"))
+        await bot.cercle.run_due(deliver)  # what is due now (the planning)
+        grace_ends = bot.clock.now() + timedelta(minutes=2)
+        fake.remove_member(world.guild, world.cat)
+        await bot.until_due(grace_ends)
+        bot.advance(2)
+        assert await bot.cercle.run_due(deliver) == 1
+        assert "Cat a quitté le salon et n'est plus dans la file de parole." in fake.texts(
+            world.room
+        )
+        assert [
+            u.display_name for u in await bot.cercle.in_line("discord", str(world.room.id))
+        ] == ["Bob"]
+    finally:
+        await bot.stop()

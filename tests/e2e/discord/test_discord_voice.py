@@ -4,8 +4,7 @@ someone leaves, and at start-up after a crash."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from discord_fake import FakeDiscord, User
@@ -133,7 +132,7 @@ async def test_leaving_the_voice_channel_keeps_the_place_for_the_grace_period(
         grace_ends = bot.clock.now() + timedelta(minutes=2)
 
         fake.leave_voice(world.guild, world.dan)
-        await _until_due(bot, grace_ends)
+        await bot.until_due(grace_ends)
         fake.join_voice(world.guild, world.dan, world.voice)
         await fake.until(
             lambda: any("Bon retour" in m.text for m in fake.dms(world.dan)), what="welcome back"
@@ -141,7 +140,7 @@ async def test_leaving_the_voice_channel_keeps_the_place_for_the_grace_period(
         assert await bot.cercle.next_due() != grace_ends, "Dan's grace period is over"
 
         fake.leave_voice(world.guild, world.cat)
-        await _until_due(bot, grace_ends)
+        await bot.until_due(grace_ends)
         bot.advance(2)
         assert await bot.cercle.run_due(deliver) == 1
         told = [t for t in fake.texts(world.room) if "n'est plus dans la file" in t]
@@ -154,10 +153,3 @@ async def test_leaving_the_voice_channel_keeps_the_place_for_the_grace_period(
         ]
     finally:
         await bot.stop()
-
-
-async def _until_due(bot: Bot, when: datetime) -> None:
-    """Until the core has noted the leave (its grace period is the next thing due)."""
-    async with asyncio.timeout(10):
-        while await bot.cercle.next_due() != when:
-            await asyncio.sleep(0.01)

@@ -32,6 +32,7 @@ EVENT_INTENTS = {
     "CHANNEL_UPDATE": GUILDS,
     "GUILD_MEMBER_ADD": GUILD_MEMBERS,
     "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
     "VOICE_STATE_UPDATE": GUILD_VOICE_STATES,
     "GUILD_SCHEDULED_EVENT_CREATE": GUILD_SCHEDULED_EVENTS,
     "GUILD_SCHEDULED_EVENT_UPDATE": GUILD_SCHEDULED_EVENTS,
@@ -103,6 +104,8 @@ class Gateway:
         self._fail = fail
         self._changed = changed
         self.sessions: dict[str, Session] = {}
+        self.privileged_allowed = 0
+        """The privileged intents turned on for the bot in the Developer Portal."""
         self.current: Session | None = None
         self.stats = Stats()
         self._connections: set[Connection] = set()
@@ -208,7 +211,8 @@ class Gateway:
             )
             return
         intents = int(data["intents"])
-        if intents & PRIVILEGED:
+        if intents & PRIVILEGED & ~self.privileged_allowed:
+            # Discord closes with 4014 (disallowed intents): here the test fails at once.
             self._fail(f"the client asked for privileged intents ({intents & PRIVILEGED})")
         self.stats.identifies += 1
         session = Session(id=secrets.token_hex(16), intents=intents, connection=connection)

@@ -203,6 +203,8 @@ def _gateway_parts(event: str, data: dict[str, Any]) -> list[tuple[str, str, Any
         parts.append(("event", _event_schema(data), data))
     elif event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
         parts.append(("message", "MessageResponse", data))
+    elif event == "GUILD_MEMBER_REMOVE":
+        parts.append(("user", "UserResponse", data["user"]))
     elif event == "VOICE_STATE_UPDATE":
         parts.append(("voice state", "VoiceStateResponse", data))
         parts.append(("member", "GuildMemberResponse", data["member"]))

@@ -231,6 +231,14 @@ class FakeDiscord(Acting, Plumbing):
         self.gateway.dispatch("VOICE_STATE_UPDATE", voice_state_json(guild, member))
         self.changed()
 
+    def remove_member(self, guild: Guild, user: User) -> None:
+        """The member leaves the server (or is kicked)."""
+        del guild.members[user.id]
+        self.gateway.dispatch(
+            "GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": user.json()}
+        )
+        self.changed()
+
     def leave_voice(self, guild: Guild, user: User) -> None:
         member = guild.members[user.id]
         member.voice = None
