@@ -60,6 +60,7 @@ groups = Table(
     Column("country", String(2), nullable=True),
     Column("region", String(8), nullable=True),
     Column("reply_hands", Boolean, nullable=False),
+    Column("summary", Boolean, nullable=False),
     Column("hand_check_minutes", Integer, nullable=True),
     Column("leave_grace_minutes", Integer, nullable=False),
     Column("capacity", Integer, nullable=True),

@@ -66,6 +66,9 @@ class Group:
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
     reply_hands: bool = True
     """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
+    summary: bool = False
+    """At the end of a session the moderators get, privately, who spoke how often and how long
+    (``group set summary``): a facilitator's tool, off unless a group asks for it."""
     hand_check_minutes: int | None = 30
     """A hand up this long gets one gentle private check (``group set hand-check``); None: never."""
     leave_grace_minutes: int = 2

@@ -386,6 +386,13 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g, _: _yes_no(g.reply_hands),
     ),
     Setting(
+        "summary",
+        "résumé",
+        _switch("summary"),
+        lambda g, v: replace(g, summary=bool(v)),
+        lambda g, _: _yes_no(g.summary),
+    ),
+    Setting(
         "hand-check",
         "main-oubliée",
         _hand_check,

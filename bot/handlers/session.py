@@ -10,7 +10,7 @@ from bot.commands.arguments import Minutes, NoArgs
 from bot.commands.context import Context
 from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
 from bot.errors import StateError
-from bot.handlers import journal
+from bot.handlers import journal, summary
 from bot.handlers.common import active_session, charter_reply, charter_text
 from bot.handlers.stick_flow import load_stick, nudge_key, panel
 from bot.ports import UnitOfWork
@@ -143,6 +143,7 @@ async def end(ctx: Context, args: NoArgs) -> list[Reply]:
     ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
     await ctx.uow.jobs.cancel_for_session(session.id)
     stick = await load_stick(ctx, session)
+    waiting = stick.queue
     if stick.holder is not None and stick.holder_since is not None:
         await ctx.uow.sticks.add_turn(
             SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now)
@@ -151,9 +152,12 @@ async def end(ctx: Context, args: NoArgs) -> list[Reply]:
     await ctx.uow.sticks.save(Stick(session_id=session.id, turn_minutes=stick.turn_minutes))
     if any(m.journal_prompt for m in await ctx.uow.members.list(ctx.group.id)):
         await ctx.uow.jobs.schedule(journal.prompt_job(closed, ctx.now))
-    speakers = len({t.user_id for t in await ctx.uow.sticks.turns(session.id)})
+    turns = await ctx.uow.sticks.turns(session.id)
+    speakers = len({t.user_id for t in turns})
     length = (ctx.now - (session.opened_at or session.planned_start)) / timedelta(minutes=1)
+    told = await summary.for_moderators(ctx, session, turns, waiting) if ctx.group.summary else []
     return [
         room("session.closed", duration=Duration(length), speakers=speakers),
         Reply("stick.panel_closed", tone=Tone.PANEL),
+        *told,
     ]

@@ -99,6 +99,9 @@ MESSAGES: dict[str, str] = {
     "stick.round": "🔄 A round, in this order: {members}. Anyone may pass their turn.",
     "stick.timer_set": "⏳ Turn guideline: about {minutes}. It's only a gentle, private reminder.",
     "stick.timer_off": "⏳ The turn guideline is off.",
+    "summary.moderators": "Summary of the session, for the moderators only (nothing about what was said):\n{speakers}\nStill waiting with a raised hand at the end, without having spoken: {waited}\nDid not speak: {silent} — choosing to listen is perfectly fine.",
+    "summary.speaker": "{member}: {count} {count|time|times}, {duration} in all",
+    "summary.nobody": "nobody",
     "stick.hand_check": "✋ Your hand has been up for {minutes} (you are number {position}). Do you still want to speak? If so, nothing to do: you keep your place. If not, “{lower}” lowers it, no worries.",
     "stick.left_line": "{member} has left the room and is no longer in the speaking line.",
     "stick.back_in_line": "🌿 Welcome back! You kept your place in the speaking line.",
@@ -125,6 +128,7 @@ MESSAGES: dict[str, str] = {
         "accompanying persons: {accompanying}\nreminders before a session: {reminders}\n"
         "session length: {duration}\nbreak length: {break}\nplaces per session: {capacity}\n"
         "speaking order: {order}\ndirect replies: {replies}\n"
+        "speaking-time summary for the moderators: {summary}\n"
         "gentle check of a forgotten hand after: {hand_check}\n"
         "place kept after leaving the room: {leave_grace}\n"
         "charter required to speak: {charter_required}\n"
@@ -140,6 +144,7 @@ MESSAGES: dict[str, str] = {
     "setting.reminders": "reminders",
     "setting.duration": "session length",
     "setting.break": "break length",
+    "setting.summary": "speaking-time summary for the moderators",
     "setting.hand-check": "gentle check of a hand raised long ago",
     "setting.leave-grace": "place kept for someone who leaves the room",
     "setting.first-speakers-first": "first-time speakers first",
@@ -281,6 +286,7 @@ MESSAGES: dict[str, str] = {
     "error.setting.break": "The break length should be between {min} and {max} (not “{value}”).",
     "error.setting.first-speakers-first": "Please answer “on” or “off” (not “{value}”).",
     "error.setting.charter-required": "Please answer “on” or “off” (not “{value}”).",
+    "error.setting.summary": "Please answer “on” or “off” (not “{value}”).",
     "error.setting.hand-check": "Please give a number of minutes between {min} and {max}, or “off” (not “{value}”).",
     "error.setting.leave-grace": "Please give a number of minutes between {min} and {max} (not “{value}”).",
     "error.setting.replies": "Please answer “on” or “off” (not “{value}”).",
@@ -455,6 +461,7 @@ MESSAGES: dict[str, str] = {
     "setting.values.reminders": "one to five lengths before the session, such as “24h 15m”, or “off”",
     "setting.values.duration": "15 min to 4 hr",
     "setting.values.break": "1 to 60 min",
+    "setting.values.summary": "on or off",
     "setting.values.hand-check": "5 to 180 min, or off",
     "setting.values.leave-grace": "1 to 30 min",
     "setting.values.first-speakers-first": "on or off",

@@ -1,6 +1,7 @@
 """Housekeeping of hands: a stick keeps when each person waiting raised their hand (for the
 gentle check of a forgotten hand) and who in line left the room, since when (taken out after
-the group's grace period); groups choose both delays.
+the group's grace period); groups choose both delays, and whether their moderators get a
+speaking-time summary at the end of a session (off).
 
 Revision ID: 0011_hand_housekeeping
 Revises: 0010_accompanying_role
@@ -32,6 +33,9 @@ def upgrade() -> None:
         batch.alter_column("raised_at", existing_type=sa.JSON(), nullable=False)
         batch.alter_column("away", existing_type=sa.JSON(), nullable=False)
     with op.batch_alter_table("groups") as batch:
+        batch.add_column(
+            sa.Column("summary", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch.add_column(sa.Column("hand_check_minutes", sa.Integer(), nullable=True))
         batch.add_column(
             sa.Column("leave_grace_minutes", sa.Integer(), nullable=False, server_default="2")
@@ -44,6 +48,7 @@ def downgrade() -> None:
     with op.batch_alter_table("groups") as batch:
         batch.drop_column("leave_grace_minutes")
         batch.drop_column("hand_check_minutes")
+        batch.drop_column("summary")
     with op.batch_alter_table("sticks") as batch:
         batch.drop_column("away")
         batch.drop_column("raised_at")

@@ -1,0 +1,69 @@
+"""The speaking-time summary a group may ask for (``group set summary on``): when a session
+ends, its moderators are told privately who spoke how often and how long, who was still waiting
+with a raised hand, and who did not speak.  Nothing about what anyone said; nothing public.
+
+It is computed from the speaking log (``speaking_turns``: who held the stick, from when to
+when), which ``my-data`` already shows each member for themselves and ``forget-me`` erases: the
+summary itself is not stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.commands.context import Context
+from bot.domain import Member, Role, Session, SpeakingTurn
+from bot.handlers.common import notify_moderators, ref
+from bot.replies import Duration, Key, Lines, Param, Reply, UserRef
+
+
+def _named(members: dict[str, Member], user_id: str) -> UserRef:
+    member = members.get(user_id)
+    return ref(member) if member else UserRef(user_id, user_id)
+
+
+def _people(refs: Sequence[UserRef]) -> Param:
+    return tuple(refs) if refs else Key("summary.nobody")
+
+
+async def for_moderators(
+    ctx: Context, session: Session, turns: Sequence[SpeakingTurn], waiting: Sequence[str]
+) -> list[Reply]:
+    """The summary of ``session`` (its speaking log ``turns``; ``waiting``: who still had a
+    hand up when it ended), privately to each moderator."""
+    count: dict[str, int] = {}
+    spoken: dict[str, timedelta] = {}
+    for turn in turns:  # in the order people first spoke
+        count[turn.user_id] = count.get(turn.user_id, 0) + 1
+        spoken[turn.user_id] = spoken.get(turn.user_id, timedelta()) + (
+            turn.ended_at - turn.started_at
+        )
+    members = {m.user_id: m for m in await ctx.uow.members.list(ctx.group.id)}
+    opened = session.opened_at or session.planned_start
+    present = [
+        m
+        for m in members.values()
+        if m.present_since(opened) and m.role is not Role.OBSERVER and not m.is_moderator
+    ]
+    speakers = tuple(
+        Key(
+            "summary.speaker",
+            {
+                "member": _named(members, user),
+                "count": count[user],
+                "duration": Duration(max(1.0, spoken[user] / timedelta(minutes=1))),
+            },
+        )
+        for user in count
+    )
+    waited = [_named(members, u) for u in waiting if u not in count]
+    silent = [ref(m) for m in present if m.user_id not in count and m.user_id not in waiting]
+    return await notify_moderators(
+        ctx.uow,
+        ctx.group.id,
+        "summary.moderators",
+        speakers=Lines(speakers) if speakers else Key("summary.nobody"),
+        waited=_people(waited),
+        silent=_people(silent),
+    )
