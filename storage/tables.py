@@ -60,6 +60,8 @@ groups = Table(
     Column("country", String(2), nullable=True),
     Column("region", String(8), nullable=True),
     Column("reply_hands", Boolean, nullable=False),
+    Column("opening_round", Boolean, nullable=False),
+    Column("closing_round", Boolean, nullable=False),
     Column("summary", Boolean, nullable=False),
     Column("hand_check_minutes", Integer, nullable=True),
     Column("leave_grace_minutes", Integer, nullable=False),
@@ -158,6 +160,8 @@ sticks = Table(
     Column("reply", String(255), nullable=True),
     Column("process", JSON, nullable=False),
     Column("notices", JSON, nullable=False),
+    Column("round", String(16), nullable=True),
+    Column("after_round", JSON, nullable=False),
     Column("raised_at", JSON, nullable=False),
     Column("away", JSON, nullable=False),
 )

@@ -66,6 +66,10 @@ class Group:
     (12-hour clock in the United States); None: the language's plain style (24-hour clock)."""
     reply_hands: bool = True
     """Members may raise a reply hand (``hand reply``), which goes before the regular line."""
+    opening_round: bool = False
+    """Every session opened by hand starts with a tour de table (``group set opening-round``)."""
+    closing_round: bool = False
+    """``session end`` first goes round the room once more (``group set closing-round``)."""
     summary: bool = False
     """At the end of a session the moderators get, privately, who spoke how often and how long
     (``group set summary``): a facilitator's tool, off unless a group asks for it."""

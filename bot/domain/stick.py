@@ -29,6 +29,15 @@ class SpeakingOrder(StrEnum):
     first, then in the order of arrival."""
 
 
+class RoundKind(StrEnum):
+    """A tour de table: everyone present called in turn, each free to speak or pass."""
+
+    OPENING = "opening"
+    """At the start: a word about how one arrives (« météo »)."""
+    CLOSING = "closing"
+    """At the end: a word to leave with; the session ends when it is over."""
+
+
 class HandKind(StrEnum):
     """What a raised hand is for."""
 
@@ -60,6 +69,10 @@ class Stick:
     raised_at: dict[str, datetime] = field(default_factory=dict)
     """When each person waiting joined the line: a hand forgotten for long gets one gentle
     check (the check names this instant, so a hand lowered and raised again is a new one)."""
+    round: RoundKind | None = None
+    """The tour de table going on, if any: the queue is its order."""
+    after_round: tuple[str, ...] = ()
+    """Hands raised during a round: they join the line, in this order, when it ends."""
     away: dict[str, datetime] = field(default_factory=dict)
     """People in line (holder included) who left the room, since when: after the group's grace
     period they are taken out of the line; back within it, they keep their place."""
@@ -72,8 +85,8 @@ class Stick:
         return HandKind.REGULAR
 
     def involves(self, user: str) -> bool:
-        """``user`` holds the stick or waits for it."""
-        return user == self.holder or user in self.queue
+        """``user`` holds the stick or waits for it (during a round, or after it)."""
+        return user == self.holder or user in self.queue or user in self.after_round
 
     @property
     def in_line(self) -> tuple[str, ...]:
@@ -106,6 +119,8 @@ class SpeakingTurn:
 class StickChange:
     stick: Stick
     handovers: tuple[Handover, ...] = ()
+    round_ended: RoundKind | None = None
+    """The round that this change finished (the last person in it spoke or passed)."""
 
 
 def _queued(stick: Stick, queue: tuple[str, ...]) -> Stick:
@@ -148,12 +163,24 @@ def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
 
 
 def _settle(change: StickChange, now: datetime) -> StickChange:
-    """When nobody holds the stick, the first in the queue gets it."""
+    """When nobody holds the stick, the first in the queue gets it; when a round has nobody
+    left to call, it ends and the hands raised meanwhile form the line."""
     stick = change.stick
+    ended = change.round_ended
+    if stick.holder is None and not stick.queue and stick.round is not None:
+        ended = stick.round
+        waiting = stick.after_round
+        stick = replace(
+            stick,
+            round=None,
+            after_round=(),
+            queue=waiting,
+            raised_at=_joined(stick, waiting, now),
+        )
     if stick.holder is None and stick.queue:
         follow = _hand_to(stick, stick.queue[0], now)
-        return StickChange(follow.stick, change.handovers + follow.handovers)
-    return change
+        return StickChange(follow.stick, change.handovers + follow.handovers, ended)
+    return StickChange(stick, change.handovers, ended)
 
 
 def speaking_time(turns: Iterable[SpeakingTurn]) -> dict[str, timedelta]:
@@ -211,6 +238,8 @@ def raise_hand(
     someone already waiting, it changes nothing else."""
     if stick.holder == user:
         raise StateError("error.already_holder")
+    if stick.round is not None:
+        return _wait_for_round_end(stick, user, kind)
     if notice is not None:
         stick = replace(stick, notices={**stick.notices, user: notice})
         if user in stick.queue and kind is HandKind.REGULAR:
@@ -237,9 +266,50 @@ def raise_hand(
     )
 
 
+def _wait_for_round_end(stick: Stick, user: str, kind: HandKind) -> StickChange:
+    """During a round everyone present is called anyway: a raised hand waits for its end."""
+    if kind is not HandKind.REGULAR:
+        raise StateError("error.round_typed_hand")
+    if user in stick.queue:
+        raise StateError("error.round_already_called", {"position": stick.queue.index(user) + 1})
+    if user in stick.after_round:
+        raise StateError("error.round_hand_waiting")
+    return StickChange(replace(stick, after_round=(*stick.after_round, user)))
+
+
+def start_round(
+    stick: Stick, kind: RoundKind, users: tuple[str, ...], now: datetime
+) -> StickChange:
+    """A tour de table of ``users`` in this order (the holder, if any, finishes first); hands
+    already raised wait for its end, ahead of those raised during it."""
+    if stick.round is not None:
+        raise StateError("error.round_running")
+    called = tuple(u for u in dict.fromkeys(users) if u != stick.holder)
+    if not called:
+        raise StateError("error.round_nobody")
+    waiting = tuple(u for u in stick.queue if u not in called)
+    started = replace(
+        _queued(stick, called),
+        round=kind,
+        after_round=waiting,
+        raised_at=dict.fromkeys(called, now),
+    )
+    return _settle(StickChange(started), now)
+
+
+def stop_round(stick: Stick, now: datetime) -> StickChange:
+    """A moderator ends the round early: the people not called yet are not called."""
+    if stick.round is None:
+        raise StateError("error.no_round")
+    return _settle(StickChange(_queued(stick, ())), now)
+
+
 def lower_hand(stick: Stick, user: str) -> StickChange:
     if stick.holder == user:
         raise StateError("error.lower_while_holding")
+    if stick.round is not None and user in stick.after_round:
+        left = tuple(u for u in stick.after_round if u != user)
+        return StickChange(replace(stick, after_round=left))
     if user not in stick.queue:
         raise StateError("error.not_queued")
     return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
@@ -296,7 +366,15 @@ def skip(stick: Stick, user: str, now: datetime) -> StickChange:
     )
 
 
+def _not_after_round(stick: Stick, user: str) -> Stick:
+    if user not in stick.after_round:
+        return stick
+    return replace(stick, after_round=tuple(u for u in stick.after_round if u != user))
+
+
 def remove(stick: Stick, user: str, now: datetime) -> StickChange:
+    if user in stick.after_round:
+        return StickChange(_not_after_round(stick, user))
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
     if user not in stick.queue:
@@ -328,6 +406,7 @@ def round_table(stick: Stick, users: tuple[str, ...], now: datetime) -> StickCha
 
 def leave(stick: Stick, user: str, now: datetime) -> StickChange:
     """Take ``user`` out of the stick entirely (became an observer, left the group); never fails."""
+    stick = _not_after_round(stick, user)
     if stick.holder == user:
         return _settle(_hand_to(stick, None, now), now)
     return StickChange(_queued(stick, tuple(u for u in stick.queue if u != user)))
@@ -336,7 +415,7 @@ def leave(stick: Stick, user: str, now: datetime) -> StickChange:
 def stepped_out(stick: Stick, user: str, now: datetime) -> Stick:
     """``user`` left the room: if they hold or wait for the stick, note since when (the first
     leave counts: leaving twice does not lengthen the grace period)."""
-    if not stick.involves(user) or user in stick.away:
+    if (user != stick.holder and user not in stick.queue) or user in stick.away:
         return stick
     return replace(stick, away={**stick.away, user: now})
 
@@ -351,6 +430,7 @@ def came_back(stick: Stick, user: str) -> Stick:
 def without(stick: Stick, user_id: str) -> Stick:
     """The stick with that person neither holding it nor waiting, and no hand-over: what is
     left when someone asks to be forgotten (their own group is told through :func:`leave`)."""
+    stick = _not_after_round(stick, user_id)
     queue = tuple(u for u in stick.queue if u != user_id)
     if stick.holder == user_id:
         return _queued(replace(stick, holder=None, holder_since=None), queue)

@@ -386,6 +386,20 @@ SETTINGS: tuple[Setting, ...] = (
         lambda g, _: _yes_no(g.reply_hands),
     ),
     Setting(
+        "opening-round",
+        "tour-ouverture",
+        _switch("opening-round"),
+        lambda g, v: replace(g, opening_round=bool(v)),
+        lambda g, _: _yes_no(g.opening_round),
+    ),
+    Setting(
+        "closing-round",
+        "tour-clôture",
+        _switch("closing-round"),
+        lambda g, v: replace(g, closing_round=bool(v)),
+        lambda g, _: _yes_no(g.closing_round),
+    ),
+    Setting(
         "summary",
         "résumé",
         _switch("summary"),

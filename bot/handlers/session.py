@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
-from bot.commands.arguments import Minutes, NoArgs
+from bot.commands.arguments import Minutes, NoArgs, OneOf
 from bot.commands.context import Context
 from bot.domain import Group, Job, JobKind, Session, SpeakingTurn, Stick
+from bot.domain.stick import RoundKind
 from bot.errors import StateError
-from bot.handlers import journal, summary
+from bot.handlers import journal, rounds, summary
 from bot.handlers.common import active_session, charter_reply, charter_text
-from bot.handlers.stick_flow import load_stick, nudge_key, panel
+from bot.handlers.stick_flow import after_closing_round, load_stick, nudge_key, panel
 from bot.ports import UnitOfWork
 from bot.replies import Duration, Reply, TimeOfDay, Tone, UserText, room
 
@@ -73,10 +74,21 @@ async def open_session(
     return opened_replies(group, opened, stick)
 
 
+ROUND = OneOf(aliases={"tour": "round", "tour-de-table": "round", "meteo": "round"})
+
+
 @dataclass(frozen=True, slots=True)
 class Start:
     duration: Annotated[int | None, Minutes(15, 240)]
     """The group's usual length when left out (or the planned one, for a planned session)."""
+    round: Annotated[Literal["round"] | None, ROUND]
+    """Open with a tour de table (also when the group set ``opening-round on``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    round: Annotated[Literal["round"] | None, ROUND]
+    """Close with a tour de table first (also when the group set ``closing-round on``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +110,12 @@ async def start(ctx: Context, args: Start) -> list[Reply]:
     else:
         ad_hoc = Session.scheduled(ctx.group.id, ctx.now, minutes or ctx.group.session_minutes)
         session = await ctx.uow.sessions.add(ad_hoc)
-    return await open_session(ctx.uow, ctx.group, session, ctx.now, minutes)
+    replies = await open_session(ctx.uow, ctx.group, session, ctx.now, minutes)
+    if args.round or ctx.group.opening_round:
+        opened = await active_session(ctx)
+        started = await rounds.begin(ctx, opened, RoundKind.OPENING)
+        replies += started if started is not None else [room("round.nobody_yet")]
+    return replies
 
 
 async def take_break(ctx: Context, args: Break) -> list[Reply]:
@@ -136,8 +153,21 @@ async def resume(ctx: Context, args: NoArgs) -> list[Reply]:
     return [room("session.resumed"), charter_reply(ctx, "charter.after_break")]
 
 
-async def end(ctx: Context, args: NoArgs) -> list[Reply]:
+async def end(ctx: Context, args: End) -> list[Reply]:
+    """End the session, after a closing round if asked for (and someone is there to call);
+    typed during a round, at once."""
     session = await active_session(ctx)
+    if (args.round or ctx.group.closing_round) and (await load_stick(ctx, session)).round is None:
+        started = await rounds.begin(ctx, session, RoundKind.CLOSING)
+        if started is not None:
+            return started
+    return await close(ctx, session)
+
+
+@after_closing_round
+async def close(ctx: Context, session: Session) -> list[Reply]:
+    """The end of a session: turns logged, jobs cancelled, the stick put away, the summary."""
+    session = await ctx.uow.sessions.get(session.id) or session
     closed = session.close(ctx.now)
     await ctx.uow.sessions.update(closed)
     ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))

@@ -16,6 +16,7 @@ from bot.domain import stick as rules
 from bot.domain.member import Member, Role
 from bot.domain.stick import HandKind
 from bot.errors import StateError, UsageError
+from bot.handlers import rounds
 from bot.handlers.common import OneMember, find_member, notify_moderators, ref
 from bot.handlers.stick_flow import (
     apply_change,
@@ -108,7 +109,9 @@ async def hand(ctx: Context, args: Hand) -> list[Reply]:
         replies.append(private(ctx.user_id, "stick.notice_told" if told else "stick.notice_kept"))
         if retyped:
             return replies
-    if change.stick.holder != ctx.user_id:
+    if ctx.user_id in change.stick.after_round:  # a round goes on: after it
+        replies.insert(0, room("round.hand_after", member=ref(ctx.member)))
+    elif change.stick.holder != ctx.user_id:
         position = change.stick.queue.index(ctx.user_id) + 1
         key = f"stick.hand_retyped_{kind.value}" if retyped else _RAISED[kind]
         replies.insert(0, room(key, member=ref(ctx.member), position=position))
@@ -241,8 +244,20 @@ async def clear(ctx: Context, args: NoArgs) -> list[Reply]:
     return [room("stick.cleared"), *await apply_change(ctx, session, change)]
 
 
-async def round_(ctx: Context, args: NoArgs) -> list[Reply]:
-    """Tour de table: queue every participant present in this session, observers excluded."""
+@dataclass(frozen=True, slots=True)
+class Round:
+    action: Annotated[
+        Literal["stop"] | None,
+        OneOf(aliases={"fin": "stop", "arret": "stop", "arreter": "stop", "end": "stop"}),
+    ]
+    """``stop``: end the opening or closing round now (nobody else is called)."""
+
+
+async def round_(ctx: Context, args: Round) -> list[Reply]:
+    """Tour de table: queue every participant present in this session, observers excluded;
+    ``stop`` ends an opening or closing round early."""
+    if args.action == "stop":
+        return await rounds.stop(ctx)
     session, stick = await open_stick(ctx)
     opened = session.opened_at or session.planned_start
     everyone = await ctx.uow.members.list(ctx.group.id)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.commands.context import Context
 from bot.domain import Job, JobKind, Member, Session, SpeakingTurn, Stick, StickChange
 from bot.domain.member import Role
-from bot.domain.stick import HandKind, SpeakingOrder, speaking_time
+from bot.domain.stick import HandKind, RoundKind, SpeakingOrder, speaking_time
 from bot.errors import StateError
 from bot.handlers.common import ref
 from bot.replies import Key, Param, Reply, Tone, UserRef, UserText, private, room
@@ -96,6 +96,18 @@ async def members_named(ctx: Context, stick: Stick) -> dict[str, Member]:
     return {u: ctx.known[u] for u in stick.in_line if u in ctx.known}
 
 
+SessionCloser = Callable[["Context", Session], Awaitable[list[Reply]]]
+_AFTER_CLOSING_ROUND: list[SessionCloser] = []
+
+
+def after_closing_round(closer: SessionCloser) -> SessionCloser:
+    """Register what ends a session once its closing round is over (``session.close``, which
+    lives above this module: every stick change, whatever command made it, comes through
+    :func:`apply_change`)."""
+    _AFTER_CLOSING_ROUND.append(closer)
+    return closer
+
+
 async def apply_change(
     ctx: Context,
     session: Session,
@@ -128,6 +140,11 @@ async def apply_change(
         else:
             replies.append(room("stick.free"))
     replies.append(panel(stick, members))
+    if change.round_ended is not None:
+        replies.append(room(f"round.{change.round_ended.value}_done"))
+        if change.round_ended is RoundKind.CLOSING:
+            for close in _AFTER_CLOSING_ROUND:
+                replies += await close(ctx, session)
     return replies
 
 

@@ -60,7 +60,8 @@ def test_unreadable_minutes(text: str) -> None:
 def test_typed_arguments() -> None:
     invocation = REGISTRY.parse("stick move Marie Claire 2", "en")
     assert invocation.args == Move(member="Marie Claire", position=2)
-    assert REGISTRY.parse("session start 1h30", "en").args == Start(duration=90)
+    assert REGISTRY.parse("session start 1h30", "en").args == Start(duration=90, round=None)
+    assert REGISTRY.parse("séance ouvrir 1h30 tour", "fr").args == Start(duration=90, round="round")
     assert REGISTRY.parse("pause anonyme", "fr").args == Ask(mode="anon")
     assert REGISTRY.parse("group set charter  Be kind,  always. ", "en").args == Set(
         key="charter", value="Be kind,  always."
@@ -90,7 +91,8 @@ def test_usage_errors() -> None:
     assert _error("lower now please").key == "error.too_many_arguments"
     assert _error("session start 5").key == "error.minutes_out_of_range"
     assert _error("session start 5h").key == "error.minutes_out_of_range"
-    assert _error("session start soon").key == "error.bad_minutes"
+    assert _error("session start soon").key == "error.bad_choice"  # neither a length nor "round"
+    assert _error("session start 9x").key == "error.bad_minutes"
     assert _error("observer maybe").key == "error.bad_choice"
     assert _error("stick").key == "error.missing_subcommand"
     assert _error("stick dance").key == "error.unknown_subcommand"

@@ -1,7 +1,7 @@
 """A stateful property test of the whole core (issue 10): two rooms, five members and two
 moderators typing anything in any order — moderators gained and lost, observers, forget-me,
-sessions opened and closed, the clock moving, typed hands and content notices, people leaving
-the room and coming back.  After every step, in every room: nobody twice in line, the holder
+sessions opened and closed (with opening and closing rounds), the clock moving, typed hands and
+content notices, people leaving the room and coming back.  After every step, in every room: nobody twice in line, the holder
 never in line, nobody waiting while nobody holds the stick, observers and forgotten people never
 in line, one reply hand at most, typed hands, raise times and content notices only for people
 waiting, only people in line noted as away, at most one open session, and never an internal
@@ -44,6 +44,13 @@ MEMBER_COMMANDS = (
 MODERATOR_COMMANDS = (
     "session start",
     "session end",
+    "session start round",
+    "session end round",
+    "stick round stop",
+    "group set opening-round on",
+    "group set closing-round on",
+    "group set closing-round off",
+    "group set summary on",
     "session break 5",
     "session resume",
     "stick next",
@@ -195,6 +202,11 @@ class CoreMachine(RuleBasedStateMachine):
                 assert set(stick.notices) <= set(stick.queue), stick
                 assert set(stick.raised_at) <= set(stick.queue), stick
                 assert set(stick.away) <= in_line, stick
+                # Hands raised during a round wait apart, once each; none outside a round.
+                assert len(set(stick.after_round)) == len(stick.after_round), stick
+                assert not set(stick.after_round) & in_line, stick
+                assert stick.round is not None or not stick.after_round, stick
+                assert not set(stick.after_round) & (observers | self.forgotten), stick
 
 
 TestCoreMachine = CoreMachine.TestCase

@@ -372,7 +372,7 @@ def test_the_command_reference_content(tmp_path: Path) -> None:
     assert "| `pause` | `pause` | `pause [anon]` | everyone |" in english
     assert (
         "| `session start` | `séance ouvrir`, `séance commencer`, `séance début` "
-        "| `session start [duration]` | moderators |"
+        "| `session start [duration] [round]` | moderators |"
     ) in english
     assert "`observer <on\\|off>`" in english, "pipes are escaped inside the table"
     french = commands_markdown("fr")
