@@ -14,6 +14,7 @@ from bot.handlers import (
     group,
     help,
     journal,
+    mine,
     observer,
     pause,
     privacy,
@@ -226,6 +227,19 @@ COMMANDS: tuple[Command, ...] = (
         aliases={"fr": ("ressources", "urgence")},
         handler=directory.resources,
         enrols=False,
+    ),
+    Command(
+        name="my",
+        help_key="help.my",
+        aliases={"fr": ("mon", "ma")},
+        subcommands=(
+            Command(
+                name="timezone",
+                help_key="help.my.timezone",
+                aliases={"fr": ("fuseau",)},
+                handler=mine.timezone,
+            ),
+        ),
     ),
     Command(
         name="my-data",

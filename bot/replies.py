@@ -60,6 +60,25 @@ class TimeOfDay:
 
 
 @dataclass(frozen=True, slots=True)
+class InZone:
+    """An instant written in a given time zone (a member's own, or the group's), as text on
+    every platform: unlike a plain instant, never turned into a platform's local-time marker,
+    since the zone is the point."""
+
+    at: datetime
+    zone: str
+    time_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneCity:
+    """The main city of a time zone, in the reader's language (``America/Montreal`` →
+    « Montréal »), to say whose time a time is."""
+
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
 class Place:
     """A group's room, shown so a person can go there (adapters may register a link format)."""
 
@@ -78,6 +97,8 @@ Param = (
     | Lines
     | Duration
     | Place
+    | InZone
+    | ZoneCity
     | tuple["Param", ...]
 )
 

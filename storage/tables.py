@@ -90,6 +90,7 @@ members = Table(
     Column("joined_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("role_before_accompanying", ENUM, nullable=True),
+    Column("timezone", String(64), nullable=True),
 )
 
 sessions = Table(

@@ -34,6 +34,9 @@ class Member:
     language: str | None
     joined_at: datetime
     last_seen_at: datetime
+    timezone: str | None = None
+    """Their own time zone (``my timezone``), for the times of private messages; None: the
+    group's."""
     role_before_accompanying: Role | None = None
     """The role they had when they began to attend as an accompanying person (an observer who
     accompanies someone), given back when they stop."""

@@ -25,7 +25,18 @@ from bot.handlers.common import charter_text, notify_moderators, ref
 from bot.handlers.session import break_end_key, open_session, opened_replies
 from bot.handlers.stick_flow import apply_change
 from bot.ports import UnitOfWork
-from bot.replies import Choice, Duration, Param, Place, Reply, UserText, private, room
+from bot.replies import (
+    Choice,
+    Duration,
+    InZone,
+    Param,
+    Place,
+    Reply,
+    UserText,
+    ZoneCity,
+    private,
+    room,
+)
 
 log = logging.getLogger("cercle.jobs")
 
@@ -239,12 +250,28 @@ def _reminded(
         [
             in_room,
             *(
-                private(m.user_id, "reminder.private", **private_params)
+                _private_reminder(group, session, m, private_params)
                 for m in members
                 if m.dm_reminders
             ),
         ]
     )
+
+
+def _private_reminder(
+    group: Group, session: Session, member: Member, params: dict[str, Param]
+) -> Reply:
+    """In the member's own time zone when they gave one (``my timezone``), the group's time
+    named beside it."""
+    if member.timezone is None or member.timezone == group.timezone:
+        return private(member.user_id, "reminder.private", **params)
+    elsewhere: dict[str, Param] = {
+        **params,
+        "when": InZone(session.planned_start, member.timezone),
+        "group_time": InZone(session.planned_start, group.timezone, time_only=True),
+        "group_city": ZoneCity(group.timezone),
+    }
+    return private(member.user_id, "reminder.private_elsewhere", **elsewhere)
 
 
 async def session_open(

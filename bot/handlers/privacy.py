@@ -48,6 +48,7 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
                 "journal_prompt_after_sessions": member.journal_prompt,
                 "accompanying_requested_at": _instant(member.accompanying_requested_at),
                 "language": member.language,
+                "timezone": member.timezone,
                 "joined_at": _instant(member.joined_at),
                 "last_seen_at": _instant(member.last_seen_at),
             }

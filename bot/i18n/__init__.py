@@ -10,13 +10,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, get_date_format, get_time_format
+from babel.dates import (
+    format_datetime,
+    get_date_format,
+    get_time_format,
+)
 from babel.lists import format_list
 
 from bot.i18n import en, fr
 from bot.i18n.cleaning import clean_lines, clean_name, defuse, one_line, visible
 from bot.replies import (
     Duration,
+    InZone,
     Key,
     Lines,
     Outgoing,
@@ -25,6 +30,7 @@ from bot.replies import (
     TimeOfDay,
     UserRef,
     UserText,
+    ZoneCity,
 )
 
 __all__ = [
@@ -135,6 +141,12 @@ def format_param(value: Param, language: str, timezone: str | None, markup: Mark
         return markup.literal(defuse(one_line(value.room_id)))
     if isinstance(value, Duration):
         return format_duration(value.minutes, language)
+    if isinstance(value, InZone):
+        if value.time_only:
+            return format_time(value.at, language, value.zone)
+        return format_when(value.at, language, value.zone)
+    if isinstance(value, ZoneCity):
+        return markup.literal(zone_city(value.zone, language))
     if isinstance(value, TimeOfDay):
         if markup.time_of_day is not None:
             return markup.time_of_day(value.at)
@@ -150,6 +162,14 @@ def format_param(value: Param, language: str, timezone: str | None, markup: Mark
     if isinstance(value, int):
         return str(value)
     return markup.literal(defuse(visible(value)))  # the core's own lines and spacing kept
+
+
+def zone_city(zone: str, language: str) -> str:
+    """The city that names ``zone``, as the language writes it (« Montréal » in French when
+    CLDR knows the zone; otherwise from the zone's own name, not from the zone it links to:
+    ``America/Montreal`` is not « Toronto »)."""
+    city = Locale.parse(base_language(language)).time_zones.get(zone, {}).get("city")
+    return str(city) if city else zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def format_when(when: datetime, language: str, timezone: str) -> str:
