@@ -9,7 +9,7 @@ icalendar is imported when a calendar is asked for, not at start-up (it takes ~3
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from icalendar import Event
 
 
-def _event(uid: str, summary: str, start: datetime, minutes: int, stamp: datetime) -> Event:
+def _event(
+    uid: str,
+    summary: str,
+    start: datetime,
+    minutes: int,
+    stamp: datetime,
+    *,
+    sequence: int = 0,
+    note: str | None = None,
+) -> Event:
     from icalendar import Event
 
     event = Event()
@@ -28,7 +37,23 @@ def _event(uid: str, summary: str, start: datetime, minutes: int, stamp: datetim
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=minutes))
     event.add("dtstamp", stamp)
+    event.add("sequence", sequence)  # bumped at each move or edit: apps take the newest
+    if note:
+        event.add("description", note)
     return event
+
+
+def _rule(rule: str, zone: ZoneInfo) -> str:
+    """The series' RRULE as a calendar wants it: a series that stopped (moved from some
+    occurrence on) ends with a local ``UNTIL``, which RFC 5545 wants in UTC beside a TZID."""
+    return ";".join(_in_utc(part, zone) for part in rule.split(";"))
+
+
+def _in_utc(part: str, zone: ZoneInfo) -> str:
+    if not part.startswith("UNTIL=") or part.endswith("Z"):
+        return part
+    local = datetime.strptime(part.removeprefix("UNTIL="), "%Y%m%dT%H%M%S").replace(tzinfo=zone)
+    return "UNTIL=" + local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def build(
@@ -48,14 +73,17 @@ def build(
     for item in series:
         if item.cancelled:
             continue
+        uid = f"series-{item.id}-{group.id}@{domain}"
         event = _event(
-            f"series-{item.id}-{group.id}@{domain}",
+            uid,
             item.title or group.name,
             item.first_start.replace(tzinfo=zone),
             item.minutes,
             now,
+            sequence=item.sequence,
+            note=item.note,
         )
-        event.add("rrule", vRecur.from_ical(item.rule))
+        event.add("rrule", vRecur.from_ical(_rule(item.rule, zone)))
         cancelled = [
             s.planned_start.astimezone(zone)
             for s in sessions
@@ -64,6 +92,22 @@ def build(
         for when in cancelled:
             event.add("exdate", when)
         calendar.add_component(event)
+        for moved in sessions:  # occurrences moved on their own: overrides of the series
+            if moved.series_id != item.id or moved.moved_from is None:
+                continue
+            if moved.state is not SessionState.SCHEDULED:
+                continue
+            override = _event(
+                uid,
+                moved.title or item.title or group.name,
+                moved.planned_start.astimezone(zone),
+                moved.planned_minutes,
+                now,
+                sequence=moved.sequence,
+                note=moved.note,
+            )
+            override.add("recurrence-id", moved.moved_from.astimezone(zone))
+            calendar.add_component(override)
     for session in sessions:
         if session.series_id is not None or session.state is not SessionState.SCHEDULED:
             continue
@@ -74,6 +118,8 @@ def build(
                 session.planned_start.astimezone(zone),
                 session.planned_minutes,
                 now,
+                sequence=session.sequence,
+                note=session.note,
             )
         )
     calendar.add_missing_timezones()

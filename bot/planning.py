@@ -52,12 +52,25 @@ def _many_objects() -> Iterator[None]:
             gc.enable()
 
 
-def reminder_key(session_id: int, lead: int) -> str:
-    return f"remind:{session_id}:{lead}"
+def reminder_key(session_id: int, lead: int, moves: int = 0) -> str:
+    """A reminder's job key; a session moved (``moves``) gets new ones, so that a reminder
+    already sent for its earlier time does not stop the one for its new time, and a job
+    planned for the earlier time is known as such when it runs (see :func:`is_current`)."""
+    return f"remind:{session_id}:{lead}" + (f":m{moves}" if moves else "")
 
 
-def open_key(session_id: int) -> str:
-    return f"open:{session_id}"
+def open_key(session_id: int, moves: int = 0) -> str:
+    return f"open:{session_id}" + (f":m{moves}" if moves else "")
+
+
+def is_current(job: Job, session: Session) -> bool:
+    """The job was planned for the session as it is now (not for a time it has left)."""
+    if job.kind is JobKind.REMINDER:
+        lead = int(job.payload.get("lead", "0"))
+        return job.key == reminder_key(session.id, lead, session.moves)
+    if job.kind is JobKind.SESSION_OPEN:
+        return job.key == open_key(session.id, session.moves)
+    return True
 
 
 def jobs_for(group: Group, session: Session, now: datetime) -> list[Job]:
@@ -65,7 +78,7 @@ def jobs_for(group: Group, session: Session, now: datetime) -> list[Job]:
     jobs = [
         Job.new(
             JobKind.REMINDER,
-            reminder_key(session.id, lead),
+            reminder_key(session.id, lead, session.moves),
             group.id,
             session.planned_start - timedelta(minutes=lead),
             session_id=session.id,
@@ -77,7 +90,7 @@ def jobs_for(group: Group, session: Session, now: datetime) -> list[Job]:
     jobs.append(
         Job.new(
             JobKind.SESSION_OPEN,
-            open_key(session.id),
+            open_key(session.id, session.moves),
             group.id,
             session.planned_start,
             session_id=session.id,
@@ -165,6 +178,7 @@ def occurrences_of(series: Series, group: Group, after: datetime, until: datetim
             planned_minutes=series.minutes,
             title=series.title,
             series_id=series.id,
+            note=series.note,
         )
         for start in occurrences(series.rule, series.first_start, zone, after, until)
     ]

@@ -8,6 +8,7 @@ from bot.commands.spec import Command, Permission
 from bot.handlers import (
     accompanying,
     attendance,
+    changes,
     charter,
     concern,
     directory,
@@ -297,6 +298,20 @@ COMMANDS: tuple[Command, ...] = (
                 aliases={"fr": ("planifier", "programmer")},
                 permission=MODERATOR,
                 handler=schedule.schedule,
+            ),
+            Command(
+                name="move",
+                help_key="help.session.move",
+                aliases={"fr": ("déplacer",)},
+                permission=MODERATOR,
+                handler=changes.move,
+            ),
+            Command(
+                name="edit",
+                help_key="help.session.edit",
+                aliases={"fr": ("modifier",)},
+                permission=MODERATOR,
+                handler=changes.edit,
             ),
             Command(
                 name="cancel",

@@ -24,6 +24,8 @@ class SessionView:
     """When it is planned to end."""
     state: SessionState
     break_ends_at: datetime | None = None
+    note: str | None = None
+    """The moderators' note for it (a video-call link…), as they wrote it."""
 
     @classmethod
     def of(cls, session: Session) -> SessionView:
@@ -34,6 +36,7 @@ class SessionView:
             end=session.planned_end,
             state=session.state,
             break_ends_at=session.break_ends_at,
+            note=session.note,
         )
 
 

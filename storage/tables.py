@@ -118,6 +118,10 @@ sessions = Table(
     Column("closed_at", UTCDateTime, nullable=True),
     Column("break_ends_at", UTCDateTime, nullable=True),
     Column("reminders_planned", Boolean, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("sequence", Integer, nullable=False),
+    Column("moves", Integer, nullable=False),
+    Column("moved_from", UTCDateTime, nullable=True),
     Index(None, "group_id", "state"),
     Index(None, "series_id"),
     # Scheduled sessions whose reminders are still to be planned, soonest first.
@@ -141,6 +145,8 @@ series = Table(
     Column("title", Text, nullable=True),
     Column("materialized_until", UTCDateTime, nullable=False),
     Column("cancelled", Boolean, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("sequence", Integer, nullable=False),
     Index(None, "group_id"),
     Index(None, "cancelled", "materialized_until"),
 )

@@ -383,6 +383,8 @@ def _description(channel: discord.abc.GuildChannel, language: str, view: Session
         title = literal(defuse(one_line(view.title)))  # the description shows markdown
         quoted = f"« {title} »" if language == "fr" else f"“{title}”"
         text = f"{quoted}\n{text}"
+    if view.note:
+        text = f"{text}\n{literal(defuse(one_line(view.note)))}"
     return text
 
 

@@ -20,3 +20,7 @@ class Series:
     materialized_until: datetime
     """Occurrences are stored as sessions up to this instant (UTC); the horizon moves on."""
     cancelled: bool = False
+    note: str | None = None
+    """A few words for every occurrence (see ``Session.note``)."""
+    sequence: int = 0
+    """How many times the whole series was edited (the calendar's SEQUENCE)."""

@@ -36,6 +36,17 @@ class Session:
     break_ends_at: datetime | None = None
     reminders_planned: bool = False
     """Its reminder and opening jobs are in the outbox (planned a few days ahead only)."""
+    note: str | None = None
+    """A few words for this session (a video-call link, « apportez une photo »), as a
+    moderator gave them; a series' note is used when an occurrence has none."""
+    sequence: int = 0
+    """How many times it was moved or edited: the calendar's SEQUENCE."""
+    moves: int = 0
+    """How many times it was moved: names its reminder and opening jobs, so that a job planned
+    for an earlier time is never run, and one already sent does not stop the new one."""
+    moved_from: datetime | None = None
+    """For an occurrence of a series moved on its own: its time in the series (the calendar's
+    RECURRENCE-ID)."""
 
     @classmethod
     def scheduled(
@@ -72,6 +83,20 @@ class Session:
             state=SessionState.OPEN,
             opened_at=now,
             planned_minutes=minutes or self.planned_minutes,
+        )
+
+    def moved_to(self, start: datetime) -> Session:
+        """The same session at another time (only a planned one may move)."""
+        if self.state is not SessionState.SCHEDULED:
+            raise StateError("error.session_not_scheduled")
+        original = self.moved_from or (self.planned_start if self.series_id else None)
+        return replace(
+            self,
+            planned_start=start,
+            sequence=self.sequence + 1,
+            moves=self.moves + 1,
+            moved_from=original,
+            reminders_planned=False,
         )
 
     def cancel(self) -> Session:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from bot import planning
 from bot.commands.context import Context
 from bot.commands.parser import Registry, command_line
 from bot.domain import Group, Job, JobKind, JobState, Member, Session
@@ -29,6 +30,7 @@ from bot.replies import (
     Choice,
     Duration,
     InZone,
+    Key,
     Param,
     Place,
     Reply,
@@ -202,7 +204,11 @@ async def reminders(
     to_send: list[tuple[int, Group, Job, Session]] = []
     for group, job in batch:
         session = sessions.get(job.session_id) if job.session_id is not None else None
-        if session is None or session.state is not SessionState.SCHEDULED:
+        if (
+            session is None
+            or session.state is not SessionState.SCHEDULED
+            or not planning.is_current(job, session)
+        ):
             results.append(JobResult())
         elif now >= session.planned_start:
             log.warning("reminder missed: the session has started", extra=_where(job))
@@ -234,6 +240,8 @@ def _reminded(
     params: dict[str, Param] = {
         "when": session.planned_start,
         "left": Duration(max(1, round(left))),
+        # A note (a video-call link) shown literally, never as a link the bot made.
+        "noted": Key("reminder.note", {"note": UserText(session.note)}) if session.note else "",
     }
     # A private message is read away from the room: say which group, and link to its room.
     private_params: dict[str, Param] = {
@@ -287,7 +295,7 @@ async def session_open(
         if stick is None or not session.is_active:
             return JobResult()
         return JobResult(opened_replies(group, session, stick))
-    if session.state is not SessionState.SCHEDULED:
+    if session.state is not SessionState.SCHEDULED or not planning.is_current(job, session):
         return JobResult()
     if now >= session.planned_end:
         log.warning("automatic opening missed: the session's time is over", extra=_where(job))

@@ -59,9 +59,11 @@ class Schedule:
     title: Annotated[str | None, Text(max_length=200)]
 
 
-async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
+def placed(ctx: Context, date: Day, time: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """A date and time as people write them: the wall-clock time in the group's zone and the
+    instant; refused when it is past, too far ahead, or skipped by a daylight-saving change."""
     zone = ZoneInfo(ctx.group.timezone)
-    local = resolve(args.date, args.time, ctx.now, zone, ctx.locale)
+    local = resolve(date, time, ctx.now, zone, ctx.locale)
     limit = ctx.now.astimezone(zone).replace(tzinfo=None) + planning.FURTHEST_AHEAD
     if local > limit:
         raise UsageError("error.date_too_far", {"limit": limit.replace(tzinfo=zone)})
@@ -77,19 +79,24 @@ async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
         )
     if placed <= ctx.now:
         raise UsageError("error.date_in_past", {"when": placed})
+    return local, placed
+
+
+async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
+    local, start = placed(ctx, args.date, args.time)
     minutes = args.duration or ctx.group.session_minutes
     title = args.title
     titled = Key("schedule.titled", {"title": UserText(title)}) if title else ""
     frequency = args.repeat
     if frequency is None:
-        one_off = Session.scheduled(ctx.group.id, placed, minutes, title)
+        one_off = Session.scheduled(ctx.group.id, start, minutes, title)
         session = await ctx.uow.sessions.add(one_off)
         await planning.plan(ctx.uow, ctx.group, [session], ctx.now)
         return [
             room(
                 "schedule.once",
                 id=session.id,
-                when=placed,
+                when=start,
                 duration=Duration(minutes),
                 titled=titled,
             )
@@ -102,16 +109,16 @@ async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
             first_start=local,
             minutes=minutes,
             title=title,
-            materialized_until=placed,
+            materialized_until=start,
         )
     )
-    sessions = await planning.materialize(ctx.uow, ctx.group, series, ctx.now, first=placed)
+    sessions = await planning.materialize(ctx.uow, ctx.group, series, ctx.now, first=start)
     await planning.plan(ctx.uow, ctx.group, sessions, ctx.now)
     return [
         room(
             "schedule.series",
             id=sessions[0].id,
-            when=placed,
+            when=start,
             duration=Duration(minutes),
             repeat=Key(f"repeat.{frequency.value}"),
             titled=titled,
@@ -188,6 +195,8 @@ def _line(ctx: Context, session: Session, series: dict[int, Series]) -> str:
     topic = session.theme or session.title
     if topic:
         parts.append(f"« {topic} »" if language == "fr" else f"“{topic}”")
+    if session.note:
+        parts.append(session.note)
     return "• " + defuse(" · ".join(parts))
 
 

@@ -39,6 +39,7 @@ def moderator_lines(language: str) -> list[str]:
             "date": "2027-01-05",
             "time": "19:30",
             "id": "1",
+            "field": "note",
         }
         words += [sample[a.name] for a in command.args if a.required or a.name == "member"]
         lines.append(" ".join(words))
