@@ -239,7 +239,6 @@ COMMANDS: tuple[Command, ...] = (
         name="session",
         help_key="help.session",
         aliases={"fr": ("séance",)},
-        permission=MODERATOR,
         subcommands=(
             Command(
                 name="start",
@@ -287,7 +286,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="calendar",
                 help_key="help.session.calendar",
                 aliases={"fr": ("calendrier", "agenda")},
-                permission=MODERATOR,
                 handler=schedule.ics,
             ),
         ),
