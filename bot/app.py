@@ -33,7 +33,7 @@ from bot.handlers import housekeeping
 from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
 from bot.handlers.stick_flow import panel
-from bot.ports import Clock, ModeratorCheck, UnitOfWork, UnitOfWorkFactory
+from bot.ports import Clock, ModeratorCheck, RoomLink, UnitOfWork, UnitOfWorkFactory
 from bot.registry import REGISTRY
 from bot.replies import Audience, Outgoing, Reply, Tone, UserRef, UserText, private, room
 from bot.resources import Resources
@@ -99,6 +99,8 @@ class Cercle:
         """Told how many jobs of a kind (``reminder``…) were delivered."""
         self.moderator_checks: dict[str, ModeratorCheck] = {}
         """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
+        self.room_links: dict[str, RoomLink] = {}
+        """Per platform, the web address of a room (adapters set it; calendar events link it)."""
         self.send_ahead: dict[str, ahead.SendAhead] = {}
         """Per platform that paces its messages, how long before their time reminders start
         (:mod:`bot.ahead`; adapters set it)."""
@@ -439,6 +441,7 @@ class Cercle:
                 pending_asks=self._pending_asks,
                 concerns=self._concerns,
                 told_in_room=self._told_in_room,
+                room_links=self.room_links,
             )
             enrols = not incoming.private
             try:

@@ -3,13 +3,19 @@
 A series is one VEVENT with its RRULE (and an EXDATE per cancelled occurrence) in the group's
 time zone, described by a VTIMEZONE; a one-off session is a VEVENT of its own.
 
+The VTIMEZONE holds only the transitions around the exported events (from the first event to
+:data:`HORIZON` after the later of now and the last dated event), not decades of them: a file of
+a few kilobytes rather than tens.  UIDs name the Cercle instance (``series-12@<instance id>``)
+so that two instances never mix their events in one calendar app.  Each event links the room
+(URL and LOCATION) when the platform can tell its web address.
+
 icalendar is imported when a calendar is asked for, not at start-up (it takes ~35 ms).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,6 +25,11 @@ if TYPE_CHECKING:
     from icalendar import Event
 
 
+HORIZON = timedelta(days=2 * 366)
+"""How far past now (or the last dated event) the time zone's transitions are described: a
+series without an end keeps the last rule described, as calendar apps read it."""
+
+
 def _event(
     uid: str,
     summary: str,
@@ -26,6 +37,7 @@ def _event(
     minutes: int,
     stamp: datetime,
     *,
+    link: str | None,
     sequence: int = 0,
     note: str | None = None,
 ) -> Event:
@@ -40,6 +52,9 @@ def _event(
     event.add("sequence", sequence)  # bumped at each move or edit: apps take the newest
     if note:
         event.add("description", note)
+    if link is not None:
+        event.add("url", link)
+        event.add("location", link)
     return event
 
 
@@ -56,14 +71,25 @@ def _in_utc(part: str, zone: ZoneInfo) -> str:
     return "UNTIL=" + local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _span(starts: Sequence[datetime], now: datetime) -> tuple[date, date]:
+    """The days whose time zone transitions the events need (a day's margin each side)."""
+    first = min(starts).date() - timedelta(days=1)
+    last = max([*starts, now]) + HORIZON
+    return first, last.date()
+
+
 def build(
     group: Group,
     series: Sequence[Series],
     sessions: Sequence[Session],
     now: datetime,
-    domain: str = "cercle",
+    *,
+    instance: str,
+    room_url: str | None = None,
 ) -> bytes:
-    from icalendar import Calendar, vRecur
+    """The calendar file; ``instance`` is this Cercle's id (UIDs), ``room_url`` the room's web
+    address or None.  Only cancelled-free series and scheduled one-off sessions are events."""
+    from icalendar import Calendar, Timezone, vRecur
 
     zone = ZoneInfo(group.timezone)
     calendar = Calendar()
@@ -73,7 +99,7 @@ def build(
     for item in series:
         if item.cancelled:
             continue
-        uid = f"series-{item.id}-{group.id}@{domain}"
+        uid = f"series-{item.id}@{instance}"
         event = _event(
             uid,
             item.title or group.name,
@@ -82,6 +108,7 @@ def build(
             now,
             sequence=item.sequence,
             note=item.note,
+            link=room_url,
         )
         event.add("rrule", vRecur.from_ical(_rule(item.rule, zone)))
         cancelled = [
@@ -105,6 +132,7 @@ def build(
                 now,
                 sequence=moved.sequence,
                 note=moved.note,
+                link=room_url,
             )
             override.add("recurrence-id", moved.moved_from.astimezone(zone))
             calendar.add_component(override)
@@ -113,14 +141,19 @@ def build(
             continue
         calendar.add_component(
             _event(
-                f"session-{session.id}-{group.id}@{domain}",
+                f"session-{session.id}@{instance}",
                 session.title or group.name,
                 session.planned_start.astimezone(zone),
                 session.planned_minutes,
                 now,
                 sequence=session.sequence,
                 note=session.note,
+                link=room_url,
             )
         )
-    calendar.add_missing_timezones()
+    starts = [event.DTSTART for event in calendar.events]
+    if starts:
+        first, last = _span(starts, now)
+        timezone = Timezone.from_tzinfo(zone, group.timezone, first, last)
+        calendar.subcomponents.insert(0, timezone)
     return bytes(calendar.to_ical())

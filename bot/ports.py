@@ -38,6 +38,13 @@ class ModeratorCheck(Protocol):
     async def __call__(self, room_id: str, user_id: str) -> bool | None: ...
 
 
+class RoomLink(Protocol):
+    """Gives the web address of a room (a matrix.to link, a Discord channel's URL) that a
+    calendar event can point to, or None when the platform cannot tell."""
+
+    def __call__(self, room_id: str) -> str | None: ...
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware (UTC)."""

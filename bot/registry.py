@@ -262,7 +262,6 @@ COMMANDS: tuple[Command, ...] = (
         name="session",
         help_key="help.session",
         aliases={"fr": ("séance",)},
-        permission=MODERATOR,
         subcommands=(
             Command(
                 name="start",
@@ -324,7 +323,6 @@ COMMANDS: tuple[Command, ...] = (
                 name="calendar",
                 help_key="help.session.calendar",
                 aliases={"fr": ("calendrier", "agenda")},
-                permission=MODERATOR,
                 handler=schedule.ics,
             ),
             Command(

@@ -121,6 +121,13 @@ class DiscordPlatform:
         self._recovery_started = False
         self._events_task: asyncio.Task[None] | None = None
 
+    def _room_url(self, room_id: str) -> str | None:
+        """The channel's web address (``https://discord.com/channels/<guild>/<channel>``)."""
+        if self._client is None or not room_id.isdigit():
+            return None
+        channel = self._client.get_channel(int(room_id))
+        return channel.jump_url if isinstance(channel, discord.abc.GuildChannel) else None
+
     # --- the Platform protocol ---
     async def start(self, cercle: Cercle, dispatcher: Dispatcher) -> None:
         """Log in (which syncs the commands), connect, and return once the gateway is ready and
@@ -135,6 +142,7 @@ class DiscordPlatform:
         self._client = client
         self._parts = _Parts(client, cercle, self.config)
         cercle.moderator_checks[PLATFORM] = self._parts.moderators.now
+        cercle.room_links[PLATFORM] = self._room_url
         self._runner = InteractionRunner(
             cercle, self._parts.moderators, self._parts.delivery, defer_after=self._defer_after
         )

@@ -19,6 +19,7 @@ from adapters.matrix.keys import KeyChores
 from adapters.matrix.login import MatrixLoginError, log_in, new_client
 from adapters.matrix.outbox import PLATFORM, Outbox
 from adapters.matrix.power import Creations
+from adapters.matrix.render import room_link
 from adapters.matrix.state import MatrixState
 from adapters.matrix.sync import LONG_POLL_MS, SyncLoop
 from adapters.pacing import Budget
@@ -121,6 +122,7 @@ class MatrixPlatform:
             client, cercle, state, outbox, self.config, creations, stale_after=tuning.stale_after
         )
         cercle.moderator_checks[PLATFORM] = inbound.moderator_now
+        cercle.room_links[PLATFORM] = room_link
         cercle.send_ahead[PLATFORM] = self.courier.time_for
         self.sync = SyncLoop(
             client,

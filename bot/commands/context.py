@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.commands.parser import Registry, command_line
 from bot.domain import Cooldown, Group, Member, PendingAsks
-from bot.ports import UnitOfWork
+from bot.ports import RoomLink, UnitOfWork
 from bot.replies import Audience, Reply
 from bot.resources import Resources
 
@@ -43,6 +43,8 @@ class Context:
     """Changes to the process's memory, made only once the command's transaction committed."""
     elsewhere: list[tuple[Group, list[Reply]]] = field(default_factory=list)
     """Replies for the rooms of other groups (e.g. forget-me hands the stick on everywhere)."""
+    room_links: Mapping[str, RoomLink] = field(default_factory=dict)
+    """Per platform, the web address of a room (see :attr:`bot.app.Cercle.room_links`)."""
 
     def __post_init__(self) -> None:
         self.known.setdefault(self.member.user_id, self.member)

@@ -16,6 +16,7 @@ from bot.domain import Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
 from bot.handlers.common import SESSION_ID, OnOff
 from bot.i18n import defuse, format_duration, format_when, translate
+from bot.instance import instance_id
 from bot.recurrence import Frequency, Gap, frequency_of, place, rule_for
 from bot.replies import Attachment, Duration, Key, Reply, UserText, private, room
 
@@ -210,10 +211,17 @@ async def ics(ctx: Context, args: NoArgs) -> list[Reply]:
         for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 200)
         if s.series_id is None
     ]
-    data = calendar.build(ctx.group, series, sessions, ctx.now)
+    count = sum(1 for s in sessions if s.state is SessionState.SCHEDULED)
+    if count == 0:
+        return [private(ctx.user_id, "calendar.empty")]
+    link = ctx.room_links.get(ctx.group.platform)
+    room_url = link(ctx.group.room_id) if link is not None else None
+    instance = await instance_id(ctx.uow)
+    data = calendar.build(
+        ctx.group, series, sessions, ctx.now, instance=instance, room_url=room_url
+    )
     name = re.sub(r"[^a-z0-9]+", "-", ctx.group.name.lower()).strip("-") or "cercle"
     attachment = Attachment(f"{name}.ics", "text/calendar", data)
-    count = sum(1 for s in sessions if s.state is SessionState.SCHEDULED)
     reply = private(ctx.user_id, "calendar.ready", count=count)
     return [replace(reply, attachment=attachment)]
 

@@ -364,6 +364,7 @@ MESSAGES: dict[str, str] = {
     "sessions.list": "📅 Coming sessions:\n{lines}",
     "sessions.now": "happening now",
     "calendar.ready": "📅 Here is the calendar of the group's sessions ({count} {count|session|sessions} planned), to import into your calendar app.",
+    "calendar.empty": "📅 No session is planned yet, so there is nothing to put in your calendar. Ask for the calendar again once a session is planned.",
     "remind.on": "⏰ You will get a direct message before each session.",
     "remind.off": "You will no longer get direct messages before sessions.",
     "reminder.note": "\nNote: {note}",

@@ -372,6 +372,7 @@ MESSAGES: dict[str, str] = {
     "sessions.list": "📅 Prochaines séances :\n{lines}",
     "sessions.now": "en cours",
     "calendar.ready": "📅 Voici le calendrier des séances du groupe ({count} {count|séance planifiée|séances planifiées}), à importer dans votre agenda.",
+    "calendar.empty": "📅 Aucune séance n’est planifiée pour l’instant : il n’y a rien à mettre dans votre agenda. Redemandez le calendrier dès qu’une séance sera prévue.",
     "remind.on": "⏰ Vous recevrez un message privé avant chaque séance.",
     "remind.off": "Vous ne recevrez plus de message privé avant les séances.",
     "reminder.note": "\nNote : {note}",

@@ -25,7 +25,11 @@ from bot.domain import (
     Stick,
 )
 from bot.domain.stick import raise_hand
+from bot.instance import instance_id
 from bot.ports import ActiveStick, UnitOfWorkFactory
+from storage import SqlStore
+from storage.journal_crypto import JournalCipher
+from tests.fakes import InMemoryStore
 from tests.storage.conftest import Backend, stored_pauses
 from tests.storage.samples import (
     T0,
@@ -768,6 +772,25 @@ async def test_every_job_state_and_kind_round_trips(store: UnitOfWorkFactory) ->
         assert {(j.kind, j.state) for j in await uow.jobs.list(g.id)} == {
             (kind, state) for kind in JobKind for state in JobState
         }
+
+
+async def test_the_instance_id_is_made_once_and_kept_across_a_restart(backend: Backend) -> None:
+    async with backend.store() as uow:
+        made = await instance_id(uow)
+        await uow.commit()
+    assert made.endswith(".cercle")
+    assert len(made) > 16
+    # A restart: a new store on the same database reads the same id.
+    again = (
+        backend.store
+        if backend.engine is None
+        else SqlStore(backend.engine, JournalCipher.generate())
+    )
+    async with again() as uow:
+        assert await instance_id(uow) == made
+        await uow.commit()
+    async with InMemoryStore()() as uow:
+        assert await instance_id(uow) != made
 
 
 async def test_platform_state_put_get_replace_delete_and_prefix(store: UnitOfWorkFactory) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from discord_fake import FakeDiscord
 from discord_harness import Bot, World, texts
@@ -50,6 +51,10 @@ async def test_a_session_planned_with_a_slash_command(
     [attachment] = message.files
     assert attachment["filename"].endswith(".ics")
     assert attachment["data"].startswith(b"BEGIN:VCALENDAR")
+    [event] = icalendar.Calendar.from_ical(attachment["data"]).events
+    link = f"/channels/{world.guild.id}/{world.room.id}"
+    assert str(event["URL"]).endswith(link), "the event links the channel"
+    assert str(event["LOCATION"]) == str(event["URL"])
 
 
 async def test_a_button_on_the_room_reminder_answers_privately(
