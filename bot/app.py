@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot import ahead, planning
-from bot.commands.context import CONCERN_COOLDOWN, Context
+from bot.commands.context import CONCERN_COOLDOWN, CONFIRM_WITHIN, Context
 from bot.commands.parser import Invocation, Registry
 from bot.commands.spec import Permission, effective_permission
 from bot.domain import (
@@ -91,6 +91,7 @@ class Cercle:
         self.lease = lease
         self._pending_asks = PendingAsks()
         self._concerns = Cooldown(CONCERN_COOLDOWN)
+        self._asked_to_confirm = Cooldown(CONFIRM_WITHIN)
         self._told_in_room: set[tuple[str, str]] = set()
         self.command_observers: list[Callable[[str, str, float], None]] = []
         """Told of every command: its name (or ``unknown``), its outcome (``ok``, ``refused``,
@@ -440,6 +441,8 @@ class Cercle:
                 resources=self._resources,
                 pending_asks=self._pending_asks,
                 concerns=self._concerns,
+                asked_to_confirm=self._asked_to_confirm,
+                text=incoming.text,
                 told_in_room=self._told_in_room,
                 room_links=self.room_links,
             )

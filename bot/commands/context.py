@@ -12,6 +12,9 @@ from bot.ports import RoomLink, UnitOfWork
 from bot.replies import Audience, Reply
 from bot.resources import Resources
 
+CONFIRM_WITHIN = timedelta(minutes=10)
+"""A command that asked "are you sure?" (a session overlapping another) runs when typed again
+this soon."""
 CONCERN_COOLDOWN = timedelta(minutes=15)
 """One "I'm worried" per person and group in this long: the moderators are told once."""
 
@@ -36,6 +39,10 @@ class Context:
     pending_asks: PendingAsks = field(default_factory=PendingAsks)
     """Who asked for a break and is still waiting (the process's memory, never stored)."""
     concerns: Cooldown = field(default_factory=lambda: Cooldown(CONCERN_COOLDOWN))
+    asked_to_confirm: Cooldown = field(default_factory=lambda: Cooldown(CONFIRM_WITHIN))
+    """Commands that asked to be typed again to confirm, by whom (the process's memory)."""
+    text: str = ""
+    """The command line as typed (after the prefix), to offer it again as a choice."""
     """Who said "I'm worried" lately (the process's memory, never stored)."""
     told_in_room: set[tuple[str, str]] = field(default_factory=set)
     """(platform, person) already told that the room saw a discreet command (memory only)."""

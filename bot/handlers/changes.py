@@ -25,6 +25,7 @@ from bot.commands.parser import fold
 from bot.commands.when import Day
 from bot.domain import Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
+from bot.handlers import overlap
 from bot.handlers.common import SESSION_ID
 from bot.handlers.schedule import placed
 from bot.recurrence import frequency_of, occurrences, rule_for
@@ -106,6 +107,9 @@ async def move(ctx: Context, args: Move) -> list[Reply]:
     if start == session.planned_start:
         raise UsageError("error.move_same_time", {"when": start})
     before = session.planned_start
+    asked = await overlap.ask_first(ctx, start, session.planned_minutes, besides=session.id)
+    if asked is not None:
+        return asked
     if args.scope == "all":
         series = await _series_of(ctx, session)
         moved = await _move_series(ctx, series, session, local, start)

@@ -14,6 +14,7 @@ from bot.commands.context import Context
 from bot.commands.when import Day, resolve
 from bot.domain import Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
+from bot.handlers import overlap
 from bot.handlers.common import SESSION_ID, OnOff
 from bot.i18n import defuse, format_duration, format_when, translate
 from bot.instance import instance_id
@@ -86,6 +87,9 @@ def placed(ctx: Context, date: Day, time: dt.time) -> tuple[dt.datetime, dt.date
 async def schedule(ctx: Context, args: Schedule) -> list[Reply]:
     local, start = placed(ctx, args.date, args.time)
     minutes = args.duration or ctx.group.session_minutes
+    asked = await overlap.ask_first(ctx, start, minutes)
+    if asked is not None:
+        return asked
     title = args.title
     titled = Key("schedule.titled", {"title": UserText(title)}) if title else ""
     frequency = args.repeat

@@ -346,6 +346,7 @@ MESSAGES: dict[str, str] = {
     "repeat.weekly": "every week",
     "repeat.biweekly": "every two weeks",
     "repeat.monthly": "every month",
+    "schedule.overlap": "📅 This time overlaps session #{id} of {when}. Nothing is changed yet. To keep it anyway, type “{command}” again within 10 minutes.",
     "session.moved": "📅 The session of {before} moves to {after}. Please note the change.",
     "session.moved_private": "📅 “{group}”: the session of {before} moves to {after}. To get there: {place}.",
     "session.moved_series": "📅 The sessions from {before} on change day or time: now {after}, then at the same rhythm.",

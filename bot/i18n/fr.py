@@ -354,6 +354,7 @@ MESSAGES: dict[str, str] = {
     "repeat.weekly": "chaque semaine",
     "repeat.biweekly": "toutes les deux semaines",
     "repeat.monthly": "chaque mois",
+    "schedule.overlap": "📅 Ce créneau chevauche la séance n° {id} du {when}. Rien n'est encore changé. Pour le garder quand même, refaites « {command} » dans les 10 minutes.",
     "session.moved": "📅 La séance du {before} est déplacée au {after}. Merci de noter ce changement.",
     "session.moved_private": "📅 « {group} » : la séance du {before} est déplacée au {after}. Pour y aller : {place}.",
     "session.moved_series": "📅 Les séances à partir du {before} changent de jour ou d'heure : désormais le {after}, puis au même rythme.",

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from bot import planning
 from bot.domain import Job, JobKind, SessionState
+from bot.i18n import render
 from tests.fakes import InMemoryStore
 from tests.unit.harness import Harness, Said
 
@@ -187,3 +188,33 @@ async def test_bad_moves_are_refused_and_nothing_changes(user: str, line: str, k
     assert said.errors == [key]
     assert store.tables.sessions[sid] == before
     assert store.tables.jobs == jobs
+
+
+async def test_planning_over_another_session_asks_first_and_stores_nothing() -> None:
+    store = InMemoryStore()
+    h = await ready(store, "en")
+    await h.ok("mod", "session schedule 2026-12-01 19:30 90m")
+    [first] = store.tables.sessions
+    asked = await h.ok("mod", "session schedule 2026-12-01 20:00 60m Extra circle")
+    [question] = asked.outgoing
+    assert asked.room == []
+    assert question.reply.user_id == "mod"
+    assert render(question) == (
+        f"📅 This time overlaps session #{first} of Tuesday 1 December 2026 at 19:30. Nothing "
+        "is changed yet. To keep it anyway, type “session schedule 2026-12-01 20:00 60m Extra "
+        "circle” again within 10 minutes."
+    )
+    assert [c.command for c in question.reply.choices] == [
+        "session schedule 2026-12-01 20:00 60m Extra circle"
+    ]
+    assert len(store.tables.sessions) == 1, "nothing stored"
+    again = await h.ok("mod", "session schedule 2026-12-01 20:00 60m Extra circle")
+    assert again.room[0].startswith("📅 Session #")
+    assert len(store.tables.sessions) == 2
+    # Next to it, not over it: no question.
+    await h.ok("mod", "session schedule 2026-12-01 21:00 60m")
+    assert len(store.tables.sessions) == 3
+    # A move over another one asks too.
+    moved = await h.ok("mod", f"session move {first} 2026-12-01 21:30")
+    assert [o.reply.key for o in moved.outgoing] == ["schedule.overlap"]
+    assert store.tables.sessions[first].planned_start == paris(2026, 12, 1, 19, 30)
