@@ -154,6 +154,10 @@ class HttpConfig:
     enabled: bool = False
     listen: str = "127.0.0.1:9464"
     """``HOST:PORT``; keep it on the loopback or behind the operator's reverse proxy."""
+    public_url: str | None = None
+    """The address members' calendar apps reach this server at (through the reverse proxy),
+    e.g. ``https://cercle.example.org``: with it, ``session calendar link`` gives each member
+    a private ``/calendar/<token>.ics``; without it, no links are offered."""
 
     @property
     def host(self) -> str:
@@ -433,7 +437,10 @@ def _http_section(section: Mapping[str, Any]) -> HttpConfig:
         _boolean("http.enabled", section["enabled"]) if "enabled" in section else default.enabled
     )
     listen = _listen("http.listen", section["listen"]) if "listen" in section else default.listen
-    return HttpConfig(enabled=enabled, listen=listen)
+    public_url = (
+        _http_url("http.public_url", section["public_url"]) if "public_url" in section else None
+    )
+    return HttpConfig(enabled=enabled, listen=listen, public_url=public_url)
 
 
 def _listen(key: str, value: Any) -> str:

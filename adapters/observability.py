@@ -163,6 +163,8 @@ class HttpServer:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/metrics", self._metrics_page)
+        if config.public_url is not None:
+            app.router.add_get("/calendar/{name}", self._calendar)
         self._runner = web.AppRunner(app, access_log=None)
 
     async def start(self) -> None:
@@ -180,6 +182,21 @@ class HttpServer:
             status=200 if found.ok else 503,
             text=json.dumps(found.body),
             content_type="application/json",
+        )
+
+    async def _calendar(self, request: web.Request) -> web.Response:
+        """A member's private calendar feed; any unknown name is a plain 404 (the token is
+        never logged)."""
+        name = request.match_info["name"]
+        token = name.removesuffix(".ics")
+        data = None if token == name else await self._cercle.calendar_feed(token)
+        if data is None:
+            raise web.HTTPNotFound
+        return web.Response(
+            body=data,
+            content_type="text/calendar",
+            charset="utf-8",
+            headers={"Cache-Control": "private, max-age=300"},
         )
 
     async def _metrics_page(self, request: web.Request) -> web.Response:

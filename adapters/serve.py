@@ -187,9 +187,11 @@ async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
 def _http(
     config: Config, cercle: Cercle, platforms: list[Platform], dispatcher: Dispatcher
 ) -> HttpServer | None:
-    """The optional ``/healthz`` and ``/metrics`` (``[http] enabled = true``)."""
+    """The optional ``/healthz``, ``/metrics`` and private calendar feeds (``[http] enabled =
+    true``; the feeds with ``public_url``)."""
     if not config.http.enabled:
         return None
+    cercle.feed_base = config.http.public_url
     metrics = Metrics()
     metrics.watch(cercle, dispatcher)
     metrics.count_rate_limits(platforms)

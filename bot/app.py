@@ -32,6 +32,7 @@ from bot.events import Incoming
 from bot.handlers import housekeeping
 from bot.handlers.common import agree_choice, charter_text, ref
 from bot.handlers.jobs import BATCH_HANDLERS, JOB_HANDLERS, JobResult
+from bot.handlers.schedule import calendar_file, feed_token_hash
 from bot.handlers.stick_flow import panel
 from bot.ports import Clock, ModeratorCheck, RoomLink, UnitOfWork, UnitOfWorkFactory
 from bot.registry import REGISTRY
@@ -101,6 +102,9 @@ class Cercle:
         self.moderator_checks: dict[str, ModeratorCheck] = {}
         """Per platform, how to ask whether someone moderates a room now (adapters set it)."""
         self.room_links: dict[str, RoomLink] = {}
+        self.feed_base: str | None = None
+        """Where private calendar links start, when the HTTP server serves them (set at
+        start-up from ``[http] public_url``)."""
         """Per platform, the web address of a room (adapters set it; calendar events link it)."""
         self.send_ahead: dict[str, ahead.SendAhead] = {}
         """Per platform that paces its messages, how long before their time reminders start
@@ -153,6 +157,22 @@ class Cercle:
             await uow.commit()
         welcome = self._bind(entered.group, entered.welcome, f"join:{room_id}:{user_id}")
         return welcome + self._bind(entered.group, back, f"back:{room_id}:{user_id}:{now}")
+
+    async def calendar_feed(self, token: str) -> bytes | None:
+        """The calendar behind a private link (``/calendar/<token>.ics``), or None when no
+        member has that token (revoked, renewed, forgotten, or never given)."""
+        if not 16 <= len(token) <= 64:
+            return None
+        async with self._uow() as uow:
+            member = await uow.members.by_calendar_token(feed_token_hash(token))
+            if member is None:
+                return None
+            group = (await uow.groups.get_many({member.group_id})).get(member.group_id)
+            if group is None:
+                return None
+            data, _ = await calendar_file(uow, group, self._clock.now(), self.room_links)
+            await uow.commit()  # the instance id may have been made now
+        return data
 
     async def member_back(self, platform: str, room_id: str, user_id: str) -> list[Outgoing]:
         """Someone known is present again (a platform that reports presence without a join
@@ -445,6 +465,7 @@ class Cercle:
                 text=incoming.text,
                 told_in_room=self._told_in_room,
                 room_links=self.room_links,
+                feed_base=self.feed_base,
             )
             enrols = not incoming.private
             try:

@@ -99,6 +99,10 @@ class MemberRepository(Protocol):
         """:meth:`list` for several groups in one query; a group without members is left out."""
         ...
 
+    async def by_calendar_token(self, token_hash: str) -> Member | None:
+        """The member whose private calendar link has this token (by its SHA-256)."""
+        ...
+
 
 class SessionRepository(Protocol):
     async def get(self, session_id: int) -> Session | None: ...

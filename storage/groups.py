@@ -146,6 +146,13 @@ _MEMBERS_OF_GROUPS = (
 )
 
 
+_BY_CALENDAR_TOKEN = select(members).where(members.c.calendar_token == bindparam("token"))
+
+
+def _by_calendar_token(connection: Connection, token_hash: str) -> Member | None:
+    return one(connection, _BY_CALENDAR_TOKEN, {"token": token_hash}, MEMBER)
+
+
 def get_member(connection: Connection, group_id: int, user_id: str) -> Member | None:
     return one(connection, _GET_MEMBER, {"group_id": group_id, "user_id": user_id}, MEMBER)
 
@@ -214,3 +221,6 @@ class SqlMembers(Repository):
 
     async def of_groups(self, group_ids: Collection[int]) -> Mapping[int, Sequence[Member]]:
         return await self._tx.run(_members_of_groups, group_ids)
+
+    async def by_calendar_token(self, token_hash: str) -> Member | None:
+        return await self._tx.run(_by_calendar_token, token_hash)

@@ -91,6 +91,7 @@ members = Table(
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("role_before_accompanying", ENUM, nullable=True),
     Column("timezone", String(64), nullable=True),
+    Column("calendar_token", String(64), nullable=True, index=True, unique=True),
 )
 
 sessions = Table(

@@ -155,6 +155,10 @@ class _Members(_Repo):
                 found.setdefault(group_id, []).append(member)
         return {g: sorted(ms, key=lambda m: (m.joined_at, m.user_id)) for g, ms in found.items()}
 
+    async def by_calendar_token(self, token_hash: str) -> Member | None:
+        found = [m for m in self.t.members.values() if m.calendar_token == token_hash]
+        return found[0] if found else None
+
 
 class _Sessions(_Repo):
     async def get(self, session_id: int) -> Session | None:

@@ -50,6 +50,8 @@ class Context:
     """Changes to the process's memory, made only once the command's transaction committed."""
     elsewhere: list[tuple[Group, list[Reply]]] = field(default_factory=list)
     """Replies for the rooms of other groups (e.g. forget-me hands the stick on everywhere)."""
+    feed_base: str | None = None
+    """Where private calendar links start (``[http] public_url``); None: not served here."""
     room_links: Mapping[str, RoomLink] = field(default_factory=dict)
     """Per platform, the web address of a room (see :attr:`bot.app.Cercle.room_links`)."""
 

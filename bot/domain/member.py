@@ -37,6 +37,9 @@ class Member:
     timezone: str | None = None
     """Their own time zone (``my timezone``), for the times of private messages; None: the
     group's."""
+    calendar_token: str | None = None
+    """The SHA-256 (hex) of their private calendar link's token (``session calendar link``);
+    the token itself is never stored.  Gone with them (``forget-me``) or with a new link."""
     role_before_accompanying: Role | None = None
     """The role they had when they began to attend as an accompanying person (an observer who
     accompanies someone), given back when they stop."""

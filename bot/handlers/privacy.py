@@ -49,6 +49,8 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
                 "accompanying_requested_at": _instant(member.accompanying_requested_at),
                 "language": member.language,
                 "timezone": member.timezone,
+                # Whether a private calendar link exists; its token is never stored.
+                "private_calendar_link": member.calendar_token is not None,
                 "joined_at": _instant(member.joined_at),
                 "last_seen_at": _instant(member.last_seen_at),
             }

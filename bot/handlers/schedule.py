@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -12,12 +15,13 @@ from bot import calendar, planning
 from bot.commands.arguments import Minutes, NoArgs, OneOf, Text
 from bot.commands.context import Context
 from bot.commands.when import Day, resolve
-from bot.domain import Series, Session, SessionState
+from bot.domain import Group, Series, Session, SessionState
 from bot.errors import NotFound, StateError, UsageError
 from bot.handlers import overlap
 from bot.handlers.common import SESSION_ID, OnOff
 from bot.i18n import defuse, format_duration, format_when, translate
 from bot.instance import instance_id
+from bot.ports import RoomLink, UnitOfWork
 from bot.recurrence import Frequency, Gap, frequency_of, place, rule_for
 from bot.replies import Attachment, Duration, Key, Reply, UserText, private, room
 
@@ -205,29 +209,73 @@ def _line(ctx: Context, session: Session, series: dict[int, Series]) -> str:
     return "• " + defuse(" · ".join(parts))
 
 
-async def ics(ctx: Context, args: NoArgs) -> list[Reply]:
-    series = await ctx.uow.series.of_group(ctx.group.id)
+@dataclass(frozen=True, slots=True)
+class CalendarArgs:
+    """``session calendar`` (the file), ``session calendar link [reset]`` (a private address
+    that calendar apps refresh by themselves)."""
+
+    link: Annotated[Literal["link"] | None, OneOf(aliases={"lien": "link", "abonnement": "link"})]
+    reset: Annotated[
+        Literal["reset"] | None,
+        OneOf(aliases={"nouveau": "reset", "renouveler": "reset", "new": "reset"}),
+    ]
+
+
+async def calendar_file(
+    uow: UnitOfWork, group: Group, now: dt.datetime, room_links: Mapping[str, RoomLink]
+) -> tuple[bytes, int]:
+    """The group's calendar and how many sessions it plans (the file and the feed share it)."""
+    series = await uow.series.of_group(group.id)
     sessions: list[Session] = []
     for item in series:
-        sessions += await ctx.uow.sessions.of_series(item.id)
-    sessions += [
-        s
-        for s in await ctx.uow.sessions.upcoming(ctx.group.id, ctx.now, 200)
-        if s.series_id is None
-    ]
+        sessions += await uow.sessions.of_series(item.id)
+    sessions += [s for s in await uow.sessions.upcoming(group.id, now, 200) if s.series_id is None]
     count = sum(1 for s in sessions if s.state is SessionState.SCHEDULED)
+    link = room_links.get(group.platform)
+    room_url = link(group.room_id) if link is not None else None
+    instance = await instance_id(uow)
+    data = calendar.build(group, series, sessions, now, instance=instance, room_url=room_url)
+    return data, count
+
+
+async def ics(ctx: Context, args: CalendarArgs) -> list[Reply]:
+    if args.link is not None or args.reset is not None:
+        return await _feed_link(ctx, reset=args.reset is not None)
+    data, count = await calendar_file(ctx.uow, ctx.group, ctx.now, ctx.room_links)
     if count == 0:
         return [private(ctx.user_id, "calendar.empty")]
-    link = ctx.room_links.get(ctx.group.platform)
-    room_url = link(ctx.group.room_id) if link is not None else None
-    instance = await instance_id(ctx.uow)
-    data = calendar.build(
-        ctx.group, series, sessions, ctx.now, instance=instance, room_url=room_url
-    )
     name = re.sub(r"[^a-z0-9]+", "-", ctx.group.name.lower()).strip("-") or "cercle"
     attachment = Attachment(f"{name}.ics", "text/calendar", data)
     reply = private(ctx.user_id, "calendar.ready", count=count)
     return [replace(reply, attachment=attachment)]
+
+
+async def _feed_link(ctx: Context, *, reset: bool) -> list[Reply]:
+    """A private subscription address: the token is shown once and only its hash is kept, so
+    a lost link is replaced (``reset``), never shown again; the old one stops at once."""
+    if ctx.feed_base is None:
+        return [private(ctx.user_id, "calendar.link_unavailable")]
+    if ctx.member.calendar_token is not None and not reset:
+        line = ctx.command_line("session", "calendar")
+        return [private(ctx.user_id, "calendar.link_exists", command=f"{line} {_link_words(ctx)}")]
+    token = new_feed_token()
+    ctx.member = replace(ctx.member, calendar_token=feed_token_hash(token))
+    await ctx.uow.members.update(ctx.member)
+    url = f"{ctx.feed_base}/calendar/{token}.ics"
+    key = "calendar.link_renewed" if reset else "calendar.link"
+    return [private(ctx.user_id, key, url=url), *ctx.seen_by_the_room()]
+
+
+def _link_words(ctx: Context) -> str:
+    return "lien nouveau" if ctx.language == "fr" else "link reset"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def remind(ctx: Context, args: OnOff) -> list[Reply]:

@@ -139,6 +139,31 @@ async def test_member_add_get_update(store: UnitOfWorkFactory) -> None:
         assert await uow.members.get(g.id, "@ana:example.org") == changed
 
 
+async def test_member_found_by_calendar_token_only_while_it_holds_it(
+    store: UnitOfWorkFactory,
+) -> None:
+    g = await seed_group(store)
+    ana = replace(
+        member(g.id, "@ana:example.org"),
+        calendar_token="a" * 64,
+        timezone="America/Montreal",
+        role_before_accompanying=Role.OBSERVER,
+    )
+    async with store() as uow:
+        await uow.members.add(ana)
+        await uow.members.add(member(g.id, "@bob:example.org"))
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.members.by_calendar_token("a" * 64) == ana
+        assert await uow.members.by_calendar_token("b" * 64) is None
+        await uow.members.update(replace(ana, calendar_token="b" * 64))
+        await uow.commit()
+    async with store() as uow:
+        assert await uow.members.by_calendar_token("a" * 64) is None, "a new link, the old gone"
+        found = await uow.members.by_calendar_token("b" * 64)
+        assert found is not None and found.user_id == "@ana:example.org"
+
+
 async def test_member_added_twice_is_refused(store: UnitOfWorkFactory) -> None:
     g = await seed_group(store)
     async with store() as uow:
