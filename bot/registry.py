@@ -230,6 +230,12 @@ COMMANDS: tuple[Command, ...] = (
         enrols=False,
     ),
     Command(
+        name="calendar",
+        help_key="help.calendar",
+        aliases={"fr": ("calendrier", "agenda")},
+        handler=schedule.ics,
+    ),
+    Command(
         name="my",
         help_key="help.my",
         aliases={"fr": ("mon", "ma")},
@@ -262,6 +268,7 @@ COMMANDS: tuple[Command, ...] = (
         name="session",
         help_key="help.session",
         aliases={"fr": ("séance",)},
+        permission=MODERATOR,
         subcommands=(
             Command(
                 name="start",
@@ -323,6 +330,7 @@ COMMANDS: tuple[Command, ...] = (
                 name="calendar",
                 help_key="help.session.calendar",
                 aliases={"fr": ("calendrier", "agenda")},
+                permission=MODERATOR,  # members have "calendar" of their own
                 handler=schedule.ics,
             ),
             Command(

@@ -256,7 +256,7 @@ async def _feed_link(ctx: Context, *, reset: bool) -> list[Reply]:
     if ctx.feed_base is None:
         return [private(ctx.user_id, "calendar.link_unavailable")]
     if ctx.member.calendar_token is not None and not reset:
-        line = ctx.command_line("session", "calendar")
+        line = ctx.command_line("calendar")
         return [private(ctx.user_id, "calendar.link_exists", command=f"{line} {_link_words(ctx)}")]
     token = new_feed_token()
     ctx.member = replace(ctx.member, calendar_token=feed_token_hash(token))

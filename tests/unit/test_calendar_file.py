@@ -26,7 +26,7 @@ def harness(store: InMemoryStore, language: str = "en") -> Harness:
 
 
 async def calendar_of(h: Harness, user: str) -> tuple[icalendar.Calendar, Attachment]:
-    said = await h.ok(user, "session calendar")
+    said = await h.ok(user, "calendar")
     [reply] = [o.reply for o in said.outgoing if o.reply.attachment]
     assert reply.attachment is not None
     assert reply.audience is Audience.PRIVATE
@@ -89,7 +89,7 @@ async def test_nothing_planned_is_a_kind_reply_not_an_empty_file() -> None:
     h = harness(InMemoryStore(), language="fr")
     await h.ok("mod", "agree")
     await h.ok("ann", "agree")
-    said = await h.ok("ann", "séance calendrier")
+    said = await h.ok("ann", "calendrier")
     assert not [o for o in said.outgoing if o.reply.attachment]
     assert said.private("ann") == [
         "📅 Aucune séance n’est planifiée pour l’instant\u202f: il n’y a rien à mettre dans "

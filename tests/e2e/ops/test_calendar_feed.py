@@ -107,16 +107,16 @@ async def test_a_private_link_is_fetched_renewed_and_revoked(
         await platform.say("mod", "agree")
         await platform.say("mod", "session schedule 2027-03-05 19:30 weekly Circle")
         await platform.say("ann", "agree")
-        first = link_in(await platform.say("ann", "session calendar link"))
+        first = link_in(await platform.say("ann", "calendar link"))
         status, body, kind = await fetch(port, first)
         assert status == 200 and kind.startswith("text/calendar")
         events = list(Calendar.from_ical(body).walk("VEVENT"))
         assert [str(e["SUMMARY"]) for e in events] == ["Circle"]
         assert "RRULE" in events[0]
 
-        again = await platform.say("ann", "session calendar link")
+        again = await platform.say("ann", "calendar link")
         assert "Vous avez déjà un lien d'agenda privé" in again[0]  # the group speaks French
-        second = link_in(await platform.say("ann", "session calendar link reset"))
+        second = link_in(await platform.say("ann", "calendar link reset"))
         assert second != first
         assert (await fetch(port, first))[0] == 404, "the old link stops at once"
         assert (await fetch(port, second))[0] == 200
@@ -143,10 +143,10 @@ async def test_without_a_public_address_no_link_is_offered(tmp_path: Path) -> No
         async with asyncio.timeout(20):
             await platform.ready.wait()
         await platform.say("ann", "agree")
-        said = await platform.say("ann", "session calendar link")
+        said = await platform.say("ann", "calendar link")
         assert said == [
             "📅 Les liens d'agenda ne sont pas proposés ici. Vous pouvez recevoir le fichier du "
-            "calendrier avec « séance calendrier »."
+            "calendrier avec « calendrier »."
         ]
     finally:
         stop.set()
