@@ -73,7 +73,7 @@ MIRRORED_KEYS = frozenset(
         "group.updated",
     }
 )
-MIRRORED_PREFIXES = ("schedule.", "cancel.", "theme.pick")
+MIRRORED_PREFIXES = ("schedule.", "cancel.", "theme.pick", "session.moved", "session.edited_")
 
 
 def changes_sessions(key: str) -> bool:

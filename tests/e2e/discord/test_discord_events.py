@@ -109,6 +109,37 @@ async def test_cancelling_sessions_cancels_their_events(
     assert await bot.platform.parts.state.rooms() == set(), "nothing left to remember"
 
 
+async def test_a_moved_or_edited_session_moves_its_event(
+    fake: FakeDiscord, world: World, bot: Bot
+) -> None:
+    await _schedule(fake, bot, world, _tomorrow())
+    [session] = await _sessions(bot, world)
+    [event] = _events(world)
+    later = _tomorrow() + timedelta(days=1, hours=1)
+    local = later.astimezone(PARIS)
+    moved = await bot.run(
+        fake.slash(
+            world.alice,
+            world.room,
+            "session",
+            "move",
+            id=session.id,
+            date=local.strftime("%Y-%m-%d"),
+            time=local.strftime("%H:%M"),
+        )
+    )
+    assert "est déplacée au" in texts(moved)
+    assert _events(world) == [event], "the same event, moved"
+    assert _start(event) == later
+    link = "https://visio.example.org/cercle_du_mardi"
+    await bot.run(
+        fake.slash(
+            world.alice, world.room, "session", "edit", id=session.id, field="note", value=link
+        )
+    )
+    assert event.data["description"].endswith(f"en observateur.\n{link}"), "shown literally"
+
+
 async def test_a_session_that_opens_by_itself_starts_its_event(
     fake: FakeDiscord, world: World, bot: Bot
 ) -> None:
