@@ -2,7 +2,10 @@
 SQLite outbox, leases) with one extra platform that writes every delivery to a file and prints
 its idempotency key, as a platform with idempotent sends would receive it.
 
-Usage: python crash_worker.py DATABASE_FILE SINK_FILE
+Usage: python crash_worker.py DATABASE_FILE SINK_FILE [CLOCK_OFFSET_SECONDS]
+
+The offset moves the worker's clock (not the timer's pace): a test can start it "later" than
+real time, past a due time, without waiting for it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.config import Config
@@ -41,11 +45,20 @@ class FileSink:
         self._file.close()
 
 
+class OffsetClock:
+    def __init__(self, seconds: float) -> None:
+        self.offset = timedelta(seconds=seconds)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
 def main() -> None:
     database, sink = Path(sys.argv[1]), Path(sys.argv[2])
+    offset = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     configure_logging("WARNING")
     config = Config().with_database(f"sqlite+aiosqlite:///{database}")
-    asyncio.run(serve(config, platforms=[FileSink(sink)]))
+    asyncio.run(serve(config, platforms=[FileSink(sink)], clock=OffsetClock(offset)))
 
 
 if __name__ == "__main__":

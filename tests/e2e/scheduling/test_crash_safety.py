@@ -16,11 +16,15 @@ import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import planning
+from bot.app import Cercle
+from bot.clock import ManualClock
 from bot.domain import Group, GroupDefaults, JobKind, JobState, Session
+from bot.events import Incoming
 from storage import SqlStore, create_engine, dispose, upgrade
 
 pytestmark = pytest.mark.e2e
@@ -62,10 +66,10 @@ class Worker:
     """A worker process and a thread that forwards its output lines, so that the test waits on
     a queue with a deadline instead of blocking for ever on a quiet pipe."""
 
-    def __init__(self, database: Path, sink: Path) -> None:
+    def __init__(self, database: Path, sink: Path, offset: float = 0.0) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CERCLE_")}
         self.process = subprocess.Popen(
-            [sys.executable, str(WORKER), str(database), str(sink)],
+            [sys.executable, str(WORKER), str(database), str(sink), str(offset)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -146,3 +150,85 @@ def test_a_burst_of_reminders_survives_sigkill_exactly_once(tmp_path: Path) -> N
     states = asyncio.run(job_states(database))
     assert states.get(JobState.DONE, 0) + states.get(JobState.PENDING, 0) == REMINDERS
     assert JobState.MISSED not in states
+
+
+async def move_and_read(database: Path, clock: ManualClock) -> tuple[datetime, set[str], set[str]]:
+    """One session at S with a 1-minute reminder; moved a minute later by a moderator's
+    command, as another process of the same deployment would; returns the session's id and
+    the keys its old and new reminder jobs would be delivered with."""
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        store = SqlStore(engine)
+        start = clock.now().replace(second=0, microsecond=0) + timedelta(minutes=2)
+        async with store() as uow:
+            group = await uow.groups.get("sink", "room")
+            assert group is not None
+            [session] = await uow.sessions.add_many([Session.scheduled(group.id, start, 90)])
+            await planning.plan(uow, group, [session], clock.now())
+            await uow.commit()
+        async with store() as uow:
+            old = {f"job:{j.id}:room:0" for j in await uow.jobs.list(group.id)}
+        app = Cercle(store, clock, GroupDefaults(reminder_leads=(1,)))
+        local = (start + timedelta(minutes=1)).astimezone(ZoneInfo(group.timezone))
+        moved = await app.handle(
+            Incoming(
+                "sink",
+                "room",
+                "mod",
+                "Mod",
+                f"session move {session.id} {local:%Y-%m-%d} {local:%H:%M}",
+                "e-move",
+                is_moderator=True,
+            )
+        )
+        assert "session.moved" in [o.reply.key for o in moved]
+        async with store() as uow:
+            jobs = await uow.jobs.list(group.id)
+        new = {
+            f"job:{j.id}:room:0"
+            for j in jobs
+            if j.state is JobState.PENDING and j.kind is JobKind.REMINDER
+        }
+        assert new and not new & old
+        return start, old, new
+    finally:
+        await dispose(engine)
+
+
+def test_a_move_then_sigkill_reminds_once_at_the_new_time_only(tmp_path: Path) -> None:
+    """The worker runs; a moderator moves a session a minute later (its old reminder due within
+    two minutes); the worker is killed -9 at once; a new worker starts with its clock shifted
+    just past the new reminder's time (so past the old one's too): the new reminder comes once,
+    the old one never."""
+    database, sink = tmp_path / "move.db", tmp_path / "sink.jsonl"
+    asyncio.run(prepare_group(database))
+    first = Worker(database, sink)
+    try:
+        assert first.next_line() == "ready"
+        clock = ManualClock(datetime.now(UTC))
+        start, old, new = asyncio.run(move_and_read(database, clock))
+    finally:
+        first.stop(signal.SIGKILL)
+    offset = (start - datetime.now(UTC)).total_seconds() + 10  # the new reminder: due 10 s ago
+    second = Worker(database, sink, offset=offset)
+    delivered: set[str] = set()
+    try:
+        second.deliveries(len(new), delivered, new)
+    finally:
+        second.stop(signal.SIGTERM)
+    lines = [json.loads(line)["key"] for line in sink.read_text(encoding="utf-8").splitlines()]
+    assert set(lines) == new, "the new time's reminder, once (its opening is a minute later)"
+    assert not set(lines) & old
+
+
+async def prepare_group(database: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        await upgrade(engine)
+        async with SqlStore(engine)() as uow:
+            await uow.groups.add(
+                Group.new("sink", "room", GroupDefaults(reminder_leads=(1,)), datetime.now(UTC))
+            )
+            await uow.commit()
+    finally:
+        await dispose(engine)
