@@ -22,7 +22,8 @@ from bot.replies import Reply, room
 
 
 async def present(ctx: Context, session: Session) -> list[Member]:
-    """Who is called: participants (and accompanying persons) seen during this session, in the
+    """Who is called (in a round, or queued by ``stick round``): participants (and accompanying
+    persons) seen during this session who may speak (charter accepted where required), in the
     order they arrived in the group; observers never."""
     opened = session.opened_at or session.planned_start
     everyone = await ctx.uow.members.list(ctx.group.id)

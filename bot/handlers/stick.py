@@ -13,7 +13,7 @@ from bot.commands.arguments import MemberName, NoArgs, Number, OneOf, Text
 from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
-from bot.domain.member import Member, Role
+from bot.domain.member import Member
 from bot.domain.stick import HandKind
 from bot.errors import StateError, UsageError
 from bot.handlers import rounds
@@ -26,7 +26,6 @@ from bot.handlers.stick_flow import (
     nudge_key,
     open_stick,
     queue_params,
-    remember,
     schedule_nudge,
     spoken_time,
 )
@@ -259,16 +258,7 @@ async def round_(ctx: Context, args: Round) -> list[Reply]:
     if args.action == "stop":
         return await rounds.stop(ctx)
     session, stick = await open_stick(ctx)
-    opened = session.opened_at or session.planned_start
-    everyone = await ctx.uow.members.list(ctx.group.id)
-    remember(ctx, everyone)
-    present = [
-        m
-        for m in everyone
-        if m.role is not Role.OBSERVER
-        and m.present_since(opened)
-        and (m.charter_accepted_at is not None or not ctx.group.charter_required)
-    ]
+    present = await rounds.present(ctx, session)
     change = rules.round_table(stick, tuple(m.user_id for m in present), ctx.now)
     added = [m for m in present if m.user_id not in stick.queue and m.user_id != stick.holder]
     if not added:
