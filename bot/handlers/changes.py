@@ -29,7 +29,18 @@ from bot.handlers import overlap
 from bot.handlers.common import SESSION_ID
 from bot.handlers.schedule import placed
 from bot.recurrence import frequency_of, occurrences, rule_for
-from bot.replies import Duration, Key, Param, Place, Reply, UserText, private, room
+from bot.replies import (
+    Duration,
+    InZone,
+    Key,
+    Param,
+    Place,
+    Reply,
+    UserText,
+    ZoneCity,
+    private,
+    room,
+)
 
 ALL_WORDS = {"tout": "all", "toutes": "all", "serie": "all", "series": "all", "suite": "all"}
 NOTE_LENGTH = 300
@@ -87,18 +98,32 @@ async def _retime(ctx: Context, sessions: list[Session]) -> None:
     await planning.plan(ctx.uow, ctx.group, sessions, ctx.now)
 
 
-async def _told(ctx: Context, key: str, params: dict[str, Param]) -> list[Reply]:
-    """The members who asked for private reminders, told privately (the room is told too)."""
+async def _told(ctx: Context, key: str, before: dt.datetime, after: dt.datetime) -> list[Reply]:
+    """The members who asked for private reminders, told privately (the room is told too); in
+    their own time zone when they gave one, the group's time named beside it."""
     told: dict[str, Param] = {
-        **params,
+        "before": before,
+        "after": after,
         "group": UserText(ctx.group.name),
         "place": Place(ctx.group.platform, ctx.group.room_id),
     }
-    return [
-        private(m.user_id, f"{key}_private", **told)
-        for m in await ctx.uow.members.list(ctx.group.id)
-        if m.dm_reminders and m.user_id != ctx.user_id
-    ]
+    zone = ctx.group.timezone
+    replies = []
+    for m in await ctx.uow.members.list(ctx.group.id):
+        if not m.dm_reminders or m.user_id == ctx.user_id:
+            continue
+        if m.timezone is None or m.timezone == zone:
+            replies.append(private(m.user_id, f"{key}_private", **told))
+            continue
+        elsewhere: dict[str, Param] = {
+            **told,
+            "before": InZone(before, m.timezone),
+            "after": InZone(after, m.timezone),
+            "group_time": InZone(after, zone, time_only=True),
+            "group_city": ZoneCity(zone),
+        }
+        replies.append(private(m.user_id, f"{key}_private_elsewhere", **elsewhere))
+    return replies
 
 
 async def move(ctx: Context, args: Move) -> list[Reply]:
@@ -118,8 +143,7 @@ async def move(ctx: Context, args: Move) -> list[Reply]:
         moved = [session.moved_to(start)]
         key = "session.moved"
     await _retime(ctx, moved)
-    params: dict[str, Param] = {"before": before, "after": start}
-    return [room(key, **params), *await _told(ctx, key, params)]
+    return [room(key, before=before, after=start), *await _told(ctx, key, before, start)]
 
 
 async def _move_series(

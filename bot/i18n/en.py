@@ -356,6 +356,8 @@ MESSAGES: dict[str, str] = {
     "schedule.overlap": "📅 This time overlaps session #{id} of {when}. Nothing is changed yet. To keep it anyway, type “{command}” again within 10 minutes.",
     "session.moved": "📅 The session of {before} moves to {after}. Please note the change.",
     "session.moved_private": "📅 “{group}”: the session of {before} moves to {after}. To get there: {place}.",
+    "session.moved_private_elsewhere": "📅 “{group}”: the session of {before} moves to {after} your time ({group_time} in {group_city}). To get there: {place}.",
+    "session.moved_series_private_elsewhere": "📅 “{group}”: the sessions from {before} on change day or time, now {after} your time ({group_time} in {group_city}), then at the same rhythm. To get there: {place}.",
     "session.moved_series": "📅 The sessions from {before} on change day or time: now {after}, then at the same rhythm.",
     "session.moved_series_private": "📅 “{group}”: the sessions from {before} on change day or time, now {after}, then at the same rhythm. To get there: {place}.",
     "session.edited_title": "📅 Session of {when}: the title is now “{value}” ({count} {count|session|sessions}).",

@@ -364,6 +364,8 @@ MESSAGES: dict[str, str] = {
     "schedule.overlap": "📅 Ce créneau chevauche la séance n° {id} du {when}. Rien n'est encore changé. Pour le garder quand même, refaites « {command} » dans les 10 minutes.",
     "session.moved": "📅 La séance du {before} est déplacée au {after}. Merci de noter ce changement.",
     "session.moved_private": "📅 « {group} » : la séance du {before} est déplacée au {after}. Pour y aller : {place}.",
+    "session.moved_private_elsewhere": "📅 « {group} » : la séance du {before} est déplacée au {after} chez vous ({group_time} à l'heure de {group_city}). Pour y aller : {place}.",
+    "session.moved_series_private_elsewhere": "📅 « {group} » : les séances à partir du {before} changent de jour ou d'heure, désormais le {after} chez vous ({group_time} à l'heure de {group_city}), puis au même rythme. Pour y aller : {place}.",
     "session.moved_series": "📅 Les séances à partir du {before} changent de jour ou d'heure : désormais le {after}, puis au même rythme.",
     "session.moved_series_private": "📅 « {group} » : les séances à partir du {before} changent de jour ou d'heure, désormais le {after}, puis au même rythme. Pour y aller : {place}.",
     "session.edited_title": "📅 Séance du {when} : le titre est désormais « {value} » ({count} {count|séance concernée|séances concernées}).",

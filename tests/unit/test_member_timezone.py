@@ -74,3 +74,20 @@ async def test_in_english_and_in_my_data_and_gone_with_forget_me() -> None:
     assert json.loads(data.data)["memberships"][0]["timezone"] == "America/Montreal"
     await h.ok("ann", "forget-me confirm")
     assert not [m for (_, u), m in store.tables.members.items() if u == "ann"]
+
+
+async def test_a_move_is_told_in_her_own_time_too() -> None:
+    store = InMemoryStore()
+    h = montreal(store)
+    await h.ok("mod", "accepte")
+    await h.ok("léa", "accepte")
+    await h.ok("léa", "mon fuseau Europe/Paris")
+    await h.ok("léa", "rappels oui")
+    await h.ok("mod", "séance planifier 2026-12-01 19:30 90m")
+    [session_id] = store.tables.sessions
+    moved = await h.ok("mod", f"séance déplacer {session_id} 2026-12-03 19:30")
+    assert moved.private("léa") == [
+        "📅 « room-1 » : la séance du mercredi 2 décembre 2026 à 1 h 30 est déplacée au "
+        "vendredi 4 décembre 2026 à 1 h 30 chez vous (19 h 30 à l'heure de Montreal). "
+        "Pour y aller : room-1."
+    ]
