@@ -24,7 +24,7 @@ from bot.domain import (
     SpeakingTurn,
     Stick,
 )
-from bot.domain.stick import raise_hand
+from bot.domain.stick import RoundKind, raise_hand
 from bot.instance import instance_id
 from bot.ports import ActiveStick, UnitOfWorkFactory
 from storage import SqlStore
@@ -334,6 +334,10 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         reply="@bob:example.org",
         process=("@cy:example.org",),
         notices={"@zoe:example.org": "deuil périnatal"},
+        raised_at={"@bob:example.org": at(4), "@zoe:example.org": at(5)},
+        away={"@ana:example.org": at(6)},
+        round=RoundKind.CLOSING,
+        after_round=("@eve:example.org", "@dan:example.org"),
     )
     async with store() as uow:
         await uow.sticks.save(held)  # replaces the first save
