@@ -169,6 +169,7 @@ sticks = Table(
     Column("process", JSON, nullable=False),
     Column("notices", JSON, nullable=False),
     Column("round", String(16), nullable=True),
+    Column("holder_round", String(16), nullable=True),
     Column("after_round", JSON, nullable=False),
     Column("raised_at", JSON, nullable=False),
     Column("away", JSON, nullable=False),
@@ -187,6 +188,7 @@ speaking_turns = Table(
     Column("user_id", String(255), nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime, nullable=False),
+    Column("round", String(16), nullable=True),
     # (session_id, user_id) lets "who has spoken" be answered from the index alone.
     Index(None, "session_id", "user_id"),
 )

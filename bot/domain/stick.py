@@ -71,6 +71,9 @@ class Stick:
     check (the check names this instant, so a hand lowered and raised again is a new one)."""
     round: RoundKind | None = None
     """The tour de table going on, if any: the queue is its order."""
+    holder_round: RoundKind | None = None
+    """The round in which the holder was called (None for a turn taken on the open floor): the
+    speaking log tells the two apart, as a turn in a round may well be a pass."""
     after_round: tuple[str, ...] = ()
     """Hands raised during a round: they join the line, in this order, when it ends."""
     away: dict[str, datetime] = field(default_factory=dict)
@@ -103,6 +106,8 @@ class Handover:
     current: str | None
     notice: str | None = None
     """The content notice ``current`` gave while waiting, to tell the room now."""
+    previous_round: RoundKind | None = None
+    """The round in which ``previous`` had been called, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,9 @@ class SpeakingTurn:
     user_id: str
     started_at: datetime
     ended_at: datetime
+    round: RoundKind | None = None
+    """The round in which this turn was given (everyone present is called and may pass at
+    once), or None for a turn asked for on the open floor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +129,9 @@ class StickChange:
     handovers: tuple[Handover, ...] = ()
     round_ended: RoundKind | None = None
     """The round that this change finished (the last person in it spoke or passed)."""
+    still_waiting: tuple[str, ...] = ()
+    """When a closing round finished: the hands raised during it, still up as the session
+    ends (nobody gets the stick after a closing round)."""
 
 
 def _queued(stick: Stick, queue: tuple[str, ...]) -> Stick:
@@ -152,11 +163,15 @@ def _joined(stick: Stick, users: Iterable[str], now: datetime) -> dict[str, date
 
 def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
     notice = stick.notices.get(user) if user else None
-    handover = Handover(stick.holder, stick.holder_since, user, notice)
+    handover = Handover(stick.holder, stick.holder_since, user, notice, stick.holder_round)
     spoken = stick.spoken | {user} if user else stick.spoken
     queue = tuple(u for u in stick.queue if u != user)
     moved = replace(
-        _queued(stick, queue), holder=user, holder_since=now if user else None, spoken=spoken
+        _queued(stick, queue),
+        holder=user,
+        holder_since=now if user else None,
+        holder_round=stick.round if user else None,
+        spoken=spoken,
     )
     moved = replace(moved, away=_present_in_line(stick.away, {*moved.queue, user}))
     return StickChange(moved, (handover,))
@@ -164,9 +179,14 @@ def _hand_to(stick: Stick, user: str | None, now: datetime) -> StickChange:
 
 def _settle(change: StickChange, now: datetime) -> StickChange:
     """When nobody holds the stick, the first in the queue gets it; when a round has nobody
-    left to call, it ends and the hands raised meanwhile form the line."""
+    left to call, it ends and the hands raised meanwhile form the line (after a closing round
+    the session ends: they are only reported, nobody gets the stick)."""
     stick = change.stick
     ended = change.round_ended
+    if stick.holder is None and not stick.queue and stick.round is RoundKind.CLOSING:
+        waiting = stick.after_round
+        over = replace(stick, round=None, after_round=())
+        return StickChange(over, change.handovers, RoundKind.CLOSING, waiting)
     if stick.holder is None and not stick.queue and stick.round is not None:
         ended = stick.round
         waiting = stick.after_round
@@ -336,6 +356,7 @@ def give(stick: Stick, user: str, now: datetime) -> StickChange:
     they go to the head of the line and speak again next (a moderator can still move them)."""
     if stick.holder == user:
         raise StateError("error.already_holds")
+    stick = _not_after_round(stick, user)  # a hand raised during a round: given now, not twice
     given = _hand_to(stick, user, now)
     if stick.holder is None:
         return given
@@ -400,7 +421,8 @@ def round_table(stick: Stick, users: tuple[str, ...], now: datetime) -> StickCha
     """Queue everyone in ``users`` who is neither holding the stick nor already waiting."""
     waiting = set(stick.queue)
     added = tuple(u for u in dict.fromkeys(users) if u != stick.holder and u not in waiting)
-    joined = replace(stick, raised_at=_joined(stick, added, now))
+    after_round = tuple(u for u in stick.after_round if u not in added)  # called now: not twice
+    joined = replace(stick, raised_at=_joined(stick, added, now), after_round=after_round)
     return _settle(StickChange(_queued(joined, (*stick.queue, *added))), now)
 
 
@@ -433,5 +455,5 @@ def without(stick: Stick, user_id: str) -> Stick:
     stick = _not_after_round(stick, user_id)
     queue = tuple(u for u in stick.queue if u != user_id)
     if stick.holder == user_id:
-        return _queued(replace(stick, holder=None, holder_since=None), queue)
+        return _queued(replace(stick, holder=None, holder_since=None, holder_round=None), queue)
     return _queued(stick, queue)

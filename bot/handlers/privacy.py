@@ -81,6 +81,7 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
                 "session": turn.session_id,
                 "started_at": _instant(turn.started_at),
                 "ended_at": _instant(turn.ended_at),
+                "round": None if turn.round is None else turn.round.value,
             }
             for group_id, turn in record.turns
         ],

@@ -165,18 +165,20 @@ async def end(ctx: Context, args: End) -> list[Reply]:
 
 
 @after_closing_round
-async def close(ctx: Context, session: Session) -> list[Reply]:
-    """The end of a session: turns logged, jobs cancelled, the stick put away, the summary."""
+async def close(ctx: Context, session: Session, still_waiting: tuple[str, ...] = ()) -> list[Reply]:
+    """The end of a session: turns logged, jobs cancelled, the stick put away, the summary.
+    ``still_waiting``: the hands raised during a closing round that just ended."""
     session = await ctx.uow.sessions.get(session.id) or session
     closed = session.close(ctx.now)
     await ctx.uow.sessions.update(closed)
     ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
     await ctx.uow.jobs.cancel_for_session(session.id)
     stick = await load_stick(ctx, session)
-    waiting = stick.queue
+    # Raised hands: during a round the queue is the round's order, the hands wait apart.
+    waiting = (*still_waiting, *(stick.queue if stick.round is None else stick.after_round))
     if stick.holder is not None and stick.holder_since is not None:
         await ctx.uow.sticks.add_turn(
-            SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now)
+            SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now, stick.holder_round)
         )
         await ctx.uow.jobs.cancel(nudge_key(session.id, stick.holder, stick.holder_since))
     await ctx.uow.sticks.save(Stick(session_id=session.id, turn_minutes=stick.turn_minutes))

@@ -14,7 +14,7 @@ from bot.commands.context import Context
 from bot.commands.parser import fold
 from bot.domain import stick as rules
 from bot.domain.member import Member
-from bot.domain.stick import HandKind
+from bot.domain.stick import HandKind, RoundKind
 from bot.errors import StateError, UsageError
 from bot.handlers import rounds
 from bot.handlers.common import OneMember, find_member, notify_moderators, ref
@@ -109,7 +109,9 @@ async def hand(ctx: Context, args: Hand) -> list[Reply]:
         if retyped:
             return replies
     if ctx.user_id in change.stick.after_round:  # a round goes on: after it
-        replies.insert(0, room("round.hand_after", member=ref(ctx.member)))
+        closing = change.stick.round is RoundKind.CLOSING  # after which the session ends
+        key = "round.hand_after_closing" if closing else "round.hand_after"
+        replies.insert(0, room(key, member=ref(ctx.member)))
     elif change.stick.holder != ctx.user_id:
         position = change.stick.queue.index(ctx.user_id) + 1
         key = f"stick.hand_retyped_{kind.value}" if retyped else _RAISED[kind]

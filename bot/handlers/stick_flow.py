@@ -96,7 +96,8 @@ async def members_named(ctx: Context, stick: Stick) -> dict[str, Member]:
     return {u: ctx.known[u] for u in stick.in_line if u in ctx.known}
 
 
-SessionCloser = Callable[["Context", Session], Awaitable[list[Reply]]]
+SessionCloser = Callable[["Context", Session, tuple[str, ...]], Awaitable[list[Reply]]]
+"""Ends a session; the tuple: who still had a hand up (raised during the closing round)."""
 _AFTER_CLOSING_ROUND: list[SessionCloser] = []
 
 
@@ -119,7 +120,13 @@ async def apply_change(
     for handover in change.handovers:
         if handover.previous is not None and handover.previous_since is not None:
             await ctx.uow.sticks.add_turn(
-                SpeakingTurn(session.id, handover.previous, handover.previous_since, ctx.now)
+                SpeakingTurn(
+                    session.id,
+                    handover.previous,
+                    handover.previous_since,
+                    ctx.now,
+                    handover.previous_round,
+                )
             )
             if stick.turn_minutes is not None:  # otherwise no nudge was ever scheduled
                 key = nudge_key(session.id, handover.previous, handover.previous_since)
@@ -137,14 +144,14 @@ async def apply_change(
                 replies.append(content_notice(holder, notice))
             replies.append(room("stick.turn_of", member=holder))
             replies.append(private(stick.holder, "stick.your_turn"))
-        else:
+        elif change.round_ended is not RoundKind.CLOSING:  # the session ends: nothing is free
             replies.append(room("stick.free"))
     replies.append(panel(stick, members))
     if change.round_ended is not None:
         replies.append(room(f"round.{change.round_ended.value}_done"))
         if change.round_ended is RoundKind.CLOSING:
             for close in _AFTER_CLOSING_ROUND:
-                replies += await close(ctx, session)
+                replies += await close(ctx, session, change.still_waiting)
     return replies
 
 

@@ -3,8 +3,10 @@ ends, its moderators are told privately who spoke how often and how long, who wa
 with a raised hand, and who did not speak.  Nothing about what anyone said; nothing public.
 
 It is computed from the speaking log (``speaking_turns``: who held the stick, from when to
-when), which ``my-data`` already shows each member for themselves and ``forget-me`` erases: the
-summary itself is not stored.
+when, and whether it was given in a round), which ``my-data`` already shows each member for
+themselves and ``forget-me`` erases: the summary itself is not stored.  Turns given in an
+opening or closing round are not counted as speaking: everyone present is called in a round and
+many pass at once; the summary says which rounds there were instead.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ async def for_moderators(
     hand up when it ended), privately to each moderator."""
     count: dict[str, int] = {}
     spoken: dict[str, timedelta] = {}
-    for turn in turns:  # in the order people first spoke
+    rounds = tuple(dict.fromkeys(t.round for t in turns if t.round is not None))
+    for turn in (t for t in turns if t.round is None):  # in the order people first spoke
         count[turn.user_id] = count.get(turn.user_id, 0) + 1
         spoken[turn.user_id] = spoken.get(turn.user_id, timedelta()) + (
             turn.ended_at - turn.started_at
@@ -59,11 +62,14 @@ async def for_moderators(
     )
     waited = [_named(members, u) for u in waiting if u not in count]
     silent = [ref(m) for m in present if m.user_id not in count and m.user_id not in waiting]
+    told: dict[str, Param] = {
+        "speakers": Lines(speakers) if speakers else Key("summary.nobody"),
+        "waited": _people(waited),
+        "silent": _people(silent),
+    }
+    if not rounds:
+        return await notify_moderators(ctx.uow, ctx.group.id, "summary.moderators", **told)
+    kinds = tuple(Key(f"summary.round.{kind.value}") for kind in rounds)
     return await notify_moderators(
-        ctx.uow,
-        ctx.group.id,
-        "summary.moderators",
-        speakers=Lines(speakers) if speakers else Key("summary.nobody"),
-        waited=_people(waited),
-        silent=_people(silent),
+        ctx.uow, ctx.group.id, "summary.moderators_rounds", **told, rounds=kinds
     )

@@ -12,6 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from bot.domain import JobKind, JournalEntry, PauseRequest, SpeakingTurn, Stick, Theme, ThemeVote
+from bot.domain.stick import RoundKind
 from bot.errors import NotesUnreadable
 from bot.ports import UnitOfWorkFactory
 from storage.journal_crypto import KEY_VARIABLE, JournalCipher, JournalKeyError, load_cipher
@@ -154,6 +155,7 @@ async def test_collect_and_erase_everything_about_one_person(backend: Backend) -
         await uow.sticks.save(Stick(session.id, holder=bob, holder_since=T0, queue=(ann,)))
         await uow.sticks.add_turn(SpeakingTurn(session.id, ann, T0, at(3)))
         await uow.sticks.add_turn(SpeakingTurn(session.id, bob, at(3), at(5)))
+        await uow.sticks.add_turn(SpeakingTurn(session.id, ann, at(5), at(6), RoundKind.CLOSING))
         await uow.pauses.add(PauseRequest(0, session.id, ann, at(4)))
         await uow.pauses.add(PauseRequest(0, session.id, None, at(4)))
         voted = await uow.themes.add(theme(g.id, ann, "voted by bob"))
@@ -183,7 +185,10 @@ async def test_collect_and_erase_everything_about_one_person(backend: Backend) -
     assert all(m.user_id == ann for _, m in record.memberships)
     assert sorted(t.text for t in record.themes) == ["nobody voted", "picked", "voted by bob"]
     assert sorted(t.text for _, t in record.votes) == ["bob's", "voted by bob"]
-    assert [(gid, t.ended_at) for gid, t in record.turns] == [(g.id, at(3))]
+    assert [(gid, t.ended_at, t.round) for gid, t in record.turns] == [
+        (g.id, at(3), None),
+        (g.id, at(6), RoundKind.CLOSING),
+    ]
     assert [(gid, p.requested_by) for gid, p in record.pauses] == [(g.id, ann)]
     assert [(gid, s.queue) for gid, s in record.places] == [(g.id, (ann,))]
     assert [n.text for n in record.journal] == ["mine"]

@@ -337,6 +337,7 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         raised_at={"@bob:example.org": at(4), "@zoe:example.org": at(5)},
         away={"@ana:example.org": at(6)},
         round=RoundKind.CLOSING,
+        holder_round=RoundKind.CLOSING,
         after_round=("@eve:example.org", "@dan:example.org"),
     )
     async with store() as uow:
@@ -423,6 +424,8 @@ async def test_turns_in_logged_order_for_one_session(store: UnitOfWorkFactory) -
         SpeakingTurn(session.id, "@bob:example.org", at(5), at(9)),
         SpeakingTurn(session.id, "@ana:example.org", at(1), at(5)),  # logged late
         SpeakingTurn(session.id, "@bob:example.org", at(9), at(9.5)),
+        SpeakingTurn(session.id, "@cy:example.org", at(9.5), at(9.6), RoundKind.CLOSING),
+        SpeakingTurn(session.id, "@ana:example.org", at(0), at(0.1), RoundKind.OPENING),
     ]
     async with store() as uow:
         assert await uow.sticks.turns(session.id) == []

@@ -91,7 +91,7 @@ async def test_the_comparison_does_see_differences(sql_backend: Backend) -> None
 
 async def test_upgrade_is_idempotent_and_at_head(sql_backend: Backend) -> None:
     assert sql_backend.engine is not None
-    assert head() == "0015_calendar_links"
+    assert head() == "0016_round_turns"
     assert await current_revision(sql_backend.engine) == head()
     await upgrade(sql_backend.engine)
     assert await current_revision(sql_backend.engine) == head()

@@ -4,6 +4,7 @@ restart in the middle changes nothing."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -155,3 +156,106 @@ async def test_nobody_there_yet_for_the_opening_round() -> None:
         "with “stick round”."
     )
     await h.advance(timedelta(minutes=1))
+
+
+def test_a_hand_raised_during_a_round_given_the_stick_or_called_is_not_called_twice() -> None:
+    stick = rules.start_round(Stick(session_id=1), RoundKind.OPENING, ("ann", "bob"), T0).stick
+    stick = rules.raise_hand(stick, "dan", T0).stick  # waits for the end of the round
+    given = rules.give(stick, "dan", T0).stick
+    assert (given.holder, given.queue, given.after_round) == ("dan", ("ann", "bob"), ())
+    assert given.holder_round is RoundKind.OPENING, "given the floor within the round"
+    called = rules.round_table(stick, ("ann", "bob", "dan"), T0).stick
+    assert (called.holder, called.queue, called.after_round) == ("ann", ("bob", "dan"), ())
+    for user in ("ann", "bob"):
+        called = rules.pass_turn(called, user, T0).stick
+    end = rules.pass_turn(called, "dan", T0)
+    assert end.round_ended is RoundKind.OPENING and end.stick.holder is None, "once"
+
+
+def test_turns_in_a_round_are_marked_as_such_and_the_floor_after_it_is_not() -> None:
+    stick = rules.raise_hand(Stick(session_id=1), "eve", T0).stick  # Eve speaks freely
+    stick = rules.start_round(stick, RoundKind.OPENING, ("ann", "eve"), T0).stick
+    stick = rules.raise_hand(stick, "dan", T0).stick
+    assert stick.holder_round is None, "Eve finishes her own turn first"
+    eve = rules.pass_turn(stick, "eve", T0)
+    assert [h.previous_round for h in eve.handovers if h.previous] == [None]
+    assert eve.stick.holder_round is RoundKind.OPENING
+    ann = rules.pass_turn(eve.stick, "ann", T0)
+    assert [h.previous_round for h in ann.handovers if h.previous] == [RoundKind.OPENING]
+    assert (ann.stick.holder, ann.stick.holder_round) == ("dan", None)
+
+
+def test_nobody_gets_the_stick_after_the_closing_round() -> None:
+    stick = rules.start_round(Stick(session_id=1), RoundKind.CLOSING, ("ann",), T0).stick
+    stick = rules.raise_hand(stick, "dan", T0).stick
+    end = rules.pass_turn(stick, "ann", T0)
+    assert (end.round_ended, end.still_waiting) == (RoundKind.CLOSING, ("dan",))
+    assert (end.stick.holder, end.stick.queue, end.stick.round, end.stick.after_round) == (
+        None,
+        (),
+        None,
+        (),
+    )
+
+
+async def test_a_hand_raised_during_the_closing_round_is_told_the_session_ends_after_it() -> None:
+    h = Harness()
+    await _group(h)
+    await h.ok("mod", "group set summary on")
+    await h.ok("mod", "session start")
+    for user in ("ann", "bob", "cat"):
+        await h.ok(user, "queue")
+    await h.ok("mod", "session end round")
+    await h.ok("dan", "agree")
+    raised = await h.ok("dan", "hand")
+    assert raised.room[0] == (
+        "✋ Dan raises a hand. The session ends after this closing round: a moderator may give "
+        "them the floor before it does."
+    )
+    for user in ("mod", "ann", "bob"):
+        await h.ok(user, "pass")
+    done = await h.ok("cat", "pass")
+    assert done.room[:2] == [
+        "Cat passed the stick. Thank you for sharing.",
+        "Thank you for this last round.",
+    ]
+    assert not any("Dan has the talking stick" in t or "stick is free" in t for t in done.room)
+    assert any(t.startswith("🌙 The session is closed") for t in done.room)
+    [summary] = [t for t in done.private("mod") if t.startswith("Summary")]
+    assert "Still waiting with a raised hand at the end, without having spoken: Dan" in summary
+
+
+async def test_a_moderator_gives_the_floor_to_a_hand_raised_during_the_closing_round() -> None:
+    h = Harness()
+    await _group(h)
+    await h.ok("mod", "session start")
+    await h.ok("ann", "queue")
+    await h.ok("mod", "session end round")
+    await h.ok("dan", "agree")
+    await h.ok("dan", "hand")
+    given = await h.ok("mod", "stick give Dan")
+    assert "🎤 Dan has the talking stick." in given.room
+    await h.ok("dan", "pass")  # then the round goes on: Mod (interrupted), Ann, Bob, Cat
+    for user in ("mod", "ann", "bob"):
+        assert "Dan has the talking stick" not in " ".join((await h.ok(user, "pass")).room)
+    done = await h.ok("cat", "pass")
+    assert any(t.startswith("🌙 The session is closed") for t in done.room)
+    assert not any("Dan has the talking stick" in t for t in done.room), "not a second time"
+
+
+async def test_my_data_says_which_turns_were_given_in_a_round() -> None:
+    h = Harness()
+    await _group(h)
+    await h.ok("mod", "session start round")
+    await h.ok("mod", "pass")
+    await h.ok("ann", "pass")  # in the round
+    await h.ok("ann", "hand")  # waits for its end
+    await h.ok("bob", "pass")
+    await h.ok("cat", "pass")  # Ann on the open floor
+    h.clock.advance(timedelta(minutes=4))
+    await h.ok("ann", "pass")
+    exported = await h.ok("ann", "my-data")
+    [data] = [o.reply for o in exported.outgoing if o.reply.attachment is not None]
+    assert data.attachment is not None
+    turns = json.loads(data.attachment.data)["speaking_turns"]
+    assert [t["given_in_round"] for t in turns] == ["opening", None]

@@ -83,3 +83,69 @@ async def test_own_figures_in_my_data_and_gone_after_forget_me() -> None:
     assert len(turns) == 2, "Ann's own two turns, nobody else's"
     await h.ok("ann", "forget-me confirm")
     assert not [t for t in store.tables.turns if t.user_id == "ann"]
+
+
+async def _present(h: Harness, *users: str) -> None:
+    for user in ("mod", *users):
+        await h.ok(user, "agree")
+        h.clock.advance(timedelta(seconds=30))
+
+
+async def test_turns_in_a_round_are_not_counted_as_speaking() -> None:
+    """Everyone present is called in a round and may pass at once: a turn there is no sign of
+    speaking, so the summary counts the open floor and names the rounds apart."""
+    h = Harness()
+    await _present(h, "ann", "bob", "cat")
+    await h.ok("mod", "group set summary on")
+    await h.ok("mod", "session start round")
+    await h.ok("mod", "pass")
+    h.clock.advance(timedelta(minutes=2))
+    await h.ok("ann", "pass")  # a word in the round
+    await h.ok("bob", "pass")
+    await h.ok("cat", "pass")
+    await h.ok("bob", "hand")  # on the open floor
+    h.clock.advance(timedelta(minutes=4))
+    await h.ok("bob", "pass")
+    ended = await h.ok("mod", "session end round")
+    for user in ("mod", "ann", "bob"):
+        ended = await h.ok(user, "pass")
+    ended = await h.ok("cat", "pass")
+    assert summaries(ended, "mod") == [
+        "Summary of the session, for the moderators only (nothing about what was said):\n"
+        "Bob: 1 time, 4 min in all\n"
+        "Still waiting with a raised hand at the end, without having spoken: nobody\n"
+        "Did not speak outside the rounds: Ann and Cat — choosing to listen is perfectly fine.\n"
+        "Rounds not counted above (opening and closing): everyone present was called in turn, "
+        "free to pass."
+    ]
+
+
+async def test_in_french_the_rounds_are_named() -> None:
+    h = Harness(language="fr")
+    await _present(h, "ann")
+    await h.ok("mod", "group set summary on")
+    await h.ok("mod", "session start round")
+    await h.ok("mod", "passe")
+    await h.ok("ann", "passe")
+    ended = await h.ok("mod", "session end")
+    [summary] = [t for t in ended.private("mod") if t.startswith("Résumé")]
+    assert summary.endswith(
+        "N'ont pas pris la parole en dehors des tours de table : Ann — choisir d'écouter est "
+        "tout à fait légitime.\nTours de table non comptés ci-dessus (ouverture) : chaque "
+        "personne présente y était appelée à son tour, libre de passer."
+    )
+
+
+async def test_ended_during_a_round_the_raised_hands_are_the_ones_waiting() -> None:
+    """Those the round had not called yet did not raise a hand; those who raised one during
+    the round did."""
+    h = Harness()
+    await _present(h, "ann", "bob")
+    await h.ok("mod", "group set summary on")
+    await h.ok("mod", "session start round")
+    await h.ok("dan", "agree")
+    await h.ok("dan", "hand")
+    ended = await h.ok("mod", "session end")
+    [summary] = summaries(ended, "mod")
+    assert "Still waiting with a raised hand at the end, without having spoken: Dan\n" in summary
+    assert "Did not speak outside the rounds: Ann and Bob — " in summary

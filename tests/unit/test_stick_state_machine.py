@@ -4,8 +4,9 @@ sessions opened and closed (with opening and closing rounds), the clock moving, 
 content notices, people leaving the room and coming back.  After every step, in every room: nobody twice in line, the holder
 never in line, nobody waiting while nobody holds the stick, observers and forgotten people never
 in line, one reply hand at most, typed hands, raise times and content notices only for people
-waiting, only people in line noted as away, at most one open session, and never an internal
-error."""
+waiting, only people in line noted as away, a holder called in a round only during it, nobody
+given the stick as a closing round ends (the session ends), at most one open session, and never
+an internal error."""
 
 from __future__ import annotations
 
@@ -105,6 +106,9 @@ class CoreMachine(RuleBasedStateMachine):
     def _say(self, user: str, text: str, room: str, *, private: bool = False) -> Said:
         said = self.loop.run_until_complete(self.h.say(user, text, room=room, private=private))
         assert "error.internal" not in said.keys, (user, text, said.keys)
+        if "round.closing_done" in said.keys:  # the session ends: nobody gets the stick
+            assert "session.closed" in said.keys, said.keys
+            assert not {"stick.turn_of", "stick.free"} & set(said.keys), said.keys
         return said
 
     @rule(
@@ -138,6 +142,19 @@ class CoreMachine(RuleBasedStateMachine):
     )
     def moderator_targets(self, moderator: str, template: str, user: str, room: str) -> None:
         self._say(moderator, template.format(u=user), room)
+
+    @rule(room=st.sampled_from(ROOMS), times=st.integers(min_value=1, max_value=8))
+    def holders_pass(self, room: str, times: int) -> None:
+        """Whoever holds the stick passes, ``times`` over (as in a round, where each one called
+        speaks or passes in turn): without it, a round would hardly ever reach its end here."""
+        for _ in range(times):
+            tables = self.store.tables  # a new value after each command
+            groups = {g.id for g in tables.groups.values() if g.room_id == room}
+            active = [s for s in tables.sessions.values() if s.group_id in groups and s.is_active]
+            stick = tables.sticks.get(active[0].id) if active else None
+            if stick is None or stick.holder is None:
+                return
+            self._say(stick.holder, "pass", room)
 
     @rule(user=st.sampled_from((*PEOPLE, "mia")))
     def promoted(self, user: str) -> None:
@@ -207,6 +224,9 @@ class CoreMachine(RuleBasedStateMachine):
                 assert not set(stick.after_round) & in_line, stick
                 assert stick.round is not None or not stick.after_round, stick
                 assert not set(stick.after_round) & (observers | self.forgotten), stick
+                # A holder called in a round holds the stick within that round only.
+                assert stick.holder_round in (None, stick.round), stick
+                assert stick.holder is not None or stick.holder_round is None, stick
 
 
 TestCoreMachine = CoreMachine.TestCase
