@@ -307,6 +307,8 @@ async def session_open(
         )
         return JobResult(replies, state=JobState.MISSED)
     replies = await open_session(uow, group, session, now, by_hand=False)
+    if group.opening_round:  # people arrive after the opening: a moderator starts it then
+        replies.append(room("round.opening_when_ready"))
     return JobResult(replies, applied=True)
 
 

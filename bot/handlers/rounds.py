@@ -41,6 +41,8 @@ async def present(ctx: Context, session: Session) -> list[Member]:
 async def begin(ctx: Context, session: Session, kind: RoundKind) -> list[Reply] | None:
     """Start a round of everyone present; None when nobody is there to call."""
     stick = await load_stick(ctx, session)
+    if stick.round is not None:
+        raise StateError("error.round_running")
     people = tuple(m.user_id for m in await present(ctx, session) if m.user_id != stick.holder)
     if not people:
         return None

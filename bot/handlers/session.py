@@ -97,7 +97,15 @@ class Break:
 
 
 async def start(ctx: Context, args: Start) -> list[Reply]:
-    if await ctx.uow.sessions.active(ctx.group.id) is not None:
+    """Open a session (with an opening round if asked for); ``session start round`` in a
+    session already open starts its opening round, e.g. once everyone has arrived."""
+    active = await ctx.uow.sessions.active(ctx.group.id)
+    if active is not None and args.round:
+        started = await rounds.begin(ctx, active, RoundKind.OPENING)
+        if started is None:
+            raise StateError("error.round_nobody")
+        return started
+    if active is not None:
         raise StateError("error.session_already_open")
     minutes = args.duration
     near = [
@@ -161,11 +169,11 @@ async def end(ctx: Context, args: End) -> list[Reply]:
         started = await rounds.begin(ctx, session, RoundKind.CLOSING)
         if started is not None:
             return started
-    return await close(ctx, session)
+    return await close(ctx, session, ())
 
 
 @after_closing_round
-async def close(ctx: Context, session: Session, still_waiting: tuple[str, ...] = ()) -> list[Reply]:
+async def close(ctx: Context, session: Session, still_waiting: tuple[str, ...]) -> list[Reply]:
     """The end of a session: turns logged, jobs cancelled, the stick put away, the summary.
     ``still_waiting``: the hands raised during a closing round that just ended."""
     session = await ctx.uow.sessions.get(session.id) or session

@@ -134,7 +134,9 @@ async def apply_change(
     await ctx.uow.sticks.save(stick)
     await schedule_hand_checks(ctx, stick)
     members = {**(members or {}), **await members_named(ctx, stick)}
-    replies: list[Reply] = []
+    # A round that ends is thanked first, before whoever raised a hand meanwhile gets the stick.
+    ended = change.round_ended
+    replies: list[Reply] = [room(f"round.{ended.value}_done")] if ended is not None else []
     if change.handovers:
         if stick.holder is not None:
             await schedule_nudge(ctx, stick)
@@ -144,14 +146,12 @@ async def apply_change(
                 replies.append(content_notice(holder, notice))
             replies.append(room("stick.turn_of", member=holder))
             replies.append(private(stick.holder, "stick.your_turn"))
-        elif change.round_ended is not RoundKind.CLOSING:  # the session ends: nothing is free
+        elif ended is None:  # the end of a round says the floor is open, or the session ends
             replies.append(room("stick.free"))
     replies.append(panel(stick, members))
-    if change.round_ended is not None:
-        replies.append(room(f"round.{change.round_ended.value}_done"))
-        if change.round_ended is RoundKind.CLOSING:
-            for close in _AFTER_CLOSING_ROUND:
-                replies += await close(ctx, session, change.still_waiting)
+    if ended is RoundKind.CLOSING:
+        for close in _AFTER_CLOSING_ROUND:
+            replies += await close(ctx, session, change.still_waiting)
     return replies
 
 

@@ -62,14 +62,13 @@ async def for_moderators(
     )
     waited = [_named(members, u) for u in waiting if u not in count]
     silent = [ref(m) for m in present if m.user_id not in count and m.user_id not in waiting]
-    told: dict[str, Param] = {
-        "speakers": Lines(speakers) if speakers else Key("summary.nobody"),
-        "waited": _people(waited),
-        "silent": _people(silent),
-    }
-    if not rounds:
-        return await notify_moderators(ctx.uow, ctx.group.id, "summary.moderators", **told)
     kinds = tuple(Key(f"summary.round.{kind.value}") for kind in rounds)
     return await notify_moderators(
-        ctx.uow, ctx.group.id, "summary.moderators_rounds", **told, rounds=kinds
+        ctx.uow,
+        ctx.group.id,
+        "summary.moderators_rounds" if rounds else "summary.moderators",
+        speakers=Lines(speakers) if speakers else Key("summary.nobody"),
+        waited=_people(waited),
+        silent=_people(silent),
+        rounds=kinds,
     )

@@ -104,7 +104,8 @@ MESSAGES: dict[str, str] = {
     "round.closing_done": "Merci pour ce dernier tour de table.",
     "round.hand_after": "✋ {member} lève la main : ce sera son tour dès la fin du tour de table.",
     "round.hand_after_closing": "✋ {member} lève la main. La séance se termine après ce tour de clôture : l'équipe d'animation peut lui donner la parole avant la fin.",
-    "round.nobody_yet": "Personne d'autre n'est encore là pour le tour de table. Vous pourrez le lancer quand vous serez réunis, avec « bâton tour ».",
+    "round.opening_when_ready": "🌿 Un tour de table d'ouverture est prévu : l'équipe d'animation le lancera avec « séance ouvrir tour » quand tout le monde sera là.",
+    "round.nobody_yet": "Personne d'autre n'est encore là pour le tour de table. Vous pourrez le lancer quand vous serez réunis, avec « séance ouvrir tour ».",
     "stick.round": "🔄 Tour de table, dans cet ordre : {members}. Chaque personne peut passer son tour.",
     "stick.timer_set": (
         "⏳ Repère de temps de parole : environ {minutes}. Ce n'est qu'un rappel doux et privé."
@@ -201,7 +202,7 @@ MESSAGES: dict[str, str] = {
     "error.my_timezone_close": "Je ne connais pas le fuseau « {value} ». Vouliez-vous dire : {suggestions} ?",
     "error.my_timezone_unknown": "Je ne connais pas le fuseau « {value} ». Écrivez-le comme « Europe/Paris », « America/Montreal » ou « Africa/Dakar ».",
     "reminder.private_elsewhere": "⏰ « {group} » se retrouve dans {left} : {when} chez vous ({group_time} à l'heure de {group_city}). Pour y aller : {place}. Prenez soin de vous d'ici là.{noted}",
-    "help.session.start": "ouvrir une séance maintenant (durée par défaut : réglages du groupe) ; « tour » pour commencer par un tour de table",
+    "help.session.start": "ouvrir une séance maintenant (durée par défaut : réglages du groupe) ; « tour » pour commencer par un tour de table, ou le lancer dans la séance déjà ouverte",
     "help.session.break": "lancer une pause (durée par défaut : réglages du groupe)",
     "help.session.resume": "terminer la pause maintenant",
     "help.session.move": "déplacer une séance prévue (avec « tout » : elle et les suivantes de sa série)",

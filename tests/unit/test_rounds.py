@@ -124,9 +124,10 @@ async def test_a_moderator_stops_the_round() -> None:
     stopped = await h.ok("mod", "stick round stop")
     assert stopped.room == [], "Ann finishes; nobody else is called"
     done = await h.ok("ann", "pass")
-    assert "Thank you for this round. The floor is open: raise your hand whenever you wish." in (
-        done.room
-    )
+    assert done.room == [
+        "Ann passed the stick. Thank you for sharing.",
+        "Thank you for this round. The floor is open: raise your hand whenever you wish.",
+    ], "the floor is said to be open once"
     assert (await h.say("mod", "stick round stop")).errors == ["error.no_round"]
 
 
@@ -153,9 +154,32 @@ async def test_nobody_there_yet_for_the_opening_round() -> None:
     opened = await h.ok("mod", "session start round")
     assert opened.room[-1] == (
         "Nobody else is here yet for the round. You can start it once you are together, "
-        "with “stick round”."
+        "with “session start round”."
     )
+    assert (await h.say("mod", "session start round")).errors == ["error.round_nobody"]
     await h.advance(timedelta(minutes=1))
+    await h.ok("ann", "agree")
+    started = await h.ok("mod", "session start round")  # the session stays open, the round starts
+    assert started.room[0] == (
+        "🌿 Opening round: one word about how you arrive today. Each in turn, in this order: "
+        "Ann. You may always pass (“pass”); raised hands wait until the round is over."
+    )
+    assert (await h.say("mod", "session start round")).errors == ["error.round_running"]
+    assert (await h.say("mod", "session start")).errors == ["error.session_already_open"]
+
+
+async def test_a_session_opening_at_its_time_says_how_to_start_the_opening_round() -> None:
+    h = Harness(language="fr")
+    await h.ok("mod", "groupe régler tour-ouverture oui")
+    await h.ok("mod", "séance planifier 2026-12-01 20:00")
+    opened = await h.advance(timedelta(hours=1, minutes=1))
+    assert (
+        "🌿 Un tour de table d'ouverture est prévu : l'équipe d'animation le lancera avec "
+        "« séance ouvrir tour » quand tout le monde sera là."
+    ) in opened.room
+    await h.ok("ann", "accepter")
+    started = await h.ok("mod", "séance ouvrir tour")
+    assert started.room[0].startswith("🌿 Tour de table d'ouverture, la « météo »")
 
 
 def test_a_hand_raised_during_a_round_given_the_stick_or_called_is_not_called_twice() -> None:

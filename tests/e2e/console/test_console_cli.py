@@ -318,6 +318,51 @@ def test_the_interactive_console_reads_a_pipe(tmp_path: Path) -> None:
     assert "Voici l'essentiel pour participer" not in out
 
 
+def test_rounds_and_the_summary_read_well(tmp_path: Path) -> None:
+    """An opening round (a hand raised meanwhile waits for its end), a closing round, and the
+    summary the moderator alone gets, in French, as the room and the moderator read them."""
+    typed = ["accepte", "groupe régler résumé oui"]
+    for person in ("bruno", "chloe"):
+        typed += [f"/as {person}", "accepte"]
+    typed += ["/as moi", "séance ouvrir tour", "passe", "/as dan", "accepte", "main"]
+    typed += ["/as bruno", "passe", "/as chloe", "passe", "/as dan", "passe"]
+    typed += ["/as moi", "séance clore tour"]
+    for person in ("moi", "bruno", "chloe", "dan"):
+        typed += [f"/as {person}", "passe"]
+    done = cercle("console", "--db", tmp_path / "r.db", cwd=tmp_path, stdin="\n".join(typed))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert (
+        "[room] 🌿 Tour de table d'ouverture, la « météo » : un mot sur la façon dont vous "
+        "arrivez aujourd'hui. Chacun et chacune à son tour, dans cet ordre : moi, bruno et "
+        "chloe. Vous pouvez toujours passer (« passe ») ; les mains levées attendront la fin du "
+        "tour."
+    ) in lines
+    assert "[room] ✋ dan lève la main : ce sera son tour dès la fin du tour de table." in lines
+    thanks = lines.index(
+        "[room] Merci pour ce tour de table. La parole est libre : levez la main quand vous le "
+        "souhaitez."
+    )
+    assert lines[thanks + 1] == "[room] 🎤 dan a le bâton de parole.", "thanked, then Dan"
+    assert any(line.startswith("[room] 🌙 Tour de table de clôture") for line in lines)
+    last = lines.index("[room] Merci pour ce dernier tour de table.")
+    assert lines[last + 1].startswith("[room] 🌙 La séance est close")
+    summary = [line for line in lines if "Résumé de la séance" in line]
+    assert summary == [
+        "[private → moi] Résumé de la séance, pour l'équipe d'animation seulement (rien sur ce "
+        "qui a été dit) :"
+    ]
+    after_summary = [line.strip() for line in lines[lines.index(summary[0]) + 1 :]]
+    assert after_summary[:4] == [
+        "dan : 1 fois, 1 min en tout",
+        "Main encore levée à la fin, sans avoir eu la parole : personne",
+        "N'ont pas pris la parole en dehors des tours de table : bruno et chloe — choisir "
+        "d'écouter est tout à fait légitime.",
+        "Tours de table non comptés ci-dessus (ouverture et clôture) : chaque personne "
+        "présente y était appelée à son tour, libre de passer.",
+    ]
+
+
 def test_the_interactive_console_ends_at_end_of_input(tmp_path: Path) -> None:
     done = cercle("console", "--db", tmp_path / "i.db", cwd=tmp_path, stdin="aide")
     assert done.returncode == 0, done.stderr
