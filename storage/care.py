@@ -279,7 +279,7 @@ def _collect(
         if row["state"] not in ACTIVE_STATES:
             continue
         stick = get_stick(connection, row["session_id"])
-        if stick is not None and stick.involves(user_id):
+        if stick is not None and stick.mentions(user_id):
             places.append((row["group_id"], stick))
     record = PersonalRecord(
         memberships=[
@@ -306,7 +306,7 @@ def _erase(connection: Connection, platform: str, user_id: str) -> None:
     who = {"platform": platform, "user_id": user_id}
     for row in rows(connection, _STICKS_OF_PLATFORM, who):
         stick = get_stick(connection, row["session_id"])
-        if stick is not None and stick.involves(user_id):
+        if stick is not None and stick.mentions(user_id):
             save_stick(connection, without(stick, user_id))
     personal = [
         row["id"]

@@ -173,6 +173,7 @@ sticks = Table(
     Column("after_round", JSON, nullable=False),
     Column("raised_at", JSON, nullable=False),
     Column("away", JSON, nullable=False),
+    Column("hands_raised", JSON, nullable=False),
 )
 
 speaking_turns = Table(

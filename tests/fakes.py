@@ -535,7 +535,7 @@ class _PersonalData(_Repo):
                 for s in self.t.sticks.values()
                 if s.session_id in sessions
                 and self.t.sessions[s.session_id].is_active
-                and s.involves(user_id)
+                and s.mentions(user_id)
             ],
             journal=await _Journal(self._uow).list(platform, user_id),
             attendance=[
@@ -551,7 +551,7 @@ class _PersonalData(_Repo):
         for group_id in groups:
             self.t.members.pop((group_id, user_id), None)
         for session_id, stick in list(self.t.sticks.items()):
-            if session_id in sessions and stick.involves(user_id):
+            if session_id in sessions and stick.mentions(user_id):
                 self.t.sticks[session_id] = without(stick, user_id)
         self.t.turns = [
             t for t in self.t.turns if not (t.user_id == user_id and t.session_id in sessions)

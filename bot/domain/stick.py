@@ -79,6 +79,10 @@ class Stick:
     away: dict[str, datetime] = field(default_factory=dict)
     """People in line (holder included) who left the room, since when: after the group's grace
     period they are taken out of the line; back within it, they keep their place."""
+    hands_raised: tuple[str, ...] = ()
+    """Everyone who raised a hand in this session, in the order of their first raise, whether
+    or not they got the floor: the moderators' summary names who raised one and never spoke
+    (content-free; in my-data while the session is open, erased with forget-me)."""
 
     def kind_of(self, user: str) -> HandKind:
         if user == self.reply:
@@ -90,6 +94,11 @@ class Stick:
     def involves(self, user: str) -> bool:
         """``user`` holds the stick or waits for it (during a round, or after it)."""
         return user == self.holder or user in self.queue or user in self.after_round
+
+    def mentions(self, user: str) -> bool:
+        """``user`` is involved, or raised a hand in this session: what my-data shows and
+        forget-me erases."""
+        return self.involves(user) or user in self.hands_raised
 
     @property
     def in_line(self) -> tuple[str, ...]:
@@ -258,6 +267,8 @@ def raise_hand(
     someone already waiting, it changes nothing else."""
     if stick.holder == user:
         raise StateError("error.already_holder")
+    if user not in stick.hands_raised:
+        stick = replace(stick, hands_raised=(*stick.hands_raised, user))
     if stick.round is not None:
         return _wait_for_round_end(stick, user, kind)
     if notice is not None:
@@ -453,6 +464,8 @@ def without(stick: Stick, user_id: str) -> Stick:
     """The stick with that person neither holding it nor waiting, and no hand-over: what is
     left when someone asks to be forgotten (their own group is told through :func:`leave`)."""
     stick = _not_after_round(stick, user_id)
+    raised = tuple(u for u in stick.hands_raised if u != user_id)
+    stick = replace(stick, hands_raised=raised)
     queue = tuple(u for u in stick.queue if u != user_id)
     if stick.holder == user_id:
         return _queued(replace(stick, holder=None, holder_since=None, holder_round=None), queue)

@@ -103,6 +103,7 @@ def export(record: PersonalRecord, platform: str, user_id: str, now: datetime) -
                 else None,
                 "hand": stick.kind_of(user_id).value if user_id in stick.queue else None,
                 "content_notice": stick.notices.get(user_id),
+                "raised_a_hand": user_id in stick.hands_raised,
             }
             for group_id, stick in record.places
         ],

@@ -182,8 +182,10 @@ async def close(ctx: Context, session: Session, still_waiting: tuple[str, ...]) 
     ctx.after_commit.append(lambda: ctx.pending_asks.answered(session.id))
     await ctx.uow.jobs.cancel_for_session(session.id)
     stick = await load_stick(ctx, session)
-    # Raised hands: during a round the queue is the round's order, the hands wait apart.
-    waiting = (*still_waiting, *(stick.queue if stick.round is None else stick.after_round))
+    # Who asked for the floor: every hand raised in the session, and those still in line (during
+    # a round the queue is the round's order, not hands: they wait apart).
+    line = stick.queue if stick.round is None else stick.after_round
+    raised = tuple(dict.fromkeys((*stick.hands_raised, *still_waiting, *line)))
     if stick.holder is not None and stick.holder_since is not None:
         await ctx.uow.sticks.add_turn(
             SpeakingTurn(session.id, stick.holder, stick.holder_since, ctx.now, stick.holder_round)
@@ -195,7 +197,7 @@ async def close(ctx: Context, session: Session, still_waiting: tuple[str, ...]) 
     turns = await ctx.uow.sticks.turns(session.id)
     speakers = len({t.user_id for t in turns})
     length = (ctx.now - (session.opened_at or session.planned_start)) / timedelta(minutes=1)
-    told = await summary.for_moderators(ctx, session, turns, waiting) if ctx.group.summary else []
+    told = await summary.for_moderators(ctx, session, turns, raised) if ctx.group.summary else []
     return [
         room("session.closed", duration=Duration(length), speakers=speakers),
         Reply("stick.panel_closed", tone=Tone.PANEL),

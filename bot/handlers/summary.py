@@ -1,6 +1,6 @@
 """The speaking-time summary a group may ask for (``group set summary on``): when a session
-ends, its moderators are told privately who spoke how often and how long, who was still waiting
-with a raised hand, and who did not speak.  Nothing about what anyone said; nothing public.
+ends, its moderators are told privately who spoke how often and how long, who raised a hand and
+never got the floor, and who did not speak.  Nothing about what anyone said; nothing public.
 
 It is computed from the speaking log (``speaking_turns``: who held the stick, from when to
 when, and whether it was given in a round), which ``my-data`` already shows each member for
@@ -30,10 +30,10 @@ def _people(refs: Sequence[UserRef]) -> Param:
 
 
 async def for_moderators(
-    ctx: Context, session: Session, turns: Sequence[SpeakingTurn], waiting: Sequence[str]
+    ctx: Context, session: Session, turns: Sequence[SpeakingTurn], raised: Sequence[str]
 ) -> list[Reply]:
-    """The summary of ``session`` (its speaking log ``turns``; ``waiting``: who still had a
-    hand up when it ended), privately to each moderator."""
+    """The summary of ``session`` (its speaking log ``turns``; ``raised``: who raised a hand
+    in it or was still in line when it ended), privately to each moderator."""
     count: dict[str, int] = {}
     spoken: dict[str, timedelta] = {}
     rounds = tuple(dict.fromkeys(t.round for t in turns if t.round is not None))
@@ -60,8 +60,8 @@ async def for_moderators(
         )
         for user in count
     )
-    waited = [_named(members, u) for u in waiting if u not in count]
-    silent = [ref(m) for m in present if m.user_id not in count and m.user_id not in waiting]
+    waited = [_named(members, u) for u in raised if u not in count]
+    silent = [ref(m) for m in present if m.user_id not in count and m.user_id not in raised]
     kinds = tuple(Key(f"summary.round.{kind.value}") for kind in rounds)
     return await notify_moderators(
         ctx.uow,

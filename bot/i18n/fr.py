@@ -111,8 +111,8 @@ MESSAGES: dict[str, str] = {
         "⏳ Repère de temps de parole : environ {minutes}. Ce n'est qu'un rappel doux et privé."
     ),
     "stick.timer_off": "⏳ Plus de repère de temps de parole.",
-    "summary.moderators": "Résumé de la séance, pour l'équipe d'animation seulement (rien sur ce qui a été dit) :\n{speakers}\nMain encore levée à la fin, sans avoir eu la parole : {waited}\nN'ont pas pris la parole : {silent} — choisir d'écouter est tout à fait légitime.",
-    "summary.moderators_rounds": "Résumé de la séance, pour l'équipe d'animation seulement (rien sur ce qui a été dit) :\n{speakers}\nMain encore levée à la fin, sans avoir eu la parole : {waited}\nN'ont pas pris la parole en dehors des tours de table : {silent} — choisir d'écouter est tout à fait légitime.\nTours de table non comptés ci-dessus ({rounds}) : chaque personne présente y était appelée à son tour, libre de passer.",
+    "summary.moderators": "Résumé de la séance, pour l'équipe d'animation seulement (rien sur ce qui a été dit) :\n{speakers}\nOnt levé la main sans avoir eu la parole : {waited}\nN'ont pas pris la parole : {silent} — choisir d'écouter est tout à fait légitime.",
+    "summary.moderators_rounds": "Résumé de la séance, pour l'équipe d'animation seulement (rien sur ce qui a été dit) :\n{speakers}\nOnt levé la main sans avoir eu la parole : {waited}\nN'ont pas pris la parole en dehors des tours de table : {silent} — choisir d'écouter est tout à fait légitime.\nTours de table non comptés ci-dessus ({rounds}) : chaque personne présente y était appelée à son tour, libre de passer.",
     "summary.round.opening": "ouverture",
     "summary.round.closing": "clôture",
     "summary.speaker": "{member} : {count} {count|fois|fois}, {duration} en tout",
@@ -578,6 +578,7 @@ MESSAGES: dict[str, str] = {
     "data.holding": "a_le_bâton",
     "data.queue_position": "place_dans_la_file",
     "data.hand": "main",
+    "data.raised_a_hand": "a_levé_la_main_dans_la_séance",
     "data.content_notice": "avertissement_de_contenu",
     "data.attendance": "présences",
     "data.answer": "réponse",

@@ -152,7 +152,9 @@ async def test_collect_and_erase_everything_about_one_person(backend: Backend) -
         for where in (g.id, other.id, elsewhere.id):
             await uow.members.add(member(where, ann))
             await uow.members.add(member(where, bob))
-        await uow.sticks.save(Stick(session.id, holder=bob, holder_since=T0, queue=(ann,)))
+        await uow.sticks.save(
+            Stick(session.id, holder=bob, holder_since=T0, queue=(ann,), hands_raised=(ann, bob))
+        )
         await uow.sticks.add_turn(SpeakingTurn(session.id, ann, T0, at(3)))
         await uow.sticks.add_turn(SpeakingTurn(session.id, bob, at(3), at(5)))
         await uow.sticks.add_turn(SpeakingTurn(session.id, ann, at(5), at(6), RoundKind.CLOSING))
@@ -203,6 +205,7 @@ async def test_collect_and_erase_everything_about_one_person(backend: Backend) -
         assert await uow.members.get(g.id, bob) is not None
         kept = await uow.sticks.get(session.id)
         assert kept is not None and kept.holder == bob and kept.queue == ()
+        assert kept.hands_raised == (bob,)
         assert [t.user_id for t in await uow.sticks.turns(session.id)] == [bob]
     assert [p.requested_by for p in await stored_pauses(backend, session.id)] == [None]
     async with store() as uow:
@@ -234,6 +237,26 @@ async def test_erase_after_a_held_stick_leaves_nobody_holding_it(store: UnitOfWo
     async with store() as uow:
         kept = await uow.sticks.get(session.id)
     assert kept is not None and kept.holder is None and kept.holder_since is None
+
+
+async def test_a_hand_raised_once_is_collected_and_erased(store: UnitOfWorkFactory) -> None:
+    """Out of the line, a hand raised earlier in the session is still about that person."""
+    g = await seed_group(store)
+    session = await seed_session(store, g.id)
+    stick = Stick(session.id, holder="@bob:x", holder_since=T0, hands_raised=("@ann:x", "@bob:x"))
+    async with store() as uow:
+        await uow.members.add(member(g.id, "@ann:x"))
+        await uow.sticks.save(stick)
+        await uow.commit()
+    async with store() as uow:
+        record = await uow.personal_data.collect("matrix", "@ann:x")
+        assert [(gid, s.hands_raised) for gid, s in record.places] == [(g.id, ("@ann:x", "@bob:x"))]
+        await uow.personal_data.erase("matrix", "@ann:x")
+        await uow.commit()
+    async with store() as uow:
+        kept = await uow.sticks.get(session.id)
+        assert kept is not None and kept.hands_raised == ("@bob:x",) and kept.holder == "@bob:x"
+        assert (await uow.personal_data.collect("matrix", "@ann:x")).places == []
 
 
 # --- the journal key ----------------------------------------------------------------------

@@ -339,6 +339,7 @@ async def test_stick_save_and_get(store: UnitOfWorkFactory) -> None:
         round=RoundKind.CLOSING,
         holder_round=RoundKind.CLOSING,
         after_round=("@eve:example.org", "@dan:example.org"),
+        hands_raised=("@zoe:example.org", "@bob:example.org", "@fay:example.org"),
     )
     async with store() as uow:
         await uow.sticks.save(held)  # replaces the first save

@@ -374,7 +374,12 @@ async def test_my_data_is_a_private_json_export_of_everything_about_me() -> None
     assert len(data["speaking_turns"]) == 1
     assert len(data["break_requests"]) == 1
     assert [j["text"] for j in data["journal"]] == ["a note"]
-    assert data["talking_stick"] == []
+    [place] = data["talking_stick"]  # out of the line, but she raised a hand in this session
+    assert (place["holding"], place["queue_position"], place["raised_a_hand_this_session"]) == (
+        False,
+        None,
+        True,
+    )
     assert "Bob" not in reply.reply.attachment.data.decode()
 
 

@@ -246,7 +246,7 @@ async def test_a_hand_raised_during_the_closing_round_is_told_the_session_ends_a
     assert not any("Dan has the talking stick" in t or "stick is free" in t for t in done.room)
     assert any(t.startswith("🌙 The session is closed") for t in done.room)
     [summary] = [t for t in done.private("mod") if t.startswith("Summary")]
-    assert "Still waiting with a raised hand at the end, without having spoken: Dan" in summary
+    assert "Raised a hand but did not get the floor: Dan" in summary
 
 
 async def test_a_moderator_gives_the_floor_to_a_hand_raised_during_the_closing_round() -> None:

@@ -1,7 +1,7 @@
 """The speaking-time summary: off by default; on, the moderators alone are told at the end of
-a session who spoke how often and how long, who still waited with a raised hand, and who did not
-speak; nothing in the room, nothing about content; a member's own figures are in my-data and
-forget-me erases them."""
+a session who spoke how often and how long, who raised a hand and never got the floor (still
+waiting, or lowered it), and who did not speak; nothing in the room, nothing about content; a
+member's own figures are in my-data and forget-me erases them."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_the_moderators_alone_get_who_spoke_how_often_and_how_long() -> No
         "Summary of the session, for the moderators only (nothing about what was said):\n"
         "Ann: 2 times, 8 min in all\n"
         "Bob: 1 time, 10 min in all\n"
-        "Still waiting with a raised hand at the end, without having spoken: Cat\n"
+        "Raised a hand but did not get the floor: Cat\n"
         "Did not speak: Dan — choosing to listen is perfectly fine."
     ]
     assert summaries(ended, "mod") == expected
@@ -66,7 +66,7 @@ async def test_a_session_where_nobody_spoke() -> None:
     assert summaries(ended, "mod") == [
         "Summary of the session, for the moderators only (nothing about what was said):\n"
         "nobody\n"
-        "Still waiting with a raised hand at the end, without having spoken: nobody\n"
+        "Raised a hand but did not get the floor: nobody\n"
         "Did not speak: Ann — choosing to listen is perfectly fine."
     ]
 
@@ -113,7 +113,7 @@ async def test_turns_in_a_round_are_not_counted_as_speaking() -> None:
     assert summaries(ended, "mod") == [
         "Summary of the session, for the moderators only (nothing about what was said):\n"
         "Bob: 1 time, 4 min in all\n"
-        "Still waiting with a raised hand at the end, without having spoken: nobody\n"
+        "Raised a hand but did not get the floor: nobody\n"
         "Did not speak outside the rounds: Ann and Cat — choosing to listen is perfectly fine.\n"
         "Rounds not counted above (opening and closing): everyone present was called in turn, "
         "free to pass."
@@ -147,5 +147,51 @@ async def test_ended_during_a_round_the_raised_hands_are_the_ones_waiting() -> N
     await h.ok("dan", "hand")
     ended = await h.ok("mod", "session end")
     [summary] = summaries(ended, "mod")
-    assert "Still waiting with a raised hand at the end, without having spoken: Dan\n" in summary
+    assert "Raised a hand but did not get the floor: Dan\n" in summary
     assert "Did not speak outside the rounds: Ann and Bob — " in summary
+
+
+async def test_a_hand_lowered_before_getting_the_floor_is_named_too() -> None:
+    """Cat waited, then lowered her hand; Eve's was taken out of the line by a moderator; Dan
+    raised his, spoke, and was not waiting any more: only Cat and Eve wished to speak and
+    did not."""
+    h = Harness()
+    await h.ok("mod", "group set summary on")
+    await h.open_with("ann", "cat", "dan", "eve")
+    await h.ok("ann", "hand")  # Ann speaks
+    for user in ("cat", "dan", "eve"):
+        await h.ok(user, "hand")
+    await h.ok("cat", "lower")
+    await h.ok("mod", "stick remove Eve")
+    h.clock.advance(timedelta(minutes=2))
+    await h.ok("ann", "pass")  # Dan speaks
+    h.clock.advance(timedelta(minutes=3))
+    ended = await h.ok("mod", "session end")
+    assert summaries(ended, "mod") == [
+        "Summary of the session, for the moderators only (nothing about what was said):\n"
+        "Ann: 1 time, 2 min in all\n"
+        "Dan: 1 time, 3 min in all\n"
+        "Raised a hand but did not get the floor: Cat and Eve\n"
+        "Did not speak: nobody — choosing to listen is perfectly fine."
+    ]
+
+
+async def test_a_raised_hand_is_in_my_data_while_the_session_is_open_and_gone_with_forget_me() -> (
+    None
+):
+    store = InMemoryStore()
+    h = Harness(store=store)
+    await h.ok("mod", "group set summary on")
+    await h.open_with("ann", "cat")
+    await h.ok("ann", "hand")
+    await h.ok("cat", "hand")
+    await h.ok("cat", "lower")
+    exported = await h.ok("cat", "my-data")
+    [data] = [o.reply for o in exported.outgoing if o.reply.attachment is not None]
+    assert data.attachment is not None
+    [place] = json.loads(data.attachment.data)["talking_stick"]
+    assert place["raised_a_hand_this_session"] is True and place["queue_position"] is None
+    await h.ok("cat", "forget-me confirm")
+    assert all("cat" not in stick.hands_raised for stick in store.tables.sticks.values())
+    ended = await h.ok("mod", "session end")
+    assert "Raised a hand but did not get the floor: nobody" in summaries(ended, "mod")[0]

@@ -5,8 +5,8 @@ content notices, people leaving the room and coming back.  After every step, in 
 never in line, nobody waiting while nobody holds the stick, observers and forgotten people never
 in line, one reply hand at most, typed hands, raise times and content notices only for people
 waiting, only people in line noted as away, a holder called in a round only during it, nobody
-given the stick as a closing round ends (the session ends), at most one open session, and never
-an internal error."""
+given the stick as a closing round ends (the session ends), raised hands noted once and
+forgotten with forget-me, at most one open session, and never an internal error."""
 
 from __future__ import annotations
 
@@ -227,6 +227,9 @@ class CoreMachine(RuleBasedStateMachine):
                 # A holder called in a round holds the stick within that round only.
                 assert stick.holder_round in (None, stick.round), stick
                 assert stick.holder is not None or stick.holder_round is None, stick
+                # Who raised a hand, once each; forget-me leaves no trace of it.
+                assert len(set(stick.hands_raised)) == len(stick.hands_raised), stick
+                assert not set(stick.hands_raised) & self.forgotten, stick
 
 
 TestCoreMachine = CoreMachine.TestCase

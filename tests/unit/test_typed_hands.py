@@ -4,6 +4,7 @@ a typed hand while waiting changes its type."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -69,7 +70,8 @@ def test_types_leave_with_the_person() -> None:
     stick = rules.raise_hand(stick, "bob", T0, kind=HandKind.PROCESS).stick
     assert rules.lower_hand(stick, "cat").stick.reply is None
     assert rules.remove(stick, "bob", T0).stick.process == ()
-    assert rules.clear(stick).stick == rules.clear(line("ann")).stick
+    cleared = rules.clear(line("ann")).stick
+    assert rules.clear(stick).stick == replace(cleared, hands_raised=stick.hands_raised)
     skipped = rules.skip(stick, "cat", T0).stick
     assert (skipped.queue, skipped.reply) == (("bob", "cat"), None), "skipping ends the reply"
     assert rules.without(stick, "cat").reply is None

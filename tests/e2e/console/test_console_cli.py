@@ -355,7 +355,7 @@ def test_rounds_and_the_summary_read_well(tmp_path: Path) -> None:
     after_summary = [line.strip() for line in lines[lines.index(summary[0]) + 1 :]]
     assert after_summary[:4] == [
         "dan : 1 fois, 1 min en tout",
-        "Main encore levée à la fin, sans avoir eu la parole : personne",
+        "Ont levé la main sans avoir eu la parole : personne",
         "N'ont pas pris la parole en dehors des tours de table : bruno et chloe — choisir "
         "d'écouter est tout à fait légitime.",
         "Tours de table non comptés ci-dessus (ouverture et clôture) : chaque personne "
